@@ -1,0 +1,41 @@
+// `twilio-connector sandbox`: the Twilio-compatible sandbox alone.
+import { helpText, resolveConfig } from '../shared/config.js';
+import { buildSandbox, type Sandbox } from '../sandbox/app.js';
+import { sandboxSpec } from '../sandbox/config.js';
+import { onShutdown } from './signals.js';
+
+export function sandboxBanner(sb: Sandbox, url: string): string {
+  const { sid, auth_token } = sb.account;
+  return [
+    `Twilio sandbox listening on ${url}`,
+    `  inbox          ${url}/`,
+    `  account SID    ${sid}`,
+    `  auth token     ${auth_token}`,
+    `  phone number   ${sb.phoneNumber}`,
+    '',
+    '  Point the official SDK at it:',
+    `    const client = twilio('${sid}', '<auth token>'); client.api.baseUrl = '${url}';`,
+    '  Text the number as a phone would:',
+    `    curl -s ${url}/_sandbox/inbound -d From=+15551234567 -d To=${encodeURIComponent(sb.phoneNumber)} -d Body=Hello`,
+    '',
+  ].join('\n');
+}
+
+export async function runSandbox(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { config, help } = resolveConfig(sandboxSpec, { argv, env });
+  if (help) {
+    process.stdout.write(
+      helpText(
+        'twilio-connector sandbox [options]',
+        'Runs a local, persistent, Twilio-compatible Messaging API with an inbox web UI.',
+        sandboxSpec,
+      ),
+    );
+    return 0;
+  }
+  const sb = buildSandbox(config);
+  const url = await sb.listen();
+  process.stdout.write(sandboxBanner(sb, url));
+  onShutdown(() => sb.close());
+  return 0;
+}

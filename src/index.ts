@@ -1,0 +1,2 @@
+// Package entry: re-exports the public surface of the three parts.
+export {};

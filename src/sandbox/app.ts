@@ -1,0 +1,133 @@
+// Builds the sandbox: a Fastify app serving Twilio's 2010 API subset, Messaging Services (v1),
+// the /_sandbox control API and the inbox UI, over one SQLite database. Does not listen: see
+// startSandbox() for that.
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { Clock } from './clock.js';
+import type { SandboxConfig } from './config.js';
+import type { SandboxContext, Service } from './context.js';
+import { registerControl } from './control/index.js';
+import { SandboxEvents } from './events.js';
+import { bootstrapAccount, type AccountRow } from './store/accounts.js';
+import { openDb } from './store/db.js';
+import { insertNumber, numberByPhone } from './store/numbers.js';
+import { TwilioRestError } from './twilio-api/errors.js';
+import { registerTwilioApi } from './twilio-api/index.js';
+import { formatOf, sendTwilioError, splitUrl } from './twilio-api/route.js';
+import { registerServices } from './services.js';
+import { registerUi } from './ui/index.js';
+
+export interface Sandbox {
+  app: FastifyInstance;
+  ctx: SandboxContext;
+  /** the main account (credentials printed on start) */
+  account: AccountRow;
+  /** the number the account starts with */
+  phoneNumber: string;
+  /** listens, then starts the background services; resolves to the base URL */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+const TWILIO_HEADERS = {
+  'X-Shenanigans': 'none',
+  'X-Home-Region': 'us1',
+  'X-Api-Domain': 'api.twilio.com',
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
+  'Access-Control-Allow-Headers':
+    'Accept, Authorization, Content-Type, If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since, Idempotency-Key',
+  'Access-Control-Expose-Headers': 'ETag',
+};
+
+export function buildSandbox(config: SandboxConfig): Sandbox {
+  const db = openDb(config.data);
+  const clock = new Clock();
+  const now = clock.now();
+  const { account } = bootstrapAccount(db, { accountSid: config.accountSid, authToken: config.authToken, now });
+  if (!numberByPhone(db, config.phoneNumber)) {
+    insertNumber(db, { accountSid: account.sid, phoneNumber: config.phoneNumber, now });
+  }
+
+  let base = config.publicUrl ?? `http://${config.host}:${config.port}`;
+  const services = new Map<string, Service>();
+  const ctx: SandboxContext = { config, db, clock, events: new SandboxEvents(), baseUrl: () => base, services };
+
+  const app = Fastify({
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : { level: config.logLevel, redact: { paths: ['req.headers.authorization'], censor: '[redacted]' } },
+    bodyLimit: 1024 * 1024,
+    genReqId: () => `RQ${randomBytes(16).toString('hex')}`,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, new URLSearchParams(body as string));
+  });
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (request.url.startsWith('/2010-04-01') || request.url.startsWith('/v1/')) {
+      void reply.header('Twilio-Request-Id', request.id);
+      void reply.headers(TWILIO_HEADERS);
+    }
+    done(null, payload);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const { path } = splitUrl(request.url);
+    const status =
+      typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500
+        ? error.statusCode
+        : 500;
+    if (status === 500) request.log.error({ err: error }, 'unexpected error');
+    const message =
+      status === 500
+        ? 'An internal error occurred'
+        : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? 'Request body is too large'
+          : error.message;
+    const twilioError = new TwilioRestError(status, status === 413 ? 20001 : status === 500 ? 20500 : 20001, message);
+    if (path.startsWith('/2010-04-01')) return sendTwilioError(reply, twilioError, formatOf(path));
+    return sendTwilioError(reply, twilioError, 'json');
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const { path } = splitUrl(request.url);
+    return sendTwilioError(
+      reply,
+      new TwilioRestError(404, 20404, `The requested resource ${path} was not found`),
+      path.startsWith('/2010-04-01') ? formatOf(path) : 'json',
+    );
+  });
+
+  registerTwilioApi(app, ctx);
+  registerServices(app, ctx);
+  registerControl(app, ctx, account);
+  registerUi(app, ctx);
+
+  let listening = false;
+  return {
+    app,
+    ctx,
+    account,
+    phoneNumber: config.phoneNumber,
+    async listen() {
+      const address = await app.listen({ host: config.host, port: config.port });
+      listening = true;
+      const url = new URL(address);
+      if (config.publicUrl === undefined)
+        base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${url.port}`;
+      for (const service of services.values()) service.start();
+      return base;
+    },
+    async close() {
+      for (const service of services.values()) await service.stop();
+      if (listening) await app.close();
+      else await app.close();
+      db.close();
+    },
+  };
+}

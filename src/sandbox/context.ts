@@ -1,0 +1,25 @@
+// What every part of the sandbox receives: configuration, database, clock, event bus, and the
+// background services (lifecycle, webhooks) that the routes hand work to.
+import type { Clock } from './clock.js';
+import type { SandboxConfig } from './config.js';
+import type { SandboxEvents } from './events.js';
+import type { Db } from './store/db.js';
+
+/** A background service: started after listen, stopped before the database closes. */
+export interface Service {
+  start(): void;
+  stop(): Promise<void>;
+  /** runs due work now (tests, instant mode); resolves when idle */
+  drain?(): Promise<void>;
+}
+
+export interface SandboxContext {
+  readonly config: SandboxConfig;
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly events: SandboxEvents;
+  /** base URL the sandbox is reachable at (known after listen) */
+  baseUrl(): string;
+  /** background services by name, registered by the parts that own them */
+  readonly services: Map<string, Service>;
+}

@@ -1,0 +1,41 @@
+// The sandbox's own control API under /_sandbox (not part of Twilio): health, reset, and the
+// parts registered by their owners (inbound texts, settings, events).
+import type { FastifyInstance } from 'fastify';
+import type { SandboxContext } from '../context.js';
+import type { AccountRow } from '../store/accounts.js';
+import { insertNumber } from '../store/numbers.js';
+import { registerInbound } from './inbound.js';
+
+export function registerControl(app: FastifyInstance, ctx: SandboxContext, account: AccountRow): void {
+  app.get('/_sandbox/health', () => {
+    const counts = ctx.db
+      .prepare(
+        `SELECT (SELECT COUNT(*) FROM messages) AS messages, (SELECT COUNT(*) FROM incoming_numbers) AS numbers,
+                (SELECT COUNT(*) FROM webhooks WHERE state = 'pending') AS pending_webhooks`,
+      )
+      .get() as Record<string, number>;
+    return { status: 'ok', account_sid: account.sid, ...counts, speed_up: ctx.clock.speedUp };
+  });
+
+  app.post('/_sandbox/reset', () => {
+    ctx.db.transaction(() => {
+      for (const table of [
+        'webhooks',
+        'message_events',
+        'media',
+        'messages',
+        'service_numbers',
+        'services',
+        'incoming_numbers',
+        'api_keys',
+      ]) {
+        ctx.db.exec(`DELETE FROM ${table}`);
+      }
+      insertNumber(ctx.db, { accountSid: account.sid, phoneNumber: ctx.config.phoneNumber, now: ctx.clock.now() });
+    })();
+    ctx.events.publish({ type: 'reset' });
+    return { status: 'reset' };
+  });
+
+  registerInbound(app, ctx);
+}

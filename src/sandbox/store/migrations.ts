@@ -1,0 +1,159 @@
+// Versioned schema of the sandbox database. Each entry upgrades from the previous version; the
+// current version lives in PRAGMA user_version. Never edit a shipped migration: append a new one.
+// All times are integer milliseconds since the epoch (UTC).
+
+export const MIGRATIONS: readonly string[] = [
+  /* 1 */ `
+  CREATE TABLE accounts (
+    sid TEXT PRIMARY KEY,
+    auth_token TEXT NOT NULL,
+    friendly_name TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'active',
+    type TEXT NOT NULL DEFAULT 'Full',
+    date_created INTEGER NOT NULL,
+    date_updated INTEGER NOT NULL
+  );
+
+  CREATE TABLE api_keys (
+    sid TEXT PRIMARY KEY,
+    account_sid TEXT NOT NULL REFERENCES accounts(sid) ON DELETE CASCADE,
+    secret TEXT NOT NULL,
+    friendly_name TEXT NOT NULL,
+    date_created INTEGER NOT NULL,
+    date_updated INTEGER NOT NULL
+  );
+
+  -- seq orders every list newest first and backs the PA/PB page tokens.
+  CREATE TABLE messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    sid TEXT NOT NULL UNIQUE,
+    account_sid TEXT NOT NULL,
+    to_addr TEXT NOT NULL,
+    from_addr TEXT NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    num_segments INTEGER NOT NULL,
+    num_media INTEGER NOT NULL DEFAULT 0,
+    encoding TEXT NOT NULL DEFAULT 'GSM-7',
+    price TEXT,
+    price_unit TEXT NOT NULL DEFAULT 'USD',
+    error_code INTEGER,
+    error_message TEXT,
+    messaging_service_sid TEXT,
+    status_callback TEXT,
+    application_sid TEXT,
+    validity_period INTEGER,
+    send_at INTEGER,
+    date_created INTEGER NOT NULL,
+    date_updated INTEGER NOT NULL,
+    date_sent INTEGER,
+    -- when the lifecycle moves this message next (NULL: final or waiting for nothing)
+    next_at INTEGER,
+    -- the status it moves to at next_at, and its planned fate (e.g. 'delivered', 'undelivered:30003')
+    next_status TEXT,
+    fate TEXT,
+    extra TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX messages_account ON messages(account_sid, seq);
+  CREATE INDEX messages_to ON messages(account_sid, to_addr, seq);
+  CREATE INDEX messages_from ON messages(account_sid, from_addr, seq);
+  CREATE INDEX messages_date_sent ON messages(account_sid, date_sent);
+  CREATE INDEX messages_next ON messages(next_at) WHERE next_at IS NOT NULL;
+
+  CREATE TABLE media (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    sid TEXT NOT NULL UNIQUE,
+    account_sid TEXT NOT NULL,
+    message_sid TEXT NOT NULL REFERENCES messages(sid) ON DELETE CASCADE,
+    content_type TEXT NOT NULL,
+    url TEXT NOT NULL,
+    date_created INTEGER NOT NULL,
+    date_updated INTEGER NOT NULL
+  );
+  CREATE INDEX media_message ON media(message_sid, seq);
+
+  -- status history of each message, for the inbox timeline
+  CREATE TABLE message_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_sid TEXT NOT NULL REFERENCES messages(sid) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    error_code INTEGER,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX message_events_message ON message_events(message_sid, id);
+
+  -- every webhook the sandbox sends (inbound SMS, status callbacks): durable outbox and log
+  CREATE TABLE webhooks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_sid TEXT NOT NULL,
+    message_sid TEXT,
+    kind TEXT NOT NULL,
+    url TEXT NOT NULL,
+    method TEXT NOT NULL,
+    params TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    idempotency_token TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER,
+    response_status INTEGER,
+    response_body TEXT,
+    duration_ms INTEGER,
+    error TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX webhooks_message ON webhooks(message_sid, id);
+  CREATE INDEX webhooks_due ON webhooks(next_attempt_at) WHERE state = 'pending';
+
+  CREATE TABLE incoming_numbers (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    sid TEXT NOT NULL UNIQUE,
+    account_sid TEXT NOT NULL,
+    phone_number TEXT NOT NULL UNIQUE,
+    friendly_name TEXT NOT NULL,
+    type TEXT NOT NULL DEFAULT 'local',
+    iso_country TEXT NOT NULL DEFAULT 'US',
+    capabilities TEXT NOT NULL,
+    sms_url TEXT NOT NULL DEFAULT '',
+    sms_method TEXT NOT NULL DEFAULT 'POST',
+    sms_fallback_url TEXT NOT NULL DEFAULT '',
+    sms_fallback_method TEXT NOT NULL DEFAULT 'POST',
+    status_callback TEXT NOT NULL DEFAULT '',
+    status_callback_method TEXT NOT NULL DEFAULT 'POST',
+    date_created INTEGER NOT NULL,
+    date_updated INTEGER NOT NULL,
+    -- every other writable field (voice_url, sms_application_sid, ...), as JSON
+    extra TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX incoming_numbers_account ON incoming_numbers(account_sid, seq);
+
+  CREATE TABLE services (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    sid TEXT NOT NULL UNIQUE,
+    account_sid TEXT NOT NULL,
+    friendly_name TEXT NOT NULL,
+    inbound_request_url TEXT,
+    inbound_method TEXT NOT NULL DEFAULT 'POST',
+    fallback_url TEXT,
+    status_callback TEXT,
+    date_created INTEGER NOT NULL,
+    date_updated INTEGER NOT NULL,
+    extra TEXT NOT NULL DEFAULT '{}'
+  );
+
+  CREATE TABLE service_numbers (
+    service_sid TEXT NOT NULL REFERENCES services(sid) ON DELETE CASCADE,
+    number_sid TEXT NOT NULL REFERENCES incoming_numbers(sid) ON DELETE CASCADE,
+    date_created INTEGER NOT NULL,
+    PRIMARY KEY (service_sid, number_sid)
+  );
+
+  -- runtime settings (realism, chaos, retention) that survive restarts
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+];

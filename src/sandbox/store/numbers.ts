@@ -1,0 +1,97 @@
+// Incoming phone numbers owned by sandbox accounts.
+import { newSid } from '../sids.js';
+import type { Db } from './db.js';
+
+export interface Capabilities {
+  voice: boolean;
+  sms: boolean;
+  mms: boolean;
+  fax: boolean;
+}
+
+export interface NumberRow {
+  seq: number;
+  sid: string;
+  account_sid: string;
+  phone_number: string;
+  friendly_name: string;
+  type: string;
+  iso_country: string;
+  capabilities: string;
+  sms_url: string;
+  sms_method: string;
+  sms_fallback_url: string;
+  sms_fallback_method: string;
+  status_callback: string;
+  status_callback_method: string;
+  date_created: number;
+  date_updated: number;
+  extra: string;
+}
+
+/** `+14155550100` → `(415) 555-0100` for NANP numbers; others unchanged. */
+export function formatFriendly(e164: string): string {
+  const m = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(e164);
+  return m ? `(${m[1]}) ${m[2]}-${m[3]}` : e164;
+}
+
+export interface NewNumber {
+  accountSid: string;
+  phoneNumber: string;
+  friendlyName?: string;
+  type?: 'local' | 'mobile' | 'tollfree';
+  isoCountry?: string;
+  capabilities?: Capabilities;
+  now: number;
+  fields?: Partial<
+    Pick<
+      NumberRow,
+      | 'sms_url'
+      | 'sms_method'
+      | 'sms_fallback_url'
+      | 'sms_fallback_method'
+      | 'status_callback'
+      | 'status_callback_method'
+    >
+  >;
+  extra?: Record<string, unknown>;
+}
+
+export function insertNumber(db: Db, n: NewNumber): NumberRow {
+  const row = {
+    sid: newSid('PN'),
+    account_sid: n.accountSid,
+    phone_number: n.phoneNumber,
+    friendly_name: n.friendlyName ?? formatFriendly(n.phoneNumber),
+    type: n.type ?? 'local',
+    iso_country: n.isoCountry ?? 'US',
+    capabilities: JSON.stringify(n.capabilities ?? { voice: true, sms: true, mms: true, fax: false }),
+    sms_url: n.fields?.sms_url ?? '',
+    sms_method: n.fields?.sms_method ?? 'POST',
+    sms_fallback_url: n.fields?.sms_fallback_url ?? '',
+    sms_fallback_method: n.fields?.sms_fallback_method ?? 'POST',
+    status_callback: n.fields?.status_callback ?? '',
+    status_callback_method: n.fields?.status_callback_method ?? 'POST',
+    date_created: n.now,
+    date_updated: n.now,
+    extra: JSON.stringify(n.extra ?? {}),
+  };
+  const info = db
+    .prepare(
+      `INSERT INTO incoming_numbers (sid, account_sid, phone_number, friendly_name, type, iso_country, capabilities, sms_url, sms_method,
+        sms_fallback_url, sms_fallback_method, status_callback, status_callback_method, date_created, date_updated, extra)
+       VALUES (@sid, @account_sid, @phone_number, @friendly_name, @type, @iso_country, @capabilities, @sms_url, @sms_method,
+        @sms_fallback_url, @sms_fallback_method, @status_callback, @status_callback_method, @date_created, @date_updated, @extra)`,
+    )
+    .run(row);
+  return { ...row, seq: Number(info.lastInsertRowid) };
+}
+
+export function numberByPhone(db: Db, phoneNumber: string): NumberRow | undefined {
+  return db.prepare('SELECT * FROM incoming_numbers WHERE phone_number = ?').get(phoneNumber) as NumberRow | undefined;
+}
+
+export function numberBySid(db: Db, accountSid: string, sid: string): NumberRow | undefined {
+  return db.prepare('SELECT * FROM incoming_numbers WHERE account_sid = ? AND sid = ?').get(accountSid, sid) as
+    NumberRow | undefined;
+}

@@ -1,0 +1,123 @@
+// One way to declare a Twilio REST route: the helper registers the `.json`, `.xml` and bare
+// variants, authenticates, checks the account in the path, parses form and query, and renders
+// the handler's Representation (or Twilio's error) in the requested format.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authenticate, type Principal } from '../auth.js';
+import type { SandboxContext } from '../context.js';
+import type { AccountRow } from '../store/accounts.js';
+import { TwilioRestError, notFound } from './errors.js';
+import { render, renderError, type Format, type Representation } from './wire.js';
+
+export const API_PREFIX = '/2010-04-01';
+
+export interface TwilioRequest {
+  account: AccountRow;
+  principal: Principal;
+  /** path parameters with any `.json`/`.xml` suffix removed */
+  params: Record<string, string>;
+  query: URLSearchParams;
+  form: URLSearchParams;
+  format: Format;
+  /** request path without the query string, as the client sent it */
+  path: string;
+  /** the same path with `.json` (what URIs in representations use) */
+  jsonPath: string;
+  raw: FastifyRequest;
+}
+
+export type TwilioResult = Representation | { status: number; rep: Representation } | null;
+export type TwilioHandler = (req: TwilioRequest) => TwilioResult | Promise<TwilioResult>;
+export type Method = 'GET' | 'POST' | 'DELETE';
+
+export function formatOf(path: string): Format {
+  return path.endsWith('.json') ? 'json' : 'xml';
+}
+
+/** Splits `/x/y.json?q` into the path and its query. */
+export function splitUrl(url: string): { path: string; search: string } {
+  const q = url.indexOf('?');
+  return q < 0 ? { path: url, search: '' } : { path: url.slice(0, q), search: url.slice(q + 1) };
+}
+
+export function sendTwilioError(reply: FastifyReply, err: TwilioRestError, format: Format): FastifyReply {
+  const { body, contentType } = renderError(err, format);
+  for (const [k, v] of Object.entries(err.headers)) void reply.header(k, v);
+  return reply.code(err.status).type(contentType).send(body);
+}
+
+const SUFFIX = /\.(json|xml)$/;
+
+/** Registry of declared patterns and their methods, so other methods can answer 405. */
+export class TwilioRoutes {
+  private readonly methods = new Map<string, Set<Method>>();
+
+  private readonly app: FastifyInstance;
+  private readonly ctx: SandboxContext;
+
+  constructor(app: FastifyInstance, ctx: SandboxContext) {
+    this.app = app;
+    this.ctx = ctx;
+  }
+
+  /** `pattern` is relative to /2010-04-01, e.g. `/Accounts/:AccountSid/Messages/:Sid`. */
+  add(method: Method, pattern: string, handler: TwilioHandler): void {
+    const full = API_PREFIX + pattern;
+    const segments = pattern.split('/');
+    const lastIsParam = (segments[segments.length - 1] ?? '').startsWith(':');
+    const urls = lastIsParam ? [full] : [`${full}.json`, `${full}.xml`, full];
+    for (const url of urls) {
+      let set = this.methods.get(url);
+      if (!set) this.methods.set(url, (set = new Set()));
+      set.add(method);
+      this.app.route({ method, url, handler: (request, reply) => this.handle(request, reply, handler) });
+    }
+  }
+
+  /** Registers 405 answers for the methods a declared path does not support. Call once, last. */
+  finish(): void {
+    for (const [url, methods] of this.methods) {
+      const others = (['GET', 'POST', 'DELETE', 'PUT', 'PATCH'] as const).filter((m) => !methods.has(m as Method));
+      if (others.length === 0) continue;
+      this.app.route({
+        method: [...others],
+        url,
+        handler: (request, reply) => {
+          const { path } = splitUrl(request.url);
+          return sendTwilioError(reply, new TwilioRestError(405, 20004, 'Method not allowed'), formatOf(path));
+        },
+      });
+    }
+  }
+
+  private async handle(request: FastifyRequest, reply: FastifyReply, handler: TwilioHandler): Promise<FastifyReply> {
+    const { path, search } = splitUrl(request.url);
+    const format = formatOf(path);
+    try {
+      const principal = authenticate(this.ctx.db, request.headers.authorization);
+      const params: Record<string, string> = {};
+      for (const [k, v] of Object.entries(request.params as Record<string, string>)) params[k] = v.replace(SUFFIX, '');
+      const accountSid = params['AccountSid'];
+      if (accountSid !== undefined && accountSid !== principal.account.sid) throw notFound(path);
+      const form = request.body instanceof URLSearchParams ? request.body : new URLSearchParams();
+      const jsonPath = SUFFIX.test(path) ? path.replace(SUFFIX, '.json') : `${path}.json`;
+      const result = await handler({
+        account: principal.account,
+        principal,
+        params,
+        query: new URLSearchParams(search),
+        form,
+        format,
+        path,
+        jsonPath,
+        raw: request,
+      });
+      if (result === null) return reply.code(204).send();
+      const { status, rep } = 'rep' in result ? result : { status: 200, rep: result };
+      const { body, contentType } = render(rep, format);
+      return reply.code(status).type(contentType).send(body);
+    } catch (err) {
+      if (err instanceof TwilioRestError) return sendTwilioError(reply, err, format);
+      throw err;
+    }
+  }
+}
