@@ -11,6 +11,8 @@ export interface Service {
   stop(): Promise<void>;
   /** runs due work now (tests, instant mode); resolves when idle */
   drain?(): Promise<void>;
+  /** new work may be due: look now instead of at the next timer */
+  poke?(): void;
 }
 
 export interface SandboxContext {
