@@ -4,7 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import type { AccountRow } from '../store/accounts.js';
 import { insertNumber } from '../store/numbers.js';
+import { registerEvents } from './events.js';
 import { registerInbound } from './inbound.js';
+import { registerUiApi } from './ui-api.js';
 
 export function registerControl(app: FastifyInstance, ctx: SandboxContext, account: AccountRow): void {
   app.get('/_sandbox/health', () => {
@@ -38,4 +40,6 @@ export function registerControl(app: FastifyInstance, ctx: SandboxContext, accou
   });
 
   registerInbound(app, ctx);
+  registerUiApi(app, ctx, account);
+  registerEvents(app, ctx);
 }

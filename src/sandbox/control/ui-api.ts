@@ -1,0 +1,272 @@
+// The read/manage API the inbox UI is built on (/_sandbox/account, /messages, /conversations):
+// keyset-paged on messages.seq so every page is an index seek, whatever the size of the store.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { rfc2822 } from '../../shared/dates.js';
+import type { SandboxContext } from '../context.js';
+import type { AccountRow } from '../store/accounts.js';
+import { messageJson, type MessageRow } from '../store/messages.js';
+import type { NumberRow } from '../store/numbers.js';
+import { TwilioRestError } from '../twilio-api/errors.js';
+import { sendTwilioError } from '../twilio-api/route.js';
+import { parseSearch, SearchError, type Filter } from '../ui/search.js';
+
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 200;
+
+interface MediaRow {
+  sid: string;
+  message_sid: string;
+  content_type: string;
+  url: string;
+}
+
+interface EventRow {
+  status: string;
+  error_code: number | null;
+  at: number;
+}
+
+interface WebhookRow {
+  id: number;
+  kind: string;
+  url: string;
+  method: string;
+  params: string;
+  signature: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: number | null;
+  response_status: number | null;
+  response_body: string | null;
+  duration_ms: number | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+function fail(reply: FastifyReply, status: number, message: string): FastifyReply {
+  return sendTwilioError(reply, new TwilioRestError(status, status === 404 ? 20404 : 20001, message), 'json');
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Parses an optional positive integer query value; `null` means present but invalid. */
+function positiveInt(value: unknown, max: number): number | undefined | null {
+  const s = text(value);
+  if (s === undefined || s === '') return undefined;
+  if (!/^\d{1,15}$/.test(s)) return null;
+  const n = Number(s);
+  return n >= 1 && n <= max ? n : null;
+}
+
+/** Webhook parameters are stored as JSON; show whatever is there even if it is not. */
+function parseParams(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
+}
+
+export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account: AccountRow): void {
+  const { db } = ctx;
+  const mediaFor = (sids: string[]): Map<string, MediaRow[]> => {
+    const out = new Map<string, MediaRow[]>();
+    if (sids.length === 0) return out;
+    const rows = db
+      .prepare(
+        `SELECT sid, message_sid, content_type, url FROM media WHERE message_sid IN (${sids.map(() => '?').join(',')}) ORDER BY seq`,
+      )
+      .all(...sids) as MediaRow[];
+    for (const r of rows) {
+      const list = out.get(r.message_sid) ?? [];
+      list.push(r);
+      out.set(r.message_sid, list);
+    }
+    return out;
+  };
+
+  const item = (m: MessageRow, media: MediaRow[]): Record<string, unknown> => ({
+    ...messageJson(m),
+    seq: m.seq,
+    encoding: m.encoding,
+    media: media.map((x) => ({ sid: x.sid, content_type: x.content_type, url: x.url })),
+  });
+
+  /**
+   * One page of messages matching all `filters`, newest first, below `before`. An OR of two
+   * indexed branches (e.g. to=X or from=X) runs as two seeks merged here, so neither scans.
+   */
+  const page = (branches: Filter[][], before: number | undefined, limit: number) => {
+    const seen = new Map<number, MessageRow>();
+    for (const filters of branches) {
+      const where = ['account_sid = ?', ...filters.map((f) => f.sql)];
+      const args: unknown[] = [account.sid, ...filters.flatMap((f) => f.args)];
+      if (before !== undefined) {
+        where.push('seq < ?');
+        args.push(before);
+      }
+      const rows = db
+        .prepare(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`)
+        .all(...args, limit + 1) as MessageRow[];
+      for (const r of rows) seen.set(r.seq, r);
+    }
+    const rows = [...seen.values()].sort((a, b) => b.seq - a.seq);
+    const more = rows.length > limit;
+    const kept = rows.slice(0, limit);
+    const media = mediaFor(kept.filter((r) => r.num_media > 0).map((r) => r.sid));
+    return {
+      messages: kept.map((r) => item(r, media.get(r.sid) ?? [])),
+      next_before: more ? (kept[kept.length - 1]?.seq ?? null) : null,
+    };
+  };
+
+  const numbers = (): NumberRow[] =>
+    db.prepare('SELECT * FROM incoming_numbers WHERE account_sid = ? ORDER BY seq').all(account.sid) as NumberRow[];
+
+  app.get('/_sandbox/account', () => ({
+    sid: account.sid,
+    auth_token: account.auth_token,
+    friendly_name: account.friendly_name,
+    base_url: ctx.baseUrl(),
+    numbers: numbers().map((n) => ({
+      sid: n.sid,
+      phone_number: n.phone_number,
+      friendly_name: n.friendly_name,
+      sms_url: n.sms_url,
+      sms_method: n.sms_method,
+      status_callback: n.status_callback,
+      capabilities: parseParams(n.capabilities),
+    })),
+  }));
+
+  app.get('/_sandbox/messages', (request, reply) => {
+    const query = request.query as Record<string, unknown>;
+    const limit = positiveInt(query['limit'], MAX_LIMIT);
+    const before = positiveInt(query['before'], Number.MAX_SAFE_INTEGER);
+    if (limit === null) return fail(reply, 400, `limit must be a whole number from 1 to ${MAX_LIMIT}`);
+    if (before === null) return fail(reply, 400, 'before must be the positive seq of a message');
+    let filters: Filter[];
+    try {
+      filters = parseSearch(text(query['q']) ?? '');
+    } catch (err) {
+      if (err instanceof SearchError) return fail(reply, 400, err.message);
+      throw err;
+    }
+    const number = text(query['number']);
+    const peer = text(query['with']);
+    if (peer !== undefined && number === undefined) return fail(reply, 400, '`with` needs `number`');
+    let branches: Filter[][] = [filters];
+    if (number !== undefined && peer !== undefined) {
+      branches = [
+        [{ sql: 'to_addr = ?', args: [number] }, { sql: 'from_addr = ?', args: [peer] }, ...filters],
+        [{ sql: 'to_addr = ?', args: [peer] }, { sql: 'from_addr = ?', args: [number] }, ...filters],
+      ];
+    } else if (number !== undefined) {
+      branches = [
+        [{ sql: 'to_addr = ?', args: [number] }, ...filters],
+        [{ sql: 'from_addr = ?', args: [number] }, ...filters],
+      ];
+    }
+    return page(branches, before, limit ?? DEFAULT_LIMIT);
+  });
+
+  // Latest message per counterpart of one number. Both halves are covering scans of the pair
+  // indexes (migration 2), grouped in index order.
+  const conversationsSql = db.prepare(
+    `SELECT c AS counterpart, MAX(s) AS last_seq, SUM(n) AS count FROM (
+       SELECT from_addr AS c, MAX(seq) AS s, COUNT(*) AS n FROM messages
+         WHERE account_sid = @account AND to_addr = @number GROUP BY from_addr
+       UNION ALL
+       SELECT to_addr AS c, MAX(seq) AS s, COUNT(*) AS n FROM messages
+         WHERE account_sid = @account AND from_addr = @number AND to_addr <> @number GROUP BY to_addr
+     ) GROUP BY c HAVING last_seq < @before ORDER BY last_seq DESC LIMIT @limit`,
+  );
+
+  app.get('/_sandbox/conversations', (request, reply) => {
+    const query = request.query as Record<string, unknown>;
+    const number = text(query['number']);
+    const limit = positiveInt(query['limit'], MAX_LIMIT);
+    const before = positiveInt(query['before'], Number.MAX_SAFE_INTEGER);
+    if (number === undefined || number === '') return fail(reply, 400, 'number is required (one of your numbers)');
+    if (limit === null) return fail(reply, 400, `limit must be a whole number from 1 to ${MAX_LIMIT}`);
+    if (before === null) return fail(reply, 400, 'before must be the positive seq of a message');
+    const size = limit ?? DEFAULT_LIMIT;
+    const groups = conversationsSql.all({
+      account: account.sid,
+      number,
+      before: before ?? Number.MAX_SAFE_INTEGER,
+      limit: size + 1,
+    }) as { counterpart: string; last_seq: number; count: number }[];
+    const kept = groups.slice(0, size);
+    const rows =
+      kept.length === 0
+        ? []
+        : (db
+            .prepare(`SELECT * FROM messages WHERE seq IN (${kept.map(() => '?').join(',')})`)
+            .all(...kept.map((g) => g.last_seq)) as MessageRow[]);
+    const bySeq = new Map(rows.map((r) => [r.seq, r]));
+    const media = mediaFor(rows.filter((r) => r.num_media > 0).map((r) => r.sid));
+    return {
+      conversations: kept.flatMap((g) => {
+        const last = bySeq.get(g.last_seq);
+        return last
+          ? [{ counterpart: g.counterpart, count: g.count, last: item(last, media.get(last.sid) ?? []) }]
+          : [];
+      }),
+      next_before: groups.length > size ? (kept[kept.length - 1]?.last_seq ?? null) : null,
+    };
+  });
+
+  app.get('/_sandbox/messages/:sid', (request, reply) => {
+    const { sid } = request.params as { sid: string };
+    const m = db.prepare('SELECT * FROM messages WHERE sid = ? AND account_sid = ?').get(sid, account.sid) as
+      MessageRow | undefined;
+    if (!m) return fail(reply, 404, `Message ${sid} was not found`);
+    const media = db
+      .prepare('SELECT sid, message_sid, content_type, url FROM media WHERE message_sid = ? ORDER BY seq')
+      .all(sid) as MediaRow[];
+    const events = db
+      .prepare('SELECT status, error_code, at FROM message_events WHERE message_sid = ? ORDER BY id')
+      .all(sid) as EventRow[];
+    const webhooks = db
+      .prepare(
+        `SELECT id, kind, url, method, params, signature, state, attempts, next_attempt_at, response_status,
+                response_body, duration_ms, error, created_at, updated_at
+           FROM webhooks WHERE message_sid = ? ORDER BY id`,
+      )
+      .all(sid) as WebhookRow[];
+    return {
+      message: item(m, media),
+      sandbox: { fate: m.fate, next_status: m.next_status, next_at: m.next_at === null ? null : rfc2822(m.next_at) },
+      events: events.map((e) => ({ status: e.status, error_code: e.error_code, at: rfc2822(e.at), at_ms: e.at })),
+      webhooks: webhooks.map((w) => ({
+        ...w,
+        params: parseParams(w.params),
+        created_at: rfc2822(w.created_at),
+        updated_at: rfc2822(w.updated_at),
+        next_attempt_at: w.next_attempt_at === null ? null : rfc2822(w.next_attempt_at),
+      })),
+    };
+  });
+
+  app.delete('/_sandbox/messages/:sid', (request, reply) => {
+    const { sid } = request.params as { sid: string };
+    const info = db.prepare('DELETE FROM messages WHERE sid = ? AND account_sid = ?').run(sid, account.sid);
+    if (info.changes === 0) return fail(reply, 404, `Message ${sid} was not found`);
+    ctx.events.publish({ type: 'message.deleted', sid, accountSid: account.sid });
+    return reply.code(204).send();
+  });
+
+  app.post('/_sandbox/messages/clear', () => {
+    const deleted = db.transaction(() => {
+      // pending webhooks stay: the delivery service still owns them
+      db.prepare("DELETE FROM webhooks WHERE account_sid = ? AND state <> 'pending'").run(account.sid);
+      return db.prepare('DELETE FROM messages WHERE account_sid = ?').run(account.sid).changes;
+    })();
+    ctx.events.publish({ type: 'reset' });
+    return { deleted };
+  });
+}

@@ -1,0 +1,204 @@
+// The inbox's control API: search syntax, keyset paging, conversations, detail, delete, clear, and
+// the server-sent event stream, against a real sandbox.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { insertMessage, type NewMessage } from '../../src/sandbox/store/messages.js';
+import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2024, 0, 10, 12);
+
+describe('inbox control API', () => {
+  let sb: TestSandbox;
+  const other = '+15005550006';
+  const peerA = '+447700900001';
+  const peerB = '+447700900002';
+  const add = (m: Partial<NewMessage>) =>
+    insertMessage(sb.sandbox.ctx.db, {
+      account_sid: sb.accountSid,
+      to_addr: peerA,
+      from_addr: sb.phoneNumber,
+      body: 'hello',
+      status: 'delivered',
+      direction: 'outbound-api',
+      num_segments: 1,
+      encoding: 'GSM-7',
+      price: '-0.00790',
+      price_unit: 'USD',
+      error_code: null,
+      error_message: null,
+      messaging_service_sid: null,
+      status_callback: null,
+      application_sid: null,
+      validity_period: null,
+      send_at: null,
+      date_created: T0,
+      date_sent: T0,
+      next_at: null,
+      next_status: null,
+      fate: null,
+      ...m,
+    });
+  const get = async (path: string) => {
+    const res = await fetch(sb.url + path);
+    return { status: res.status, body: await json(res) };
+  };
+
+  before(async () => {
+    sb = await startSandbox({ data: ':memory:', logLevel: 'silent' });
+    add({ body: 'first to A', date_created: T0 - 2 * DAY });
+    add({
+      body: 'reply from A 50% off',
+      to_addr: sb.phoneNumber,
+      from_addr: peerA,
+      direction: 'inbound',
+      status: 'received',
+    });
+    add({ body: 'to B', to_addr: peerB, status: 'failed', error_code: 30003, date_created: T0 + DAY });
+    add({ body: 'unrelated', to_addr: peerB, from_addr: other });
+    add({
+      body: 'picture',
+      to_addr: sb.phoneNumber,
+      from_addr: peerB,
+      direction: 'inbound',
+      status: 'received',
+      media: [{ url: 'https://example.com/cat.png', contentType: 'image/png' }],
+    });
+  });
+  after(() => sb.close());
+
+  it('shows the account credentials and numbers', async () => {
+    const { status, body } = await get('/_sandbox/account');
+    assert.equal(status, 200);
+    assert.equal(body.sid, sb.accountSid);
+    assert.equal(body.auth_token, sb.authToken);
+    assert.deepEqual(
+      body.numbers.map((n: any) => n.phone_number),
+      [sb.phoneNumber],
+    );
+  });
+
+  it('narrows messages with the search syntax', async () => {
+    const bodies = async (q: string) =>
+      (await get(`/_sandbox/messages?q=${encodeURIComponent(q)}`)).body.messages.map((m: any) => m.body);
+    assert.deepEqual(await bodies(''), ['picture', 'unrelated', 'to B', 'reply from A 50% off', 'first to A']);
+    assert.deepEqual(await bodies(`from:${peerA}`), ['reply from A 50% off']);
+    assert.deepEqual(await bodies('to:447700900002'), ['unrelated', 'to B']);
+    assert.deepEqual(await bodies('status:failed'), ['to B']);
+    assert.deepEqual(await bodies('direction:inbound'), ['picture', 'reply from A 50% off']);
+    assert.deepEqual(await bodies('direction:outbound to:+447700900001'), ['first to A']);
+    assert.deepEqual(await bodies('after:2024-01-11'), ['to B']);
+    assert.deepEqual(await bodies('before:2024-01-10'), ['first to A']);
+    assert.deepEqual(await bodies('50%'), ['reply from A 50% off']);
+    assert.deepEqual(await bodies('"from A" reply'), ['reply from A 50% off']);
+  });
+
+  it('rejects a malformed search with a 400 that says what is wrong', async () => {
+    for (const [q, hint] of [
+      ['status:lost', /status: must be one of/],
+      ['after:yesterday', /YYYY-MM-DD/],
+      ['direction:sideways', /direction:/],
+    ] as const) {
+      const { status, body } = await get(`/_sandbox/messages?q=${encodeURIComponent(q)}`);
+      assert.equal(status, 400, q);
+      assert.match(body.message, hint);
+    }
+    assert.equal((await get('/_sandbox/messages?limit=0')).status, 400);
+    assert.equal((await get('/_sandbox/messages?before=abc')).status, 400);
+    assert.equal((await get('/_sandbox/conversations')).status, 400);
+  });
+
+  it('pages with before=<seq> without repeating or losing a message', async () => {
+    const seen: string[] = [];
+    let next: number | null | undefined;
+    do {
+      const { body } = await get(`/_sandbox/messages?limit=2${next ? `&before=${next}` : ''}`);
+      assert.ok(body.messages.length <= 2);
+      seen.push(...body.messages.map((m: any) => m.body));
+      next = body.next_before;
+    } while (next);
+    assert.deepEqual(seen, ['picture', 'unrelated', 'to B', 'reply from A 50% off', 'first to A']);
+  });
+
+  it('lists conversations of a number, latest message first, and a thread both ways', async () => {
+    const { body } = await get(`/_sandbox/conversations?number=${encodeURIComponent(sb.phoneNumber)}`);
+    assert.deepEqual(
+      body.conversations.map((c: any) => [c.counterpart, c.count, c.last.body]),
+      [
+        [peerB, 2, 'picture'],
+        [peerA, 2, 'reply from A 50% off'],
+      ],
+    );
+    assert.deepEqual(body.conversations[0].last.media, [
+      { sid: body.conversations[0].last.media[0].sid, content_type: 'image/png', url: 'https://example.com/cat.png' },
+    ]);
+    const thread = await get(
+      `/_sandbox/messages?number=${encodeURIComponent(sb.phoneNumber)}&with=${encodeURIComponent(peerA)}`,
+    );
+    assert.deepEqual(
+      thread.body.messages.map((m: any) => m.body),
+      ['reply from A 50% off', 'first to A'],
+    );
+  });
+
+  it('shows a message with its timeline and webhooks, then deletes it', async () => {
+    const m = add({ body: 'detail me' });
+    const db = sb.sandbox.ctx.db;
+    db.prepare('INSERT INTO message_events (message_sid, status, error_code, at) VALUES (?, ?, ?, ?)').run(
+      m.sid,
+      'sent',
+      null,
+      T0 + 1000,
+    );
+    db.prepare(
+      `INSERT INTO webhooks (account_sid, message_sid, kind, url, method, params, signature, idempotency_token, state,
+         attempts, response_status, response_body, duration_ms, created_at, updated_at)
+       VALUES (?, ?, 'status', 'http://127.0.0.1:9/cb', 'POST', ?, 'c2ln', 'tok', 'delivered', 2, 200, 'ok', 12, ?, ?)`,
+    ).run(sb.accountSid, m.sid, JSON.stringify({ MessageStatus: 'sent' }), T0, T0);
+    const { status, body } = await get(`/_sandbox/messages/${m.sid}`);
+    assert.equal(status, 200);
+    assert.equal(body.message.body, 'detail me');
+    assert.equal(body.message.encoding, 'GSM-7');
+    assert.deepEqual(
+      body.events.map((e: any) => e.status),
+      ['delivered', 'sent'],
+    );
+    assert.equal(body.webhooks[0].url, 'http://127.0.0.1:9/cb');
+    assert.deepEqual(body.webhooks[0].params, { MessageStatus: 'sent' });
+    assert.equal(body.webhooks[0].response_status, 200);
+    assert.equal(body.webhooks[0].attempts, 2);
+
+    const del = await fetch(`${sb.url}/_sandbox/messages/${m.sid}`, { method: 'DELETE' });
+    assert.equal(del.status, 204);
+    assert.equal((await get(`/_sandbox/messages/${m.sid}`)).status, 404);
+    assert.equal((await fetch(`${sb.url}/_sandbox/messages/${m.sid}`, { method: 'DELETE' })).status, 404);
+  });
+
+  it('pushes bus events to an SSE client as they happen', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${sb.url}/_sandbox/events`, { signal: controller.signal });
+    assert.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let seen = '';
+    const until = async (needle: string) => {
+      while (!seen.includes(needle)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${needle}`);
+        seen += decoder.decode(value, { stream: true });
+      }
+    };
+    await until('event: hello');
+    sb.sandbox.ctx.events.publish({ type: 'message', sid: 'SMx', status: 'sent', accountSid: sb.accountSid });
+    await until('"sid":"SMx"');
+    assert.match(seen, /event: message\ndata: \{"type":"message","sid":"SMx"/);
+    controller.abort();
+  });
+
+  it('clears every message', async () => {
+    const res = await fetch(`${sb.url}/_sandbox/messages/clear`, { method: 'POST' });
+    assert.equal(res.status, 200);
+    assert.ok((await json(res)).deleted >= 5);
+    assert.deepEqual((await get('/_sandbox/messages')).body.messages, []);
+  });
+});
