@@ -73,14 +73,14 @@ describe('inbox control API', () => {
     assert.equal(body.sid, sb.accountSid);
     assert.equal(body.auth_token, sb.authToken);
     assert.deepEqual(
-      body.numbers.map((n: any) => n.phone_number),
+      body.numbers.map((n: { phone_number: string }) => n.phone_number),
       [sb.phoneNumber],
     );
   });
 
   it('narrows messages with the search syntax', async () => {
-    const bodies = async (q: string) =>
-      (await get(`/_sandbox/messages?q=${encodeURIComponent(q)}`)).body.messages.map((m: any) => m.body);
+    const bodies = async (q: string): Promise<string[]> =>
+      (await get(`/_sandbox/messages?q=${encodeURIComponent(q)}`)).body.messages.map((m: { body: string }) => m.body);
     assert.deepEqual(await bodies(''), ['picture', 'unrelated', 'to B', 'reply from A 50% off', 'first to A']);
     assert.deepEqual(await bodies(`from:${peerA}`), ['reply from A 50% off']);
     assert.deepEqual(await bodies('to:447700900002'), ['unrelated', 'to B']);
@@ -114,7 +114,7 @@ describe('inbox control API', () => {
     do {
       const { body } = await get(`/_sandbox/messages?limit=2${next ? `&before=${next}` : ''}`);
       assert.ok(body.messages.length <= 2);
-      seen.push(...body.messages.map((m: any) => m.body));
+      seen.push(...body.messages.map((m: { body: string }) => m.body));
       next = body.next_before;
     } while (next);
     assert.deepEqual(seen, ['picture', 'unrelated', 'to B', 'reply from A 50% off', 'first to A']);
@@ -123,7 +123,11 @@ describe('inbox control API', () => {
   it('lists conversations of a number, latest message first, and a thread both ways', async () => {
     const { body } = await get(`/_sandbox/conversations?number=${encodeURIComponent(sb.phoneNumber)}`);
     assert.deepEqual(
-      body.conversations.map((c: any) => [c.counterpart, c.count, c.last.body]),
+      body.conversations.map((c: { counterpart: string; count: number; last: { body: string } }) => [
+        c.counterpart,
+        c.count,
+        c.last.body,
+      ]),
       [
         [peerB, 2, 'picture'],
         [peerA, 2, 'reply from A 50% off'],
@@ -136,7 +140,7 @@ describe('inbox control API', () => {
       `/_sandbox/messages?number=${encodeURIComponent(sb.phoneNumber)}&with=${encodeURIComponent(peerA)}`,
     );
     assert.deepEqual(
-      thread.body.messages.map((m: any) => m.body),
+      thread.body.messages.map((m: { body: string }) => m.body),
       ['reply from A 50% off', 'first to A'],
     );
   });
@@ -160,7 +164,7 @@ describe('inbox control API', () => {
     assert.equal(body.message.body, 'detail me');
     assert.equal(body.message.encoding, 'GSM-7');
     assert.deepEqual(
-      body.events.map((e: any) => e.status),
+      body.events.map((e: { status: string }) => e.status),
       ['delivered', 'sent'],
     );
     assert.equal(body.webhooks[0].url, 'http://127.0.0.1:9/cb');

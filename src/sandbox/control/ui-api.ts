@@ -173,8 +173,8 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
     return page(branches, before, limit ?? DEFAULT_LIMIT);
   });
 
-  // Latest message per counterpart of one number. Both halves are covering scans of the pair
-  // indexes (migration 2), grouped in index order.
+  // Latest message per counterpart of one number. Both halves are covering scans of the (to, from)
+  // and (from, to) indexes, grouped in index order.
   const conversationsSql = db.prepare(
     `SELECT c AS counterpart, MAX(s) AS last_seq, SUM(n) AS count FROM (
        SELECT from_addr AS c, MAX(seq) AS s, COUNT(*) AS n FROM messages

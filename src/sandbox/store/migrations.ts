@@ -166,9 +166,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX services_account ON services(account_sid, seq);
   CREATE INDEX service_numbers_number ON service_numbers(number_sid);
   `,
-  /* 2 */ `
-  -- the inbox's conversations and threads: covering seeks per (number, counterpart) pair
-  CREATE INDEX messages_pair_in ON messages(account_sid, to_addr, from_addr, seq);
-  CREATE INDEX messages_pair_out ON messages(account_sid, from_addr, to_addr, seq);
+  /* 3 */ `
+  -- the inbox's conversations and threads: with messages_to_from, a covering seek per
+  -- (number, counterpart) pair in both directions
+  CREATE INDEX messages_from_to ON messages(account_sid, from_addr, to_addr, seq);
   `,
 ];
