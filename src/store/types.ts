@@ -15,7 +15,82 @@ export interface IdempotencyStore {
   releaseIdempotencyKey(scope: string, key: string): Promise<void>;
 }
 
-export interface ConnectorStore extends IdempotencyStore {
+export type SubscriptionKind = 'received' | 'status';
+
+/** A trigger subscription. `credentials` is the sealed (encrypted) connection secret. */
+export interface Subscription {
+  id: string;
+  kind: SubscriptionKind;
+  account_sid: string;
+  callback_url: string;
+  /** the number whose inbound messages are watched (received) */
+  phone_number: string | null;
+  number_sid: string | null;
+  /** TwiML reply text sent back to the texter (received) */
+  auto_reply: string | null;
+  /** statuses to forward; null means all (status) */
+  statuses: string[] | null;
+  credentials: string;
+  created_at: number;
+}
+
+/** What a number's SmsUrl pointed at before the first subscription took it over. */
+export interface NumberHook {
+  account_sid: string;
+  number_sid: string;
+  phone_number: string;
+  previous_sms_url: string;
+  previous_sms_method: string;
+}
+
+export interface SubscriptionStore {
+  createSubscription(sub: Subscription): Promise<void>;
+  getSubscription(id: string): Promise<Subscription | undefined>;
+  listSubscriptions(accountSid: string, kind: SubscriptionKind, phoneNumber?: string): Promise<Subscription[]>;
+  /** Removes a subscription; when it was the last one on its number, also returns (and forgets) the number's hook. */
+  deleteSubscription(id: string): Promise<{ removed: Subscription; lastOnNumber: NumberHook | undefined } | undefined>;
+  /** Remembers a number's previous webhook unless already remembered; true when this call stored it. */
+  saveNumberHook(hook: NumberHook, now: number): Promise<boolean>;
+  getNumberHook(accountSid: string, numberSid: string): Promise<NumberHook | undefined>;
+}
+
+export type OutboxState = 'pending' | 'delivered' | 'dead';
+
+export interface NewOutboxEvent {
+  account_sid: string;
+  subscription_id: string;
+  /** events with one order key are delivered strictly one after another, oldest first */
+  order_key: string;
+  /** a second event with the same subscription and dedupe key is dropped */
+  dedupe_key: string;
+  callback_url: string;
+  payload: string;
+}
+
+export interface OutboxEvent extends NewOutboxEvent {
+  id: number;
+  state: OutboxState;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OutboxStore {
+  /** Commits events durably; returns how many were new (duplicates are ignored). */
+  enqueue(events: readonly NewOutboxEvent[], now: number): Promise<number>;
+  /** Leases up to `limit` due events, at most the oldest pending one per order key. */
+  claimDue(owner: string, now: number, leaseMs: number, limit: number): Promise<OutboxEvent[]>;
+  markDelivered(id: number, owner: string, now: number): Promise<void>;
+  /** Schedules another attempt at `nextAttemptAt`, or gives up (dead letter) when it is null. */
+  markFailed(id: number, owner: string, error: string, nextAttemptAt: number | null, now: number): Promise<void>;
+  listOutbox(accountSid: string, state: OutboxState, limit: number): Promise<OutboxEvent[]>;
+  /** Forgets delivered events older than `before` (their dedupe keys go with them). */
+  pruneOutbox(before: number): Promise<number>;
+}
+
+export interface ConnectorStore extends IdempotencyStore, SubscriptionStore, OutboxStore {
   readonly kind: 'sqlite' | 'postgres';
   close(): Promise<void>;
 }

@@ -1,0 +1,266 @@
+// The ConnectorStore written once over the Sql executor. Every claim is a single atomic statement
+// or one transaction, so concurrent requests and several instances on one PostgreSQL stay correct.
+import { num, str, strOrNull, type Row, type Sql } from './sql.js';
+import type {
+  ConnectorStore,
+  IdempotencyClaim,
+  NewOutboxEvent,
+  NumberHook,
+  OutboxEvent,
+  OutboxState,
+  Subscription,
+  SubscriptionKind,
+} from './types.js';
+
+function toSubscription(r: Row): Subscription {
+  const statuses = strOrNull(r['statuses']);
+  return {
+    id: str(r['id']),
+    kind: str(r['kind']) as SubscriptionKind,
+    account_sid: str(r['account_sid']),
+    callback_url: str(r['callback_url']),
+    phone_number: strOrNull(r['phone_number']),
+    number_sid: strOrNull(r['number_sid']),
+    auto_reply: strOrNull(r['auto_reply']),
+    statuses: statuses === null ? null : (JSON.parse(statuses) as string[]),
+    credentials: str(r['credentials']),
+    created_at: num(r['created_at']),
+  };
+}
+
+function toHook(r: Row): NumberHook {
+  return {
+    account_sid: str(r['account_sid']),
+    number_sid: str(r['number_sid']),
+    phone_number: str(r['phone_number']),
+    previous_sms_url: str(r['previous_sms_url']),
+    previous_sms_method: str(r['previous_sms_method']),
+  };
+}
+
+function toEvent(r: Row): OutboxEvent {
+  return {
+    id: num(r['id']),
+    account_sid: str(r['account_sid']),
+    subscription_id: str(r['subscription_id']),
+    order_key: str(r['order_key']),
+    dedupe_key: str(r['dedupe_key']),
+    callback_url: str(r['callback_url']),
+    payload: str(r['payload']),
+    state: str(r['state']) as OutboxState,
+    attempts: num(r['attempts']),
+    next_attempt_at: num(r['next_attempt_at']),
+    last_error: strOrNull(r['last_error']),
+    created_at: num(r['created_at']),
+    updated_at: num(r['updated_at']),
+  };
+}
+
+export function sqlStore(sql: Sql): ConnectorStore {
+  return {
+    kind: sql.dialect,
+
+    async claimIdempotencyKey(scope, key, requestHash, ttlMs) {
+      for (;;) {
+        const now = Date.now();
+        // Inserts, or takes over an expired claim; a live claim makes the WHERE false and returns nothing.
+        const claimed = await sql.all(
+          `INSERT INTO idempotency_keys (scope, key, request_hash, state, status, body, content_type, expires_at)
+           VALUES ($1, $2, $3, 'in-flight', NULL, NULL, NULL, $4)
+           ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, state = 'in-flight',
+             status = NULL, body = NULL, content_type = NULL, expires_at = excluded.expires_at
+           WHERE idempotency_keys.expires_at <= $5
+           RETURNING scope`,
+          [scope, key, requestHash, now + ttlMs, now],
+        );
+        if (claimed.length > 0) return { state: 'new' };
+        const rows = await sql.all(
+          'SELECT request_hash, state, status, body, content_type FROM idempotency_keys WHERE scope = $1 AND key = $2',
+          [scope, key],
+        );
+        const r = rows[0];
+        // Released between our two statements: claim again.
+        if (r === undefined) continue;
+        const hash = str(r['request_hash']);
+        if (r['state'] === 'done') {
+          return {
+            state: 'done',
+            requestHash: hash,
+            status: num(r['status']),
+            body: str(r['body']),
+            contentType: str(r['content_type']),
+          } satisfies IdempotencyClaim;
+        }
+        return { state: 'in-flight', requestHash: hash };
+      }
+    },
+
+    async completeIdempotencyKey(scope, key, status, body, contentType) {
+      await sql.run(
+        `UPDATE idempotency_keys SET state = 'done', status = $3, body = $4, content_type = $5
+         WHERE scope = $1 AND key = $2`,
+        [scope, key, status, body, contentType],
+      );
+    },
+
+    async releaseIdempotencyKey(scope, key) {
+      await sql.run(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'in-flight'`, [scope, key]);
+    },
+
+    async createSubscription(s) {
+      await sql.run(
+        `INSERT INTO subscriptions (id, kind, account_sid, callback_url, phone_number, number_sid, auto_reply, statuses,
+           credentials, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          s.id,
+          s.kind,
+          s.account_sid,
+          s.callback_url,
+          s.phone_number,
+          s.number_sid,
+          s.auto_reply,
+          s.statuses === null ? null : JSON.stringify(s.statuses),
+          s.credentials,
+          s.created_at,
+        ],
+      );
+    },
+
+    async getSubscription(id) {
+      const rows = await sql.all('SELECT * FROM subscriptions WHERE id = $1', [id]);
+      return rows[0] === undefined ? undefined : toSubscription(rows[0]);
+    },
+
+    async listSubscriptions(accountSid, kind, phoneNumber) {
+      const rows =
+        phoneNumber === undefined
+          ? await sql.all('SELECT * FROM subscriptions WHERE account_sid = $1 AND kind = $2 ORDER BY created_at, id', [
+              accountSid,
+              kind,
+            ])
+          : await sql.all(
+              'SELECT * FROM subscriptions WHERE account_sid = $1 AND kind = $2 AND phone_number = $3 ORDER BY created_at, id',
+              [accountSid, kind, phoneNumber],
+            );
+      return rows.map(toSubscription);
+    },
+
+    deleteSubscription(id) {
+      return sql.tx(async (q) => {
+        const rows = await q.all('DELETE FROM subscriptions WHERE id = $1 RETURNING *', [id]);
+        if (rows[0] === undefined) return undefined;
+        const removed = toSubscription(rows[0]);
+        let lastOnNumber: NumberHook | undefined;
+        if (removed.number_sid !== null) {
+          if (q.dialect === 'postgres') {
+            // Serialises concurrent unsubscribes of one number so exactly one sees "last".
+            await q.all('SELECT 1 FROM number_hooks WHERE account_sid = $1 AND number_sid = $2 FOR UPDATE', [
+              removed.account_sid,
+              removed.number_sid,
+            ]);
+          }
+          const left = await q.all(
+            'SELECT COUNT(*) AS n FROM subscriptions WHERE account_sid = $1 AND number_sid = $2',
+            [removed.account_sid, removed.number_sid],
+          );
+          if (num(left[0]?.['n'] ?? 0) === 0) {
+            const hooks = await q.all(
+              'DELETE FROM number_hooks WHERE account_sid = $1 AND number_sid = $2 RETURNING *',
+              [removed.account_sid, removed.number_sid],
+            );
+            if (hooks[0] !== undefined) lastOnNumber = toHook(hooks[0]);
+          }
+        }
+        return { removed, lastOnNumber };
+      });
+    },
+
+    async saveNumberHook(h, now) {
+      const rows = await sql.all(
+        `INSERT INTO number_hooks (account_sid, number_sid, phone_number, previous_sms_url, previous_sms_method, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_sid, number_sid) DO NOTHING RETURNING number_sid`,
+        [h.account_sid, h.number_sid, h.phone_number, h.previous_sms_url, h.previous_sms_method, now],
+      );
+      return rows.length > 0;
+    },
+
+    async getNumberHook(accountSid, numberSid) {
+      const rows = await sql.all('SELECT * FROM number_hooks WHERE account_sid = $1 AND number_sid = $2', [
+        accountSid,
+        numberSid,
+      ]);
+      return rows[0] === undefined ? undefined : toHook(rows[0]);
+    },
+
+    enqueue(events: readonly NewOutboxEvent[], now: number) {
+      return sql.tx(async (q) => {
+        let added = 0;
+        for (const e of events) {
+          added += await q.run(
+            `INSERT INTO outbox (account_sid, subscription_id, order_key, dedupe_key, callback_url, payload, state,
+               attempts, next_attempt_at, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $7)
+             ON CONFLICT (subscription_id, dedupe_key) DO NOTHING`,
+            [e.account_sid, e.subscription_id, e.order_key, e.dedupe_key, e.callback_url, e.payload, now],
+          );
+        }
+        return added;
+      });
+    },
+
+    claimDue(owner, now, leaseMs, limit) {
+      return sql.tx(async (q) => {
+        // Only the head of each order key is eligible, so a failing event holds back the ones behind it.
+        const lock = q.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+        const due = await q.all(
+          `SELECT o.id FROM outbox o
+           WHERE o.state = 'pending' AND o.next_attempt_at <= $1 AND (o.lease_until IS NULL OR o.lease_until <= $1)
+             AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.order_key = o.order_key AND p.state = 'pending' AND p.id < o.id)
+           ORDER BY o.id LIMIT $2 ${lock}`,
+          [now, limit],
+        );
+        const out: OutboxEvent[] = [];
+        for (const r of due) {
+          const rows = await q.all(
+            `UPDATE outbox SET lease_owner = $2, lease_until = $3, attempts = attempts + 1, updated_at = $4
+             WHERE id = $1 RETURNING *`,
+            [num(r['id']), owner, now + leaseMs, now],
+          );
+          if (rows[0] !== undefined) out.push(toEvent(rows[0]));
+        }
+        return out;
+      });
+    },
+
+    async markDelivered(id, owner, now) {
+      await sql.run(
+        `UPDATE outbox SET state = 'delivered', lease_owner = NULL, lease_until = NULL, last_error = NULL, updated_at = $3
+         WHERE id = $1 AND lease_owner = $2`,
+        [id, owner, now],
+      );
+    },
+
+    async markFailed(id, owner, error, nextAttemptAt, now) {
+      await sql.run(
+        `UPDATE outbox SET state = $3, next_attempt_at = $4, lease_owner = NULL, lease_until = NULL, last_error = $5,
+           updated_at = $6 WHERE id = $1 AND lease_owner = $2`,
+        [id, owner, nextAttemptAt === null ? 'dead' : 'pending', nextAttemptAt ?? now, error, now],
+      );
+    },
+
+    async listOutbox(accountSid, state, limit) {
+      const rows = await sql.all('SELECT * FROM outbox WHERE account_sid = $1 AND state = $2 ORDER BY id LIMIT $3', [
+        accountSid,
+        state,
+        limit,
+      ]);
+      return rows.map(toEvent);
+    },
+
+    pruneOutbox(before) {
+      return sql.run(`DELETE FROM outbox WHERE state = 'delivered' AND updated_at < $1`, [before]);
+    },
+
+    close: () => sql.close(),
+  };
+}

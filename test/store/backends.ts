@@ -1,0 +1,58 @@
+// Runs a store test suite against both backends: SQLite in a temp dir and a real PostgreSQL.
+// When PostgreSQL cannot start, the PostgreSQL suite fails (it is never skipped).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe } from 'node:test';
+import { openStore, type ConnectorStore } from '../../src/store/index.js';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+
+export interface Backend {
+  /** opens another store on the same database (a second connector instance) */
+  open(): Promise<ConnectorStore>;
+  store: ConnectorStore;
+}
+
+export function eachBackend(name: string, suite: (b: Backend) => void): void {
+  describe(`${name} (sqlite)`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tc-store-'));
+    const opened: ConnectorStore[] = [];
+    const b = {
+      open: async () => {
+        const s = await openStore({ dataDir: dir });
+        opened.push(s);
+        return s;
+      },
+    } as Backend;
+    before(async () => {
+      b.store = await b.open();
+    });
+    after(async () => {
+      for (const s of opened) await s.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    suite(b);
+  });
+
+  describe(`${name} (postgres)`, () => {
+    let pg: TestPostgres | undefined;
+    const opened: ConnectorStore[] = [];
+    const b = {
+      open: async () => {
+        if (pg === undefined) throw new Error('PostgreSQL is not running');
+        const s = await openStore({ dataDir: '/nonexistent', databaseUrl: pg.url });
+        opened.push(s);
+        return s;
+      },
+    } as Backend;
+    before(async () => {
+      pg = await startPostgres();
+      b.store = await b.open();
+    });
+    after(async () => {
+      for (const s of opened) await s.close();
+      await pg?.close();
+    });
+    suite(b);
+  });
+}

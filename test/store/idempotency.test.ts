@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { eachBackend } from './backends.js';
+
+const DAY = 86_400_000;
+
+eachBackend('idempotency keys', (b) => {
+  it('claims a new key once, then reports it in flight with its request hash', async () => {
+    assert.deepEqual(await b.store.claimIdempotencyKey('AC1', 'k1', 'h1', DAY), { state: 'new' });
+    assert.deepEqual(await b.store.claimIdempotencyKey('AC1', 'k1', 'h2', DAY), {
+      state: 'in-flight',
+      requestHash: 'h1',
+    });
+  });
+
+  it('keeps keys apart per scope', async () => {
+    assert.equal((await b.store.claimIdempotencyKey('AC2', 'k1', 'h1', DAY)).state, 'new');
+  });
+
+  it('returns the stored response after completion', async () => {
+    await b.store.claimIdempotencyKey('AC1', 'k2', 'h1', DAY);
+    await b.store.completeIdempotencyKey('AC1', 'k2', 201, '{"sid":"SM1"}', 'application/json');
+    assert.deepEqual(await b.store.claimIdempotencyKey('AC1', 'k2', 'h1', DAY), {
+      state: 'done',
+      requestHash: 'h1',
+      status: 201,
+      body: '{"sid":"SM1"}',
+      contentType: 'application/json',
+    });
+  });
+
+  it('lets a retry claim again after a release, but never releases a completed key', async () => {
+    await b.store.claimIdempotencyKey('AC1', 'k3', 'h1', DAY);
+    await b.store.releaseIdempotencyKey('AC1', 'k3');
+    assert.equal((await b.store.claimIdempotencyKey('AC1', 'k3', 'h1', DAY)).state, 'new');
+    await b.store.completeIdempotencyKey('AC1', 'k3', 200, 'x', 'text/plain');
+    await b.store.releaseIdempotencyKey('AC1', 'k3');
+    assert.equal((await b.store.claimIdempotencyKey('AC1', 'k3', 'h1', DAY)).state, 'done');
+  });
+
+  it('treats an expired key as new', async () => {
+    await b.store.claimIdempotencyKey('AC1', 'k4', 'h1', 1);
+    await b.store.completeIdempotencyKey('AC1', 'k4', 200, 'old', 'text/plain');
+    await new Promise((r) => setTimeout(r, 5));
+    assert.deepEqual(await b.store.claimIdempotencyKey('AC1', 'k4', 'h2', DAY), { state: 'new' });
+    assert.deepEqual(await b.store.claimIdempotencyKey('AC1', 'k4', 'h2', DAY), {
+      state: 'in-flight',
+      requestHash: 'h2',
+    });
+  });
+
+  it('gives exactly one "new" to many concurrent claims, also across two instances', async () => {
+    const other = await b.open();
+    const claims = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 === 0 ? b.store : other).claimIdempotencyKey('AC1', 'race', `h${i}`, DAY),
+      ),
+    );
+    assert.equal(claims.filter((c) => c.state === 'new').length, 1);
+    assert.equal(claims.filter((c) => c.state === 'in-flight').length, 39);
+  });
+});
