@@ -6,6 +6,7 @@ import { insertMessage, type NewMessage } from '../../src/sandbox/store/messages
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 const DAY = 86_400_000;
+const bodiesOf = (list: { body: string }[]): string[] => list.map((m) => m.body);
 const T0 = Date.UTC(2024, 0, 10, 12);
 
 describe('inbox control API', () => {
@@ -80,7 +81,7 @@ describe('inbox control API', () => {
 
   it('narrows messages with the search syntax', async () => {
     const bodies = async (q: string): Promise<string[]> =>
-      (await get(`/_sandbox/messages?q=${encodeURIComponent(q)}`)).body.messages.map((m: { body: string }) => m.body);
+      bodiesOf((await get(`/_sandbox/messages?q=${encodeURIComponent(q)}`)).body.messages);
     assert.deepEqual(await bodies(''), ['picture', 'unrelated', 'to B', 'reply from A 50% off', 'first to A']);
     assert.deepEqual(await bodies(`from:${peerA}`), ['reply from A 50% off']);
     assert.deepEqual(await bodies('to:447700900002'), ['unrelated', 'to B']);
