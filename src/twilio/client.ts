@@ -1,0 +1,265 @@
+// The Twilio REST client: resolves paths against the account, encodes forms, authenticates, caps
+// concurrency per account, retries only what is safe to repeat, and turns answers into typed
+// results or errors with stable codes.
+import type { Dispatcher } from 'undici';
+import { ConfigError } from '../shared/errors.js';
+import { apiErrorFrom, InvalidArgumentError, TwilioApiError, type RequestInfo } from './errors.js';
+import { encodeForm, encodeQuery, type FormFields, type QueryFields } from './form.js';
+import { limiterFor } from './limiter.js';
+import { toPage, type Page } from './paging.js';
+import {
+  backoffMs,
+  DEFAULT_RETRY,
+  parseRetryAfter,
+  retryNetwork,
+  retryStatus,
+  sleep,
+  type Method,
+  type RetryOptions,
+} from './retry.js';
+import { attempt, defaultDispatcher, type RawResponse } from './transport.js';
+import { NetworkError, TimeoutError } from './errors.js';
+import {
+  availablePhoneNumbersResource,
+  type AvailablePhoneNumbersResource,
+} from './resources/available-phone-numbers.js';
+import { incomingPhoneNumbersResource, type IncomingPhoneNumbersResource } from './resources/incoming-phone-numbers.js';
+import { messagesResource, type MessagesResource } from './resources/messages.js';
+import { usageResource, type UsageResource } from './resources/usage.js';
+
+export interface Credentials {
+  accountSid: string;
+  /** the account SID (`AC…`) or an API key SID (`SK…`) */
+  username: string;
+  /** the auth token or the API key secret */
+  password: string;
+}
+
+export interface ClientOptions {
+  /** default https://api.twilio.com */
+  baseUrl?: string;
+  /** per attempt, default 15000 */
+  timeoutMs?: number;
+  /** in-flight requests per account, default 100; excess waits in a FIFO queue */
+  maxConcurrency?: number;
+  /** defaults 3 / 200 / 5000 */
+  retry?: { maxRetries?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** shared keep-alive pool; default one module-level Agent */
+  dispatcher?: Dispatcher;
+  userAgent?: string;
+}
+
+export interface RequestOptions {
+  query?: QueryFields;
+  form?: FormFields;
+  signal?: AbortSignal;
+}
+
+export interface TwilioResponse<T> {
+  status: number;
+  body: T;
+  headers: Record<string, string | string[] | undefined>;
+  requestId: string | undefined;
+}
+
+export const DEFAULT_BASE_URL = 'https://api.twilio.com';
+const USER_AGENT = `twilio-connector (node ${process.version})`;
+const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
+/** Paths that already name an API version are used as they are. */
+const ABSOLUTE = /^\/(2010-04-01|v\d+)(\/|$)/;
+
+function checkedBaseUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError([`baseUrl is not a URL: ${raw}`]);
+  }
+  const problems: string[] = [];
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') problems.push('baseUrl must be http or https');
+  // credentials belong in Credentials, where they are never echoed
+  if (url.username || url.password) problems.push('baseUrl must not contain credentials');
+  if (url.search || url.hash) problems.push('baseUrl must not have a query or fragment');
+  if (problems.length) throw new ConfigError(problems);
+  return url;
+}
+
+function positiveInt(name: string, value: number | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min) throw new ConfigError([`${name} must be an integer ≥ ${min}`]);
+  return value;
+}
+
+export class TwilioClient {
+  readonly accountSid: string;
+  readonly baseUrl: string;
+  readonly messages: MessagesResource;
+  readonly incomingPhoneNumbers: IncomingPhoneNumbersResource;
+  readonly availablePhoneNumbers: AvailablePhoneNumbersResource;
+  readonly usage: UsageResource;
+
+  private readonly authorization: string;
+  private readonly timeoutMs: number;
+  private readonly maxConcurrency: number;
+  private readonly retry: RetryOptions;
+  private readonly dispatcher: Dispatcher;
+  private readonly userAgent: string;
+  private readonly accountPrefix: string;
+
+  constructor(credentials: Credentials, options: ClientOptions = {}) {
+    const problems: string[] = [];
+    if (!ACCOUNT_SID.test(credentials.accountSid))
+      problems.push('accountSid must look like AC followed by 32 hex digits');
+    if (!credentials.username) problems.push('username is required');
+    if (!credentials.password) problems.push('password is required');
+    if (problems.length) throw new ConfigError(problems);
+    this.accountSid = credentials.accountSid;
+    this.baseUrl = checkedBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL).href.replace(/\/+$/, '');
+    this.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+    this.timeoutMs = positiveInt('timeoutMs', options.timeoutMs, 15_000);
+    this.maxConcurrency = positiveInt('maxConcurrency', options.maxConcurrency, 100);
+    this.retry = {
+      maxRetries: positiveInt('retry.maxRetries', options.retry?.maxRetries, DEFAULT_RETRY.maxRetries, 0),
+      baseDelayMs: positiveInt('retry.baseDelayMs', options.retry?.baseDelayMs, DEFAULT_RETRY.baseDelayMs, 0),
+      maxDelayMs: positiveInt('retry.maxDelayMs', options.retry?.maxDelayMs, DEFAULT_RETRY.maxDelayMs, 0),
+    };
+    this.dispatcher = options.dispatcher ?? defaultDispatcher;
+    this.userAgent = options.userAgent ?? USER_AGENT;
+    this.accountPrefix = `/2010-04-01/Accounts/${this.accountSid}`;
+    this.messages = messagesResource(this);
+    this.incomingPhoneNumbers = incomingPhoneNumbersResource(this);
+    this.availablePhoneNumbers = availablePhoneNumbersResource(this);
+    this.usage = usageResource(this);
+  }
+
+  /** Full URL for a path: account-relative when it starts with `/`, or absolute `/2010-04-01/…`, `/v1/…`. */
+  resolve(path: string, query?: QueryFields): string {
+    let rel = path;
+    // next_page_uri is relative, but follow an absolute one through our base URL (sandbox, proxy)
+    if (/^https?:\/\//i.test(rel)) {
+      const u = new URL(rel);
+      rel = u.pathname + u.search;
+    }
+    if (!rel.startsWith('/')) throw new InvalidArgumentError(`path must start with "/": ${path}`);
+    if (!ABSOLUTE.test(rel)) rel = this.accountPrefix + rel;
+    const url = new URL(this.baseUrl + rel);
+    encodeQuery(query, url.searchParams);
+    return url.href;
+  }
+
+  async request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<TwilioResponse<T>> {
+    if (method !== 'GET' && method !== 'POST' && method !== 'DELETE') {
+      throw new InvalidArgumentError(`unsupported method ${String(method)}`);
+    }
+    const url = this.resolve(path, opts.query);
+    const info: RequestInfo = { method, url };
+    const headers: Record<string, string> = {
+      authorization: this.authorization,
+      accept: 'application/json',
+      'accept-charset': 'utf-8',
+      'user-agent': this.userAgent,
+    };
+    let body: string | undefined;
+    if (opts.form !== undefined) {
+      body = encodeForm(opts.form);
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    }
+    const origin = new URL(url).origin;
+    for (let n = 0; ; n++) {
+      const release = await limiterFor(origin, this.accountSid, this.maxConcurrency).acquire(opts.signal);
+      let raw: RawResponse;
+      try {
+        raw = await attempt({
+          method,
+          url,
+          headers,
+          body,
+          timeoutMs: this.timeoutMs,
+          dispatcher: this.dispatcher,
+          signal: opts.signal,
+          info,
+        });
+      } catch (err) {
+        const again =
+          (err instanceof NetworkError && retryNetwork(method, err.errno)) ||
+          (err instanceof TimeoutError && method === 'GET');
+        if (!again || n >= this.retry.maxRetries) throw err;
+        await sleep(backoffMs(n, this.retry), opts.signal);
+        continue;
+      } finally {
+        release();
+      }
+      const result = this.interpret<T>(info, raw);
+      if (!(result instanceof TwilioApiError)) return result;
+      if (!retryStatus(method, result.status, result.twilioCode) || n >= this.retry.maxRetries) throw result;
+      const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(n, this.retry));
+      // a Retry-After longer than we are willing to wait goes back to the caller, who can pass it on
+      if (result.retryAfterMs !== undefined && result.retryAfterMs > this.retry.maxDelayMs) throw result;
+      await sleep(wait, opts.signal);
+    }
+  }
+
+  private interpret<T>(info: RequestInfo, raw: RawResponse): TwilioResponse<T> | TwilioApiError {
+    const requestId = first(raw.headers['twilio-request-id']);
+    let parsed: unknown = undefined;
+    let isJson = false;
+    if (raw.text !== '') {
+      try {
+        parsed = JSON.parse(raw.text);
+        isJson = true;
+      } catch {
+        parsed = raw.text;
+      }
+    }
+    if (raw.status >= 200 && raw.status < 300) {
+      if (raw.text !== '' && !isJson) {
+        return apiErrorFrom(info, raw.status, raw.text, requestId, undefined);
+      }
+      return { status: raw.status, body: parsed as T, headers: raw.headers, requestId };
+    }
+    return apiErrorFrom(info, raw.status, parsed, requestId, parseRetryAfter(raw.headers['retry-after']));
+  }
+
+  /** GET a list path and read its envelope. */
+  async list<T>(path: string, query: QueryFields | undefined, key: string): Promise<Page<T>> {
+    const res = await this.request<unknown>('GET', path, query === undefined ? {} : { query });
+    const page = toPage<T>(res.body, key);
+    if (!page)
+      throw apiErrorFrom(
+        { method: 'GET', url: this.resolve(path, query) },
+        res.status,
+        'not a list',
+        res.requestId,
+        undefined,
+      );
+    return page;
+  }
+
+  /** The page after `page`, or null on the last one. */
+  async nextPage<T>(page: Page<T>): Promise<Page<T> | null> {
+    if (page.next_page_uri === null) return null;
+    const res = await this.request<unknown>('GET', page.next_page_uri);
+    const next = toPage<T>(res.body);
+    if (!next) {
+      throw apiErrorFrom(
+        { method: 'GET', url: this.resolve(page.next_page_uri) },
+        res.status,
+        'not a list',
+        res.requestId,
+        undefined,
+      );
+    }
+    return next;
+  }
+
+  /** Every record from `first` on, following next_page_uri. */
+  async *iterate<T>(first: Page<T>): AsyncGenerator<T> {
+    for (let page: Page<T> | null = first; page !== null; page = await this.nextPage(page)) {
+      yield* page.items;
+    }
+  }
+}
+
+function first(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
