@@ -1,0 +1,141 @@
+// The durable outbox and log of every webhook the sandbox sends. A webhook is signed and stored in
+// the same transaction as the change that causes it, so a restart never loses one; the dispatcher
+// then delivers what is pending. The inbox shows these rows as the webhook log.
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../store/db.js';
+import { twilioSignature } from './signature.js';
+
+/**
+ * status: a status callback (retried with backoff). inbound: the number's SmsUrl. fallback: its
+ * SmsFallbackUrl after the SmsUrl failed. redirect: a TwiML <Redirect>.
+ */
+export type WebhookKind = 'status' | 'inbound' | 'fallback' | 'redirect';
+export type WebhookState = 'pending' | 'delivered' | 'failed';
+export type HttpMethod = 'GET' | 'POST';
+
+export interface WebhookRow {
+  id: number;
+  account_sid: string;
+  message_sid: string | null;
+  kind: WebhookKind;
+  /** the URL requested: for GET it carries the parameters in its query string */
+  url: string;
+  method: HttpMethod;
+  /** JSON object of the parameters sent */
+  params: string;
+  signature: string;
+  idempotency_token: string;
+  state: WebhookState;
+  attempts: number;
+  next_attempt_at: number | null;
+  response_status: number | null;
+  response_body: string | null;
+  duration_ms: number | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface NewWebhook {
+  accountSid: string;
+  authToken: string;
+  messageSid: string | null;
+  kind: WebhookKind;
+  url: string;
+  method: HttpMethod;
+  params: Record<string, string>;
+  now: number;
+}
+
+export function normalizeMethod(method: string | null | undefined): HttpMethod {
+  return method?.toUpperCase() === 'GET' ? 'GET' : 'POST';
+}
+
+/** For GET, Twilio appends the parameters to the configured URL and signs that URL alone. */
+export function requestUrl(url: string, method: HttpMethod, params: Record<string, string>): string {
+  if (method === 'POST') return url;
+  const query = new URLSearchParams(params).toString();
+  if (query === '') return url;
+  const hash = url.indexOf('#');
+  const base = hash < 0 ? url : url.slice(0, hash);
+  return base + (base.includes('?') ? '&' : '?') + query;
+}
+
+const INSERT = `INSERT INTO webhooks (account_sid, message_sid, kind, url, method, params, signature, idempotency_token,
+  state, attempts, next_attempt_at, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`;
+
+/** Signs and stores a pending webhook; call inside the transaction of the change it reports. */
+export function enqueueWebhook(db: Db, w: NewWebhook): number {
+  const url = requestUrl(w.url, w.method, w.params);
+  const signature = twilioSignature(w.authToken, url, w.method === 'POST' ? w.params : {});
+  const token = `${randomBytes(16).toString('hex')}-${w.messageSid ?? 'none'}`;
+  const info = db
+    .prepare(INSERT)
+    .run(
+      w.accountSid,
+      w.messageSid,
+      w.kind,
+      url,
+      w.method,
+      JSON.stringify(w.params),
+      signature,
+      token,
+      w.now,
+      w.now,
+      w.now,
+    );
+  return Number(info.lastInsertRowid);
+}
+
+export function getWebhook(db: Db, id: number): WebhookRow | undefined {
+  return db.prepare('SELECT * FROM webhooks WHERE id = ?').get(id) as WebhookRow | undefined;
+}
+
+export function webhooksOf(db: Db, messageSid: string): WebhookRow[] {
+  return db.prepare('SELECT * FROM webhooks WHERE message_sid = ? ORDER BY id').all(messageSid) as WebhookRow[];
+}
+
+/**
+ * Pending webhooks that are due, oldest first, at most one per message: a message's callbacks are
+ * delivered in the order its status changed, a later one waiting while an earlier one retries.
+ */
+export function dueWebhooks(db: Db, now: number, limit: number, busy: ReadonlySet<number>): WebhookRow[] {
+  const rows = db
+    .prepare(
+      `SELECT w.* FROM webhooks w WHERE w.state = 'pending' AND w.next_attempt_at <= ?
+         AND NOT EXISTS (SELECT 1 FROM webhooks p WHERE p.state = 'pending' AND p.message_sid = w.message_sid AND p.id < w.id)
+       ORDER BY w.next_attempt_at, w.id LIMIT ?`,
+    )
+    .all(now, limit + busy.size) as WebhookRow[];
+  return rows.filter((r) => !busy.has(r.id)).slice(0, limit);
+}
+
+/** When the next pending webhook falls due, or undefined when none is pending. */
+export function nextWebhookAt(db: Db): number | undefined {
+  const row = db.prepare("SELECT MIN(next_attempt_at) AS at FROM webhooks WHERE state = 'pending'").get() as {
+    at: number | null;
+  };
+  return row.at ?? undefined;
+}
+
+export interface AttemptResult {
+  state: WebhookState;
+  nextAttemptAt: number | null;
+  status: number | null;
+  body: string | null;
+  durationMs: number;
+  error: string | null;
+  now: number;
+}
+
+/** Records one delivery attempt; false when the row no longer exists (the sandbox was reset). */
+export function recordAttempt(db: Db, id: number, r: AttemptResult): boolean {
+  const info = db
+    .prepare(
+      `UPDATE webhooks SET state = ?, attempts = attempts + 1, next_attempt_at = ?, response_status = ?,
+         response_body = ?, duration_ms = ?, error = ?, updated_at = ? WHERE id = ?`,
+    )
+    .run(r.state, r.nextAttemptAt, r.status, r.body, r.durationMs, r.error, r.now, id);
+  return info.changes > 0;
+}
