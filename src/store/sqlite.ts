@@ -1,9 +1,44 @@
 // The SQLite executor: better-sqlite3 in WAL mode under the data directory. Calls are synchronous,
 // so a promise chain keeps one transaction from interleaving with another caller's statements.
+// SQLite state belongs to one connector process; several instances need PostgreSQL.
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { toPositional, type Param, type Row, type Sql } from './sql.js';
 
+interface Shared {
+  sql: Sql;
+  users: number;
+}
+// Two connections of one process on one file would deadlock: a transaction awaiting its callback
+// holds the write lock while the other connection busy-waits on the same thread. So every store
+// opened on a file in this process shares one connection and one lock.
+const shared = new Map<string, Shared>();
+
 export function openSqlite(file: string): Sql {
+  if (file === ':memory:') return connect(file);
+  const key = resolve(file);
+  let entry = shared.get(key);
+  if (entry === undefined) {
+    entry = { sql: connect(key), users: 0 };
+    shared.set(key, entry);
+  }
+  entry.users++;
+  const e = entry;
+  let closed = false;
+  return {
+    ...e.sql,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      if (--e.users === 0) {
+        shared.delete(key);
+        await e.sql.close();
+      }
+    },
+  };
+}
+
+function connect(file: string): Sql {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
