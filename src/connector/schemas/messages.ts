@@ -1,0 +1,172 @@
+// Message models: what SendMessage accepts (the seeds' snake_case fields) and the Message / MessageList
+// Twilio returns, which the connector passes through unchanged.
+import {
+  DECIMAL,
+  HTTP_URL,
+  PAGE_FIELDS,
+  RECIPIENT,
+  RFC2822_EXAMPLE,
+  SENDER,
+  nullableString,
+  sidPattern,
+  str,
+  type JsonSchema,
+} from './common.js';
+
+export const MAX_BODY_LENGTH = 1600;
+export const MAX_MEDIA_URLS = 10;
+
+export const SendMessageRequest = {
+  type: 'object',
+  description:
+    'The message to send. Give `from` or `messaging_service_sid` (or both), and `body` or at least one `media_url`.',
+  required: ['to'],
+  properties: {
+    from: {
+      type: 'string',
+      pattern: SENDER,
+      description:
+        'A Twilio phone number of the account (E.164, e.g. +14155552345), a WhatsApp sender (whatsapp:+1…), a short code or an alphanumeric sender ID. Optional when a Messaging Service is given.',
+      'x-ms-summary': 'From phone number',
+      'x-ms-visibility': 'important',
+      'x-ms-dynamic-values': {
+        operationId: 'ListIncomingPhoneNumbers',
+        'value-collection': 'incoming_phone_numbers',
+        'value-path': 'phone_number',
+        'value-title': 'friendly_name',
+      },
+    },
+    to: {
+      type: 'string',
+      pattern: RECIPIENT,
+      description: 'The recipient in E.164 format (+ country code and number, e.g. +16175551212) or whatsapp:+….',
+      'x-ms-summary': 'To phone number',
+      'x-ms-visibility': 'important',
+    },
+    body: {
+      type: 'string',
+      maxLength: MAX_BODY_LENGTH,
+      description: `The text of the message, up to ${MAX_BODY_LENGTH} characters (longer texts are sent as several segments).`,
+      'x-ms-summary': 'Text',
+      'x-ms-visibility': 'important',
+    },
+    media_url: {
+      type: 'array',
+      maxItems: MAX_MEDIA_URLS,
+      items: { type: 'string', pattern: HTTP_URL, 'x-ms-summary': 'Media URL' },
+      description: `Up to ${MAX_MEDIA_URLS} publicly reachable http(s) URLs of images or other media to send as MMS.`,
+      'x-ms-summary': 'Media URLs',
+      'x-ms-visibility': 'advanced',
+    },
+    status_callback: {
+      type: 'string',
+      pattern: HTTP_URL,
+      maxLength: 4000,
+      description: 'A URL Twilio calls with every status change of the message.',
+      'x-ms-summary': 'Status callback URL',
+      'x-ms-visibility': 'advanced',
+    },
+    messaging_service_sid: {
+      type: 'string',
+      pattern: sidPattern('MG'),
+      description: 'A Messaging Service (MG…) to send through; it picks the sender when `from` is empty.',
+      'x-ms-summary': 'Messaging Service SID',
+      'x-ms-visibility': 'advanced',
+    },
+    application_sid: {
+      type: 'string',
+      pattern: sidPattern('AP'),
+      description: 'A TwiML App (AP…) whose message status callback URL receives status changes.',
+      'x-ms-summary': 'Application SID',
+      'x-ms-visibility': 'advanced',
+    },
+    max_price: {
+      type: 'string',
+      pattern: DECIMAL,
+      description:
+        'The most you are willing to pay for the message, in your account currency. Twilio no longer applies it.',
+      'x-ms-summary': 'Max price',
+      'x-ms-visibility': 'advanced',
+    },
+  },
+} as const;
+
+/**
+ * Rules Swagger 2.0 cannot express, added to the request schema when the connector validates:
+ * they produce messages that name the missing field ("must have required property 'from'").
+ */
+export const SendMessageRules = {
+  allOf: [
+    { if: { not: { required: ['messaging_service_sid'] } }, then: { required: ['from'] } },
+    { if: { not: { required: ['media_url'] } }, then: { required: ['body'] } },
+  ],
+} as const;
+
+export const Message = {
+  type: 'object',
+  description: 'A message as Twilio reports it.',
+  properties: {
+    sid: str('The message SID: SM… for SMS, MM… with media.', 'Message ID', { pattern: sidPattern('(SM|MM)') }),
+    account_sid: str('The account that sent or received the message.', 'Account SID'),
+    api_version: str('Always 2010-04-01.', 'API version'),
+    body: str('The text of the message.', 'Body'),
+    from: str('The sender.', 'From'),
+    to: str('The recipient.', 'To'),
+    status: str('Where the message is in its lifecycle.', 'Status', {
+      enum: [
+        'queued',
+        'sending',
+        'sent',
+        'failed',
+        'delivered',
+        'undelivered',
+        'receiving',
+        'received',
+        'accepted',
+        'scheduled',
+        'read',
+        'partially_delivered',
+        'canceled',
+      ],
+    }),
+    direction: str('inbound, outbound-api, outbound-call or outbound-reply.', 'Direction', {
+      enum: ['inbound', 'outbound-api', 'outbound-call', 'outbound-reply'],
+    }),
+    num_segments: str('How many segments the text was split into (a number written as a string).', 'Segments'),
+    num_media: str('How many media files are attached (a number written as a string).', 'Media count'),
+    date_created: str('When Twilio created the message (RFC 2822, GMT).', 'Date created', { example: RFC2822_EXAMPLE }),
+    date_sent: nullableString('When the message was sent (RFC 2822, GMT); null until then.', 'Date sent'),
+    date_updated: str('When the message last changed (RFC 2822, GMT).', 'Date updated'),
+    error_code: {
+      type: 'integer',
+      'x-nullable': true,
+      description: 'Twilio error code when the message failed or was undelivered, else null.',
+      'x-ms-summary': 'Error code',
+    },
+    error_message: nullableString('A description of the error, else null.', 'Error message'),
+    price: nullableString(
+      'What the message cost, a negative decimal string such as -0.00750; null until billed.',
+      'Price',
+    ),
+    price_unit: nullableString('The currency of the price (ISO 4217).', 'Price unit'),
+    messaging_service_sid: nullableString('The Messaging Service used, else null.', 'Messaging Service SID'),
+    uri: str('The message resource at Twilio.', 'URI'),
+    subresource_uris: {
+      type: 'object',
+      description: 'Related resources at Twilio (media, feedback).',
+      'x-ms-summary': 'Subresource URIs',
+      additionalProperties: { type: 'string' },
+    },
+  },
+} as const;
+
+export const MessageList = {
+  type: 'object',
+  description: 'One page of messages, newest first.',
+  properties: {
+    messages: { type: 'array', items: { $ref: '#/definitions/Message' }, 'x-ms-summary': 'Messages' },
+    ...PAGE_FIELDS,
+  },
+} as const;
+
+export const messageModels: Readonly<Record<string, JsonSchema>> = { SendMessageRequest, Message, MessageList };

@@ -1,0 +1,27 @@
+// Every named model the connector publishes, in the order the definitions list them.
+import type { JsonSchema } from './common.js';
+import { errorModels } from './errors.js';
+import { messageModels } from './messages.js';
+import { phoneNumberModels } from './phone-numbers.js';
+import { usageModels } from './usage.js';
+
+export const models: Readonly<Record<string, JsonSchema>> = {
+  ...messageModels,
+  ...phoneNumberModels,
+  ...usageModels,
+  ...errorModels,
+};
+
+export type ModelName =
+  | 'SendMessageRequest'
+  | 'Message'
+  | 'MessageList'
+  | 'Capabilities'
+  | 'IncomingPhoneNumber'
+  | 'IncomingPhoneNumberList'
+  | 'AddIncomingPhoneNumberRequest'
+  | 'AvailablePhoneNumber'
+  | 'AvailablePhoneNumbers'
+  | 'UsageRecord'
+  | 'UsageRecords'
+  | 'ErrorEnvelope';

@@ -1,0 +1,71 @@
+// Turns ajv's validation errors into one sentence a workflow author can act on: which field, and
+// what it must look like. ajv's own wording ("must match pattern ^(SM|MM)…") names the rule, not
+// the fix. Use as Fastify's `schemaErrorFormatter` or from an error handler.
+import { DATE_OR_DATETIME, DECIMAL, E164, HTTP_URL, RECIPIENT, SENDER, sidPattern } from './common.js';
+
+/** The parts of an ajv error this needs (Fastify's FastifySchemaValidationError has them). */
+export interface SchemaErrorLike {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string | undefined;
+  propertyName?: string;
+}
+
+const PATTERN_HINTS: Readonly<Record<string, string>> = {
+  [E164]: 'an E.164 phone number such as +14155552671',
+  [RECIPIENT]: 'an E.164 phone number such as +14155552671, or whatsapp:+14155552671',
+  [SENDER]:
+    'one of the account’s numbers in E.164 (+14155552671), whatsapp:+…, a short code or an alphanumeric sender ID',
+  [HTTP_URL]: 'an absolute http:// or https:// URL',
+  [DATE_OR_DATETIME]: 'a date YYYY-MM-DD (GMT), optionally with a time such as 2024-01-31T12:00:00Z',
+  [DECIMAL]: 'a decimal number such as 0.05',
+  [sidPattern('(SM|MM)')]: 'a message SID: SM or MM followed by 32 hex digits',
+  [sidPattern('PN')]: 'a phone number SID: PN followed by 32 hex digits',
+  [sidPattern('MG')]: 'a Messaging Service SID: MG followed by 32 hex digits',
+  [sidPattern('AP')]: 'an application SID: AP followed by 32 hex digits',
+  '^[A-Za-z]{2}$': 'a two-letter ISO country code such as US',
+};
+
+function fieldName(dataVar: string, instancePath: string): string {
+  const path = instancePath
+    .split('/')
+    .filter((p) => p !== '')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path.length === 0 ? dataVar : `${dataVar}.${path.join('.')}`;
+}
+
+export function describeSchemaError(e: SchemaErrorLike, dataVar: string): string {
+  const field = fieldName(dataVar, e.instancePath);
+  if (e.propertyName !== undefined) return `${dataVar} has an unknown field "${e.propertyName}"`;
+  const p = e.params;
+  switch (e.keyword) {
+    case 'required':
+      return `${field}.${String(p['missingProperty'])} is required`;
+    case 'pattern': {
+      const hint = PATTERN_HINTS[String(p['pattern'])];
+      return hint === undefined ? `${field} has an invalid format` : `${field} must be ${hint}`;
+    }
+    case 'maxLength':
+      return `${field} must be at most ${String(p['limit'])} characters long`;
+    case 'minLength':
+      return `${field} must be at least ${String(p['limit'])} characters long`;
+    case 'maxItems':
+      return `${field} must have at most ${String(p['limit'])} items`;
+    case 'maximum':
+    case 'minimum':
+      return `${field} ${e.message ?? 'is out of range'}`;
+    case 'enum':
+      return `${field} must be one of: ${(p['allowedValues'] as unknown[]).map(String).join(', ')}`;
+    case 'type':
+      return `${field} must be of type ${String(p['type'])}`;
+    default:
+      return `${field} ${e.message ?? 'is invalid'}`;
+  }
+}
+
+/** One message for a failed validation (ajv stops at the first error by default). */
+export function formatValidationErrors(errors: readonly SchemaErrorLike[], dataVar: string): string {
+  const first = errors.find((e) => e.keyword !== 'propertyNames' && e.keyword !== 'if') ?? errors[0];
+  return first === undefined ? `${dataVar} is invalid` : describeSchemaError(first, dataVar);
+}
