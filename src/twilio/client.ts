@@ -73,7 +73,7 @@ function checkedBaseUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError([`baseUrl is not a URL: ${raw}`]);
+    throw new ConfigError(['baseUrl is not a valid URL']);
   }
   const problems: string[] = [];
   if (url.protocol !== 'http:' && url.protocol !== 'https:') problems.push('baseUrl must be http or https');
