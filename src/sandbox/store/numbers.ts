@@ -95,3 +95,9 @@ export function numberBySid(db: Db, accountSid: string, sid: string): NumberRow 
   return db.prepare('SELECT * FROM incoming_numbers WHERE account_sid = ? AND sid = ?').get(accountSid, sid) as
     NumberRow | undefined;
 }
+
+/** Every number any account holds in a country: the inventory hides them ("buying removes it"). */
+export function ownedNumbers(db: Db, isoCountry: string): Set<string> {
+  const rows = db.prepare('SELECT phone_number FROM incoming_numbers WHERE iso_country = ?').pluck().all(isoCountry);
+  return new Set(rows as string[]);
+}
