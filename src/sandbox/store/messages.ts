@@ -2,6 +2,8 @@
 // REST API, the lifecycle, inbound texts and the inbox agree on every field.
 import { rfc2822, rfc2822OrNull } from '../../shared/dates.js';
 import { newSid } from '../sids.js';
+import type { Statement } from 'better-sqlite3';
+import type { KeysetWindow } from '../twilio-api/paging.js';
 import type { Db } from './db.js';
 
 export type MessageStatus =
@@ -129,6 +131,10 @@ export function getMessageBySid(db: Db, sid: string): MessageRow | undefined {
 
 /** Twilio's Message JSON (field order as Twilio sends it). */
 export function messageJson(m: MessageRow): Record<string, unknown> {
+  // Twilio reports no sender and 0 segments until a Messaging Service has picked the sender.
+  const pending =
+    m.messaging_service_sid !== null &&
+    (m.status === 'accepted' || m.status === 'scheduled' || (m.status === 'canceled' && m.date_sent === null));
   const uri = `/2010-04-01/Accounts/${m.account_sid}/Messages/${m.sid}`;
   return {
     account_sid: m.account_sid,
@@ -140,10 +146,10 @@ export function messageJson(m: MessageRow): Record<string, unknown> {
     direction: m.direction,
     error_code: m.error_code,
     error_message: m.error_message,
-    from: m.from_addr,
+    from: pending && senderPending(m) ? null : m.from_addr,
     messaging_service_sid: m.messaging_service_sid,
     num_media: String(m.num_media),
-    num_segments: String(m.num_segments),
+    num_segments: pending ? '0' : String(m.num_segments),
     price: m.price,
     price_unit: m.price_unit,
     sid: m.sid,
@@ -151,5 +157,162 @@ export function messageJson(m: MessageRow): Record<string, unknown> {
     subresource_uris: { media: `${uri}/Media.json`, feedback: `${uri}/Feedback.json` },
     to: m.to_addr,
     uri: `${uri}.json`,
+  };
+}
+
+/** True when the sender was left to the Messaging Service (no `From` in the request). */
+function senderPending(m: MessageRow): boolean {
+  return (JSON.parse(m.extra) as { sender_pending?: boolean }).sender_pending === true;
+}
+
+const statements = new WeakMap<Db, Map<string, Statement>>();
+
+/** Prepared statements are reused per database: list queries are built from a few shapes only. */
+function prepared(db: Db, sql: string): Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map<string, Statement>()));
+  let stmt = cache.get(sql);
+  if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
+  return stmt;
+}
+
+/** A time range over a date column: `from` inclusive, `before` exclusive (ms). */
+export interface TimeRange {
+  from?: number;
+  before?: number;
+}
+
+export interface MessageFilter {
+  to?: string;
+  from?: string;
+  dateSent?: TimeRange;
+}
+
+function windowClause(w: KeysetWindow, column: string): { where: string; order: string; args: number[] } {
+  if (w.below !== undefined) return { where: ` AND ${column} < ?`, order: 'DESC', args: [w.below] };
+  if (w.above !== undefined) return { where: ` AND ${column} > ?`, order: 'ASC', args: [w.above] };
+  return { where: '', order: 'DESC', args: [] };
+}
+
+/** `+column` keeps SQLite on the seq-ordered index: a date index would need a sort of the whole range. */
+function rangeClause(column: string, range: TimeRange | undefined): { where: string; args: number[] } {
+  let where = '';
+  const args: number[] = [];
+  if (range?.from !== undefined) {
+    where += ` AND +${column} >= ?`;
+    args.push(range.from);
+  }
+  if (range?.before !== undefined) {
+    where += ` AND +${column} < ?`;
+    args.push(range.before);
+  }
+  return { where, args };
+}
+
+/** One page window of an account's messages, newest first (oldest first for an `above` window). */
+export function listMessages(db: Db, accountSid: string, f: MessageFilter, w: KeysetWindow): MessageRow[] {
+  let where = 'account_sid = ?';
+  const args: (string | number)[] = [accountSid];
+  if (f.to !== undefined) {
+    where += ' AND to_addr = ?';
+    args.push(f.to);
+  }
+  if (f.from !== undefined) {
+    where += ' AND from_addr = ?';
+    args.push(f.from);
+  }
+  const range = rangeClause('date_sent', f.dateSent);
+  const win = windowClause(w, 'seq');
+  const sql = `SELECT * FROM messages WHERE ${where}${range.where}${win.where} ORDER BY seq ${win.order} LIMIT ? OFFSET ?`;
+  return prepared(db, sql).all(...args, ...range.args, ...win.args, w.limit, w.offset) as MessageRow[];
+}
+
+export function messageSeq(db: Db, accountSid: string, sid: string): number | undefined {
+  const row = prepared(db, 'SELECT seq FROM messages WHERE sid = ? AND account_sid = ?').get(sid, accountSid) as
+    { seq: number } | undefined;
+  return row?.seq;
+}
+
+/** Records a status change of an API action (cancel) with its timeline event. */
+export function cancelMessage(db: Db, m: MessageRow, now: number): MessageRow {
+  db.transaction(() => {
+    db.prepare(
+      `UPDATE messages SET status = 'canceled', next_at = NULL, next_status = NULL, date_updated = ? WHERE sid = ?`,
+    ).run(now, m.sid);
+    db.prepare('INSERT INTO message_events (message_sid, status, error_code, at) VALUES (?, ?, NULL, ?)').run(
+      m.sid,
+      'canceled',
+      now,
+    );
+  })();
+  return { ...m, status: 'canceled', next_at: null, next_status: null, date_updated: now };
+}
+
+export function redactMessage(db: Db, m: MessageRow, now: number): MessageRow {
+  db.prepare(`UPDATE messages SET body = '', date_updated = ? WHERE sid = ?`).run(now, m.sid);
+  return { ...m, body: '', date_updated: now };
+}
+
+/** Deletes a message; its media and timeline go with it (foreign keys cascade). */
+export function deleteMessage(db: Db, accountSid: string, sid: string): boolean {
+  return db.prepare('DELETE FROM messages WHERE sid = ? AND account_sid = ?').run(sid, accountSid).changes > 0;
+}
+
+export interface MediaRow {
+  seq: number;
+  sid: string;
+  account_sid: string;
+  message_sid: string;
+  content_type: string;
+  url: string;
+  date_created: number;
+  date_updated: number;
+}
+
+export function listMedia(
+  db: Db,
+  accountSid: string,
+  messageSid: string,
+  dateCreated: TimeRange | undefined,
+  w: KeysetWindow,
+): MediaRow[] {
+  const range = rangeClause('date_created', dateCreated);
+  const win = windowClause(w, 'seq');
+  const sql = `SELECT * FROM media WHERE message_sid = ? AND account_sid = ?${range.where}${win.where} ORDER BY seq ${win.order} LIMIT ? OFFSET ?`;
+  return prepared(db, sql).all(messageSid, accountSid, ...range.args, ...win.args, w.limit, w.offset) as MediaRow[];
+}
+
+export function mediaSeq(db: Db, messageSid: string, sid: string): number | undefined {
+  const row = prepared(db, 'SELECT seq FROM media WHERE sid = ? AND message_sid = ?').get(sid, messageSid) as
+    { seq: number } | undefined;
+  return row?.seq;
+}
+
+export function getMedia(db: Db, accountSid: string, messageSid: string, sid: string): MediaRow | undefined {
+  return prepared(db, 'SELECT * FROM media WHERE sid = ? AND message_sid = ? AND account_sid = ?').get(
+    sid,
+    messageSid,
+    accountSid,
+  ) as MediaRow | undefined;
+}
+
+export function deleteMedia(db: Db, accountSid: string, messageSid: string, sid: string): boolean {
+  return (
+    db
+      .prepare('DELETE FROM media WHERE sid = ? AND message_sid = ? AND account_sid = ?')
+      .run(sid, messageSid, accountSid).changes > 0
+  );
+}
+
+/** Twilio's Media JSON. */
+export function mediaJson(m: MediaRow): Record<string, unknown> {
+  return {
+    account_sid: m.account_sid,
+    content_type: m.content_type,
+    date_created: rfc2822(m.date_created),
+    date_updated: rfc2822(m.date_updated),
+    parent_sid: m.message_sid,
+    sid: m.sid,
+    uri: `/2010-04-01/Accounts/${m.account_sid}/Messages/${m.message_sid}/Media/${m.sid}.json`,
   };
 }

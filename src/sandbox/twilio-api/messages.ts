@@ -1,5 +1,140 @@
-// Placeholder: registers the messages resource.
+// /2010-04-01/Accounts/{AccountSid}/Messages: send (create), list, fetch, redact or cancel (update)
+// and delete. New messages are handed to the lifecycle through their next_at / next_status columns.
 import type { SandboxContext } from '../context.js';
-import type { TwilioRoutes } from './route.js';
+import { dateRange } from '../messaging/date-filter.js';
+import { validateCreate } from '../messaging/validate.js';
+import { isSid } from '../sids.js';
+import {
+  cancelMessage,
+  deleteMessage,
+  getMessage,
+  insertMessage,
+  listMessages,
+  messageJson,
+  messageSeq,
+  redactMessage,
+  type MessageFilter,
+  type MessageRow,
+  type MessageStatus,
+} from '../store/messages.js';
+import { TwilioRestError, notFound } from './errors.js';
+import { parsePaging, readPage } from './paging.js';
+import { API_PREFIX, type TwilioRequest, type TwilioRoutes } from './route.js';
+import type { Representation } from './wire.js';
 
-export function registerMessages(_routes: TwilioRoutes, _ctx: SandboxContext): void {}
+/** Statuses during which a message may not be deleted. */
+const IN_FLIGHT: ReadonlySet<MessageStatus> = new Set(['queued', 'sending', 'accepted', 'scheduled', 'receiving']);
+
+const instance = (m: MessageRow): Representation => ({ type: 'instance', element: 'Message', data: messageJson(m) });
+
+function find(ctx: SandboxContext, req: TwilioRequest): MessageRow {
+  const sid = req.params['Sid'] ?? '';
+  const row = isSid(sid, 'SM|MM') ? getMessage(ctx.db, req.account.sid, sid) : undefined;
+  if (!row) throw notFound(req.path);
+  return row;
+}
+
+function announce(ctx: SandboxContext, m: MessageRow): void {
+  ctx.events.publish({ type: 'message', sid: m.sid, status: m.status, accountSid: m.account_sid });
+}
+
+function create(ctx: SandboxContext, req: TwilioRequest): { status: number; rep: Representation } {
+  const now = ctx.clock.now();
+  const plan = validateCreate(ctx.db, req.account.sid, req.form, now);
+  const status: MessageStatus = plan.sendAt !== undefined ? 'scheduled' : plan.service ? 'accepted' : 'queued';
+  const row = insertMessage(ctx.db, {
+    account_sid: req.account.sid,
+    to_addr: plan.to,
+    from_addr: plan.from,
+    body: plan.body,
+    status,
+    direction: 'outbound-api',
+    num_segments: plan.segments,
+    encoding: plan.encoding,
+    price: null,
+    price_unit: 'USD',
+    error_code: null,
+    error_message: null,
+    messaging_service_sid: plan.service?.sid ?? null,
+    status_callback: plan.statusCallback,
+    application_sid: plan.applicationSid,
+    validity_period: plan.validityPeriod,
+    send_at: plan.sendAt ?? null,
+    date_created: now,
+    date_sent: null,
+    next_at: plan.sendAt ?? now + ctx.clock.delay(ctx.config.statusDelay),
+    next_status: status === 'queued' ? 'sending' : 'queued',
+    fate: null,
+    media: plan.media,
+    extra: plan.senderPending ? { sender_pending: true } : {},
+  });
+  ctx.services.get('lifecycle')?.poke?.();
+  announce(ctx, row);
+  return { status: 201, rep: instance(row) };
+}
+
+function list(ctx: SandboxContext, req: TwilioRequest): Representation {
+  const paging = parsePaging(req.query);
+  const filter: MessageFilter = {};
+  const to = req.query.get('To');
+  const from = req.query.get('From');
+  if (to !== null && to !== '') filter.to = to;
+  if (from !== null && from !== '') filter.from = from;
+  const dateSent = dateRange(req.query, 'DateSent');
+  if (dateSent) filter.dateSent = dateSent;
+  const { rows, meta } = readPage({
+    path: `${API_PREFIX}/Accounts/${req.account.sid}/Messages.json`,
+    query: req.query,
+    paging,
+    seqOfSid: (sid) => messageSeq(ctx.db, req.account.sid, sid),
+    fetch: (w) => listMessages(ctx.db, req.account.sid, filter, w),
+  });
+  return {
+    type: 'list',
+    key: 'messages',
+    element: 'Messages',
+    itemElement: 'Message',
+    items: rows.map(messageJson),
+    meta,
+  };
+}
+
+const invalidUpdate = (): TwilioRestError => new TwilioRestError(400, 30400, 'Parameters are not valid');
+
+function update(ctx: SandboxContext, req: TwilioRequest): Representation {
+  const m = find(ctx, req);
+  const body = req.form.get('Body');
+  const status = req.form.get('Status');
+  if ((body === null) === (status === null)) throw invalidUpdate();
+  const now = ctx.clock.now();
+  let next: MessageRow;
+  if (status !== null) {
+    if (status !== 'canceled') throw invalidUpdate();
+    if (m.status !== 'scheduled') throw new TwilioRestError(400, 30409, 'This message cannot be canceled');
+    next = cancelMessage(ctx.db, m, now);
+    ctx.services.get('lifecycle')?.poke?.();
+  } else {
+    if (body !== '') throw invalidUpdate();
+    next = redactMessage(ctx.db, m, now);
+  }
+  announce(ctx, next);
+  return instance(next);
+}
+
+function remove(ctx: SandboxContext, req: TwilioRequest): null {
+  const m = find(ctx, req);
+  if (IN_FLIGHT.has(m.status)) {
+    throw new TwilioRestError(400, 20009, 'Cannot delete this resource before it is complete');
+  }
+  deleteMessage(ctx.db, req.account.sid, m.sid);
+  ctx.events.publish({ type: 'message.deleted', sid: m.sid, accountSid: m.account_sid });
+  return null;
+}
+
+export function registerMessages(routes: TwilioRoutes, ctx: SandboxContext): void {
+  routes.add('POST', '/Accounts/:AccountSid/Messages', (req) => create(ctx, req));
+  routes.add('GET', '/Accounts/:AccountSid/Messages', (req) => list(ctx, req));
+  routes.add('GET', '/Accounts/:AccountSid/Messages/:Sid', (req) => instance(find(ctx, req)));
+  routes.add('POST', '/Accounts/:AccountSid/Messages/:Sid', (req) => update(ctx, req));
+  routes.add('DELETE', '/Accounts/:AccountSid/Messages/:Sid', (req) => remove(ctx, req));
+}
