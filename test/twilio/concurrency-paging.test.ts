@@ -103,7 +103,7 @@ describe('twilio client concurrency and paging', () => {
     const second = await c.nextPage(first);
     assert.equal(second?.page, 1);
     assert.equal(new URL(s.received.at(-1)!.url, 'http://x').searchParams.get('PageToken'), `PA${sid(1)}`);
-    const last = await c.nextPage((await c.nextPage(second!))!);
+    const last = await c.nextPage((await c.nextPage(second))!);
     assert.equal(last, null);
   });
 });
