@@ -7,6 +7,7 @@ import { Clock } from './clock.js';
 import type { SandboxConfig } from './config.js';
 import type { SandboxContext, Service } from './context.js';
 import { registerControl } from './control/index.js';
+import { registerLifecycle } from './lifecycle/index.js';
 import { SandboxEvents } from './events.js';
 import { bootstrapAccount, type AccountRow } from './store/accounts.js';
 import { openDb } from './store/db.js';
@@ -105,6 +106,7 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
 
   registerTwilioApi(app, ctx);
   registerServices(app, ctx);
+  registerLifecycle(ctx);
   registerControl(app, ctx, account);
   registerUi(app, ctx);
 

@@ -1,5 +1,152 @@
-// Placeholder: POST /_sandbox/inbound.
-import type { FastifyInstance } from 'fastify';
+// POST /_sandbox/inbound: a phone texts one of the sandbox's numbers. Stores the inbound message
+// (status `received`), answers with its Message JSON, and queues the signed webhook to the number's
+// SmsUrl in the same transaction; the dispatcher sends it and acts on the TwiML reply.
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { SandboxContext } from '../context.js';
+import { priceOf } from '../lifecycle/pricing.js';
+import { countSegments } from '../messaging/segments.js';
+import { getAccount } from '../store/accounts.js';
+import { insertMessage, messageJson } from '../store/messages.js';
+import { numberByPhone } from '../store/numbers.js';
+import { contentTypeOf } from '../twiml/media-types.js';
+import { TwilioRestError } from '../twilio-api/errors.js';
+import { sendTwilioError } from '../twilio-api/route.js';
+import { enqueueWebhook, normalizeMethod } from '../webhooks/outbox.js';
+import { inboundParams } from '../webhooks/params.js';
 
-export function registerInbound(_app: FastifyInstance, _ctx: SandboxContext): void {}
+const E164 = /^\+[1-9]\d{1,14}$/;
+const MAX_BODY = 1600;
+const MAX_MEDIA = 10;
+
+interface InboundInput {
+  from: string;
+  to: string;
+  body: string;
+  media: { url: string; content_type: string }[];
+}
+
+/** Reads JSON or form input; strings or lists for MediaUrl (also `MediaUrl[]`). */
+function readInput(body: unknown): InboundInput | TwilioRestError {
+  const get = (key: string): unknown[] => {
+    if (body instanceof URLSearchParams) return body.getAll(key);
+    if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+      const v = (body as Record<string, unknown>)[key];
+      return v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+    }
+    return [];
+  };
+  if (!(body instanceof URLSearchParams) && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+    return bad(20001, 'Send a JSON object or a form with From, To, Body and MediaUrl');
+  }
+  const one = (key: string): string | TwilioRestError => {
+    const values = get(key);
+    if (values.length > 1) return bad(20001, `${key} must be given once`);
+    const v = values[0];
+    if (v === undefined) return '';
+    if (typeof v !== 'string') return bad(20001, `${key} must be a string`);
+    return v;
+  };
+  const from = one('From');
+  const to = one('To');
+  const text = one('Body');
+  for (const v of [from, to, text]) if (v instanceof TwilioRestError) return v;
+  const urls = [...get('MediaUrl'), ...get('MediaUrl[]')];
+  const types = get('MediaContentType');
+  const media: InboundInput['media'] = [];
+  for (const [i, url] of urls.entries()) {
+    if (typeof url !== 'string' || !/^https?:\/\/[^\s]+$/i.test(url) || !URL.canParse(url)) {
+      return bad(21620, `MediaUrl must be http(s) URLs; got ${JSON.stringify(url)}`);
+    }
+    const type = types[i];
+    media.push({ url, content_type: typeof type === 'string' && type !== '' ? type : contentTypeOf(url) });
+  }
+  return { from: from as string, to: to as string, body: text as string, media };
+}
+
+function bad(code: number, message: string, status = 400): TwilioRestError {
+  return new TwilioRestError(status, code, message);
+}
+
+function validate(input: InboundInput): TwilioRestError | undefined {
+  if (input.to === '') return bad(21604, "A 'To' phone number is required.");
+  if (!E164.test(input.to)) return bad(21211, `The 'To' number ${input.to} is not a valid phone number.`);
+  if (input.from === '') return bad(21603, "A 'From' phone number is required.");
+  if (!E164.test(input.from)) {
+    return bad(21212, `The 'From' number ${input.from} is not a valid E.164 phone number (e.g. +14155550123).`);
+  }
+  if (input.body === '' && input.media.length === 0) return bad(21602, 'Message body is required.');
+  if (input.body.length > MAX_BODY) {
+    return bad(21617, `The concatenated message body exceeds the ${MAX_BODY} character limit.`);
+  }
+  if (input.media.length > MAX_MEDIA) return bad(21623, `At most ${MAX_MEDIA} MediaUrl are allowed.`);
+  return undefined;
+}
+
+export function registerInbound(app: FastifyInstance, ctx: SandboxContext): void {
+  app.post('/_sandbox/inbound', (request, reply): FastifyReply => {
+    const input = readInput(request.body);
+    if (input instanceof TwilioRestError) return sendTwilioError(reply, input, 'json');
+    const invalid = validate(input);
+    if (invalid) return sendTwilioError(reply, invalid, 'json');
+    const number = numberByPhone(ctx.db, input.to);
+    const account = number ? getAccount(ctx.db, number.account_sid) : undefined;
+    if (!number || !account) {
+      const err = bad(20404, `The number ${input.to} is not one of the sandbox's phone numbers.`, 404);
+      return sendTwilioError(reply, err, 'json');
+    }
+    const now = ctx.clock.now();
+    const segments = countSegments(input.body);
+    const service = ctx.db
+      .prepare('SELECT service_sid FROM service_numbers WHERE number_sid = ? LIMIT 1')
+      .get(number.sid) as { service_sid: string } | undefined;
+    const { message, webhookId } = ctx.db.transaction(() => {
+      const numSegments = input.media.length > 0 ? 1 : segments.segments;
+      const message = insertMessage(ctx.db, {
+        account_sid: account.sid,
+        to_addr: input.to,
+        from_addr: input.from,
+        body: input.body,
+        status: 'received',
+        direction: 'inbound',
+        num_segments: numSegments,
+        encoding: segments.encoding,
+        price: priceOf({ to_addr: input.to, num_segments: numSegments, num_media: input.media.length }),
+        price_unit: 'USD',
+        error_code: null,
+        error_message: null,
+        messaging_service_sid: service?.service_sid ?? null,
+        status_callback: null,
+        application_sid: null,
+        validity_period: null,
+        send_at: null,
+        date_created: now,
+        date_sent: now,
+        next_at: null,
+        next_status: null,
+        fate: null,
+        media: input.media.map((m) => ({ url: m.url, contentType: m.content_type })),
+      });
+      if (number.sms_url === '') return { message, webhookId: undefined };
+      const webhookId = enqueueWebhook(ctx.db, {
+        accountSid: account.sid,
+        authToken: account.auth_token,
+        messageSid: message.sid,
+        kind: 'inbound',
+        url: number.sms_url,
+        method: normalizeMethod(number.sms_method),
+        params: inboundParams(message, input.media, number.iso_country),
+        now,
+      });
+      return { message, webhookId };
+    })();
+    ctx.events.publish({ type: 'message', sid: message.sid, status: message.status, accountSid: message.account_sid });
+    if (webhookId !== undefined) {
+      ctx.events.publish({ type: 'webhook', id: webhookId, messageSid: message.sid, state: 'pending' });
+      ctx.services.get('webhooks')?.poke?.();
+    }
+    return reply
+      .code(201)
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify(messageJson(message)));
+  });
+}

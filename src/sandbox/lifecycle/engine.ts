@@ -1,0 +1,184 @@
+// The lifecycle engine: moves outbound messages through accepted/scheduled → queued → sending →
+// sent → delivered | undelivered, or sending → failed, one step every `statusDelay` ms. The plan
+// lives in each row (`next_at`, `next_status`, `fate`), so a restart resumes where it stopped. One
+// timer waits for the earliest `next_at`; due rows are advanced in batched transactions, each step
+// writing its timeline event and its signed status callback in the same transaction.
+import type { SandboxContext, Service } from '../context.js';
+import type { SandboxEvent } from '../events.js';
+import { getAccount } from '../store/accounts.js';
+import type { MessageRow, MessageStatus } from '../store/messages.js';
+import { enqueueWebhook, normalizeMethod } from '../webhooks/outbox.js';
+import { statusCallbackParams } from '../webhooks/params.js';
+import { decideFate, decodeFate, encodeFate } from './fate.js';
+import { priceOf } from './pricing.js';
+
+const BATCH = 500;
+/** setTimeout cannot wait longer than this */
+const MAX_TIMER = 2_147_483_647;
+
+const UPDATE = `UPDATE messages SET status = @status, next_status = @next_status, next_at = @next_at, fate = @fate,
+  date_sent = @date_sent, price = @price, error_code = @error_code, error_message = @error_message, date_updated = @date_updated
+  WHERE sid = @sid`;
+
+export class LifecycleEngine implements Service {
+  private readonly ctx: SandboxContext;
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private running = false;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(ctx: SandboxContext) {
+    this.ctx = ctx;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    // a reset empties the table under our timer: look again rather than fire for nothing
+    this.unsubscribe = this.ctx.events.subscribe((e) => {
+      if (e.type === 'reset') this.poke();
+    });
+    this.poke();
+  }
+
+  stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.clearTimers();
+    return Promise.resolve();
+  }
+
+  poke(): void {
+    if (!this.running || this.immediate) return;
+    this.immediate = setImmediate(() => {
+      this.immediate = undefined;
+      this.tick();
+    });
+  }
+
+  drain(): Promise<void> {
+    while (this.advanceDue(this.ctx.clock.now()) === BATCH);
+    this.schedule();
+    return Promise.resolve();
+  }
+
+  private clearTimers(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+  }
+
+  private tick(): void {
+    if (!this.running) return;
+    const moved = this.advanceDue(this.ctx.clock.now());
+    // a full batch means more may be due: continue on the next turn so requests still get served
+    if (moved === BATCH) this.poke();
+    else this.schedule();
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const row = this.ctx.db.prepare('SELECT MIN(next_at) AS at FROM messages WHERE next_at IS NOT NULL').get() as {
+      at: number | null;
+    };
+    if (row.at === null) return;
+    const wait = Math.min(MAX_TIMER, Math.max(0, row.at - this.ctx.clock.now()));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.tick();
+    }, wait);
+    this.timer.unref();
+  }
+
+  /** Advances every message due at `now` (at most one batch); returns how many rows were due. */
+  advanceDue(now: number): number {
+    const { db } = this.ctx;
+    const events: SandboxEvent[] = [];
+    let webhooks = 0;
+    const due = db.transaction(() => {
+      const rows = db
+        .prepare('SELECT * FROM messages WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at, seq LIMIT ?')
+        .all(now, BATCH) as MessageRow[];
+      const update = db.prepare(UPDATE);
+      const event = db.prepare('INSERT INTO message_events (message_sid, status, error_code, at) VALUES (?, ?, ?, ?)');
+      const tokens = new Map<string, string | undefined>();
+      for (let row of rows) {
+        // with no delay, a message runs its whole course in this one transaction
+        while (row.next_at !== null && row.next_at <= now && row.next_status !== null) {
+          row = this.step(row, now);
+          update.run(row);
+          event.run(row.sid, row.status, row.error_code, now);
+          events.push({ type: 'message', sid: row.sid, status: row.status, accountSid: row.account_sid });
+          if (row.status_callback) {
+            if (!tokens.has(row.account_sid)) tokens.set(row.account_sid, getAccount(db, row.account_sid)?.auth_token);
+            const authToken = tokens.get(row.account_sid);
+            if (authToken === undefined) continue;
+            const id = enqueueWebhook(db, {
+              accountSid: row.account_sid,
+              authToken,
+              messageSid: row.sid,
+              kind: 'status',
+              url: row.status_callback,
+              method: normalizeMethod(callbackMethod(row)),
+              params: statusCallbackParams(row, now),
+              now,
+            });
+            events.push({ type: 'webhook', id, messageSid: row.sid, state: 'pending' });
+            webhooks++;
+          }
+        }
+      }
+      return rows.length;
+    })();
+    for (const e of events) this.ctx.events.publish(e);
+    if (webhooks > 0) this.ctx.services.get('webhooks')?.poke?.();
+    return due;
+  }
+
+  /** The row after its next step. */
+  private step(row: MessageRow, now: number): MessageRow {
+    const status = row.next_status as MessageStatus;
+    const next: MessageRow = { ...row, status, next_status: null, next_at: null, date_updated: now };
+    switch (status) {
+      case 'queued':
+        next.next_status = 'sending';
+        break;
+      case 'sending': {
+        const fate = row.fate ? decodeFate(row.fate) : decideFate(this.ctx, row);
+        next.fate = encodeFate(fate);
+        next.next_status = fate.status === 'failed' ? 'failed' : 'sent';
+        break;
+      }
+      case 'sent':
+        next.date_sent = now;
+        next.price = priceOf(row);
+        next.next_status = decodeFate(row.fate).status === 'undelivered' ? 'undelivered' : 'delivered';
+        break;
+      case 'undelivered':
+      case 'failed': {
+        const fate = decodeFate(row.fate);
+        if (fate.status !== 'delivered') {
+          next.error_code = fate.code;
+          next.error_message = fate.message;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    if (next.next_status !== null) next.next_at = now + Math.ceil(this.ctx.clock.delay(this.ctx.config.statusDelay));
+    return next;
+  }
+}
+
+function callbackMethod(row: MessageRow): string | undefined {
+  try {
+    const extra = JSON.parse(row.extra) as { status_callback_method?: unknown };
+    return typeof extra.status_callback_method === 'string' ? extra.status_callback_method : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,160 @@
+// Delivers the webhook outbox: one timer for the earliest due row, a bounded number of requests in
+// flight, a message's webhooks one at a time and in order. Status callbacks are retried with
+// exponential backoff (`webhookRetries`); inbound webhooks are not retried but fall back to the
+// number's SmsFallbackUrl, and their TwiML answer is acted on (see twiml/replies.ts).
+import type { SandboxContext, Service } from '../context.js';
+import type { SandboxEvent } from '../events.js';
+import { handleTwimlOutcome } from '../twiml/replies.js';
+import { sendWebhook, type HttpOutcome } from './http.js';
+import { dueWebhooks, nextWebhookAt, recordAttempt, type AttemptResult, type WebhookRow } from './outbox.js';
+
+const MAX_IN_FLIGHT = 32;
+/** what the log keeps of a response body */
+export const LOGGED_BODY = 2048;
+/** how much TwiML the sandbox reads */
+const TWIML_LIMIT = 64 * 1024;
+const MAX_TIMER = 2_147_483_647;
+const BASE_BACKOFF_MS = 1000;
+const MAX_BACKOFF_MS = 10 * 60_000;
+
+export class WebhookDispatcher implements Service {
+  private readonly ctx: SandboxContext;
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private readonly abort = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private running = false;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(ctx: SandboxContext) {
+    this.ctx = ctx;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.ctx.events.subscribe((e) => {
+      if (e.type === 'reset') this.poke();
+    });
+    this.poke();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+    // requests cut short stay pending and go out again after a restart
+    this.abort.abort();
+    await Promise.allSettled(this.inFlight.values());
+  }
+
+  poke(): void {
+    if (!this.running || this.immediate) return;
+    this.immediate = setImmediate(() => {
+      this.immediate = undefined;
+      this.pump();
+    });
+  }
+
+  async drain(): Promise<void> {
+    for (;;) {
+      this.pump();
+      if (this.inFlight.size === 0) return;
+      await Promise.race(this.inFlight.values());
+    }
+  }
+
+  private pump(): void {
+    if (!this.running) return;
+    const { db, clock, config } = this.ctx;
+    const now = clock.now();
+    const free = MAX_IN_FLIGHT - this.inFlight.size;
+    if (free > 0) {
+      const rows = dueWebhooks(db, now, free, new Set(this.inFlight.keys()));
+      // a lease: if the process dies mid-request, the row falls due again once the request would have timed out
+      const lease = db.prepare('UPDATE webhooks SET next_attempt_at = ? WHERE id = ?');
+      db.transaction(() => {
+        for (const row of rows) lease.run(now + config.webhookTimeout + 1000, row.id);
+      })();
+      for (const row of rows) {
+        const p = this.deliver(row).finally(() => {
+          this.inFlight.delete(row.id);
+          this.poke();
+        });
+        this.inFlight.set(row.id, p);
+      }
+    }
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.running) return;
+    const at = nextWebhookAt(this.ctx.db);
+    if (at === undefined) return;
+    const wait = Math.min(MAX_TIMER, Math.max(0, at - this.ctx.clock.now()));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.pump();
+    }, wait);
+    this.timer.unref();
+  }
+
+  private async deliver(row: WebhookRow): Promise<void> {
+    const twiml = row.kind !== 'status';
+    const outcome = await sendWebhook(row, {
+      timeoutMs: this.ctx.config.webhookTimeout,
+      bodyLimit: twiml ? TWIML_LIMIT : LOGGED_BODY,
+      signal: this.abort.signal,
+    });
+    if (this.abort.signal.aborted) return;
+    const now = this.ctx.clock.now();
+    const events: SandboxEvent[] = [];
+    let follow = { webhooks: 0, messages: 0 };
+    const recorded = this.ctx.db.transaction(() => {
+      let result: AttemptResult;
+      if (twiml) {
+        const handled = handleTwimlOutcome(this.ctx, row, outcome, now, events);
+        follow = handled;
+        result = { ...base(outcome, now), state: handled.state, nextAttemptAt: null, error: handled.error };
+      } else {
+        result = this.statusResult(row, outcome, now);
+      }
+      return recordAttempt(this.ctx.db, row.id, result) ? result : undefined;
+    })();
+    if (!recorded) return;
+    this.ctx.events.publish({ type: 'webhook', id: row.id, messageSid: row.message_sid, state: recorded.state });
+    for (const e of events) this.ctx.events.publish(e);
+    if (follow.messages > 0) this.ctx.services.get('lifecycle')?.poke?.();
+  }
+
+  private statusResult(row: WebhookRow, outcome: HttpOutcome, now: number): AttemptResult {
+    const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
+    if (ok) return { ...base(outcome, now), state: 'delivered', nextAttemptAt: null, error: null };
+    const error = outcome.error ?? `HTTP ${outcome.status}`;
+    const attempts = row.attempts + 1;
+    if (attempts > this.ctx.config.webhookRetries) {
+      return { ...base(outcome, now), state: 'failed', nextAttemptAt: null, error };
+    }
+    const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempts - 1));
+    return {
+      ...base(outcome, now),
+      state: 'pending',
+      nextAttemptAt: now + Math.ceil(this.ctx.clock.delay(backoff)),
+      error,
+    };
+  }
+}
+
+function base(outcome: HttpOutcome, now: number): Omit<AttemptResult, 'state' | 'nextAttemptAt' | 'error'> {
+  return {
+    status: outcome.status,
+    body: outcome.body === null ? null : outcome.body.slice(0, LOGGED_BODY),
+    durationMs: outcome.durationMs,
+    now,
+  };
+}

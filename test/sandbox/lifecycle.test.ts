@@ -1,0 +1,226 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import twilio from 'twilio';
+import type { SandboxEvent } from '../../src/sandbox/events.js';
+import { setFateDecider } from '../../src/sandbox/lifecycle/index.js';
+import { getMessageBySid, insertMessage, messageJson, type MessageRow } from '../../src/sandbox/store/messages.js';
+import { webhooksOf } from '../../src/sandbox/webhooks/outbox.js';
+import { startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
+
+/** What message creation does: a row with its first planned step, then a poke. */
+export function sendOutbound(
+  sb: TestSandbox,
+  fields: Partial<MessageRow> & { status?: 'queued' | 'accepted' | 'scheduled'; media?: string[] } = {},
+): MessageRow {
+  const { ctx } = sb.sandbox;
+  const now = ctx.clock.now();
+  const status = fields.status ?? 'queued';
+  const row = insertMessage(ctx.db, {
+    account_sid: sb.accountSid,
+    to_addr: fields.to_addr ?? '+15557654321',
+    from_addr: sb.phoneNumber,
+    body: fields.body ?? 'Hello from the sandbox',
+    status,
+    direction: 'outbound-api',
+    num_segments: fields.num_segments ?? 1,
+    encoding: 'GSM-7',
+    price: null,
+    price_unit: 'USD',
+    error_code: null,
+    error_message: null,
+    messaging_service_sid: null,
+    status_callback: fields.status_callback ?? null,
+    application_sid: null,
+    validity_period: null,
+    send_at: fields.send_at ?? null,
+    date_created: now,
+    date_sent: null,
+    next_at: fields.next_at ?? (status === 'scheduled' ? (fields.send_at ?? now) : now),
+    next_status: status === 'queued' ? 'sending' : 'queued',
+    fate: null,
+    media: (fields.media ?? []).map((url) => ({ url, contentType: 'image/png' })),
+  });
+  ctx.services.get('lifecycle')?.poke?.();
+  return row;
+}
+
+/** Resolves when the message reaches `status` (checks the row first, then listens). */
+export function reach(sb: TestSandbox, sid: string, status: string): Promise<MessageRow> {
+  const { ctx } = sb.sandbox;
+  return new Promise((resolve) => {
+    const done = (): boolean => {
+      const row = getMessageBySid(ctx.db, sid);
+      if (row?.status !== status) return false;
+      off();
+      resolve(row);
+      return true;
+    };
+    const off = ctx.events.subscribe((e: SandboxEvent) => {
+      if (e.type === 'message' && e.sid === sid) done();
+    });
+    done();
+  });
+}
+
+function timeline(sb: TestSandbox, sid: string): string[] {
+  const rows = sb.sandbox.ctx.db
+    .prepare('SELECT status FROM message_events WHERE message_sid = ? ORDER BY id')
+    .all(sid) as { status: string }[];
+  return rows.map((r) => r.status);
+}
+
+describe('message lifecycle (instant)', () => {
+  let sb: TestSandbox;
+  let hook: Receiver;
+  before(async () => {
+    sb = await startSandbox({ statusDelay: 0 });
+    hook = await startReceiver();
+  });
+  after(async () => {
+    await sb.close();
+    await hook.close();
+  });
+
+  it('delivers a queued message and sends one signed status callback per change, in order', async () => {
+    const url = `${hook.url}/status?account=main`;
+    const m = sendOutbound(sb, { status_callback: url });
+    const calls = await hook.waitFor(3, (r) => r.params['MessageSid'] === m.sid);
+    assert.deepEqual(
+      calls.map((c) => c.params['MessageStatus']),
+      ['sending', 'sent', 'delivered'],
+    );
+    const tokens = new Set<string>();
+    for (const c of calls) {
+      const signature = String(c.headers['x-twilio-signature']);
+      assert.equal(twilio.validateRequest(sb.authToken, signature, url, c.params), true);
+      assert.equal(c.method, 'POST');
+      assert.equal(c.headers['user-agent'], 'TwilioProxy/1.1');
+      assert.equal(c.headers['content-type'], 'application/x-www-form-urlencoded');
+      tokens.add(String(c.headers['i-twilio-idempotency-token']));
+      assert.equal(c.params['SmsStatus'], c.params['MessageStatus']);
+      assert.equal(c.params['SmsSid'], m.sid);
+      assert.equal(c.params['AccountSid'], sb.accountSid);
+      assert.equal(c.params['From'], sb.phoneNumber);
+      assert.equal(c.params['To'], '+15557654321');
+      assert.equal(c.params['ApiVersion'], '2010-04-01');
+    }
+    assert.equal(tokens.size, 3, 'each callback has its own idempotency token');
+    assert.match(calls[2]!.params['RawDlrDoneDate'] ?? '', /^\d{10}$/);
+    const done = await reach(sb, m.sid, 'delivered');
+    const json = messageJson(done);
+    assert.equal(json['price'], '-0.00790');
+    assert.equal(json['error_code'], null);
+    assert.match(String(json['date_sent']), /^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000$/);
+    assert.deepEqual(timeline(sb, m.sid), ['queued', 'sending', 'sent', 'delivered']);
+  });
+
+  it('reports queued for a message that started accepted (never the initial status)', async () => {
+    const m = sendOutbound(sb, { status: 'accepted', status_callback: `${hook.url}/accepted` });
+    const calls = await hook.waitFor(4, (r) => r.params['MessageSid'] === m.sid);
+    assert.deepEqual(
+      calls.map((c) => c.params['MessageStatus']),
+      ['queued', 'sending', 'sent', 'delivered'],
+    );
+  });
+
+  it('prices per segment, and MMS per message', async () => {
+    const sms = sendOutbound(sb, { num_segments: 3 });
+    assert.equal((await reach(sb, sms.sid, 'delivered')).price, '-0.02370');
+    const uk = sendOutbound(sb, { to_addr: '+447700900123' });
+    assert.equal((await reach(sb, uk.sid, 'delivered')).price, '-0.04000');
+    const mms = sendOutbound(sb, { media: ['https://example.com/a.png'] });
+    assert.match(mms.sid, /^MM/);
+    assert.equal((await reach(sb, mms.sid, 'delivered')).price, '-0.02000');
+  });
+
+  it('ends a message to a number ending in 30003 undelivered with error 30003, billed', async () => {
+    const m = sendOutbound(sb, { to_addr: '+15551230003', status_callback: `${hook.url}/undelivered` });
+    const done = await reach(sb, m.sid, 'undelivered');
+    assert.equal(done.error_code, 30003);
+    assert.equal(done.error_message, 'Unreachable destination handset');
+    assert.equal(done.price, '-0.00790');
+    const calls = await hook.waitFor(3, (r) => r.params['MessageSid'] === m.sid);
+    assert.equal(calls[2]!.params['MessageStatus'], 'undelivered');
+    assert.equal(calls[2]!.params['ErrorCode'], '30003');
+  });
+
+  it('fails a message to a number ending in 30001 after sending, unbilled and never sent', async () => {
+    const m = sendOutbound(sb, { to_addr: '+15551230001' });
+    const done = await reach(sb, m.sid, 'failed');
+    assert.equal(done.error_code, 30001);
+    assert.equal(done.price, null);
+    assert.equal(done.date_sent, null);
+    assert.deepEqual(timeline(sb, m.sid), ['queued', 'sending', 'failed']);
+  });
+
+  it('lets an installed fate decider override the default rules', async () => {
+    setFateDecider(sb.sandbox.ctx, (msg) =>
+      msg.body.includes('filter me') ? { status: 'undelivered', code: 30007, message: 'Message filtered' } : undefined,
+    );
+    try {
+      const filtered = sendOutbound(sb, { body: 'please filter me' });
+      const normal = sendOutbound(sb, { body: 'fine' });
+      assert.equal((await reach(sb, filtered.sid, 'undelivered')).error_code, 30007);
+      assert.equal((await reach(sb, normal.sid, 'delivered')).error_code, null);
+    } finally {
+      setFateDecider(sb.sandbox.ctx, undefined);
+    }
+  });
+
+  it('keeps a scheduled message until its send time, then runs it', async () => {
+    const sendAt = sb.sandbox.ctx.clock.now() + 300;
+    const m = sendOutbound(sb, { status: 'scheduled', send_at: sendAt });
+    await sb.sandbox.ctx.services.get('lifecycle')!.drain!();
+    assert.equal(getMessageBySid(sb.sandbox.ctx.db, m.sid)?.status, 'scheduled');
+    const done = await reach(sb, m.sid, 'delivered');
+    assert.ok(done.date_sent! >= sendAt, 'sent no earlier than SendAt');
+    assert.deepEqual(timeline(sb, m.sid), ['scheduled', 'queued', 'sending', 'sent', 'delivered']);
+  });
+
+  it('runs thousands of messages to their end and sends no webhook without a StatusCallback', async () => {
+    const { ctx } = sb.sandbox;
+    const started = performance.now();
+    const sids = [];
+    for (let i = 0; i < 3000; i++) sids.push(sendOutbound(sb, { body: `bulk ${i}` }).sid);
+    await ctx.services.get('lifecycle')!.drain!();
+    const elapsed = performance.now() - started;
+    const left = ctx.db
+      .prepare("SELECT COUNT(*) AS n FROM messages WHERE body LIKE 'bulk %' AND status != 'delivered'")
+      .get() as { n: number };
+    assert.equal(left.n, 0);
+    assert.equal(webhooksOf(ctx.db, sids[0]!).length, 0);
+    console.log(`# 3000 messages created and delivered in ${elapsed.toFixed(0)} ms`);
+  });
+});
+
+describe('message lifecycle (timed)', () => {
+  let sb: TestSandbox;
+  before(async () => {
+    sb = await startSandbox({ statusDelay: 40 });
+  });
+  after(() => sb.close());
+
+  it('waits statusDelay between steps', async () => {
+    const m = sendOutbound(sb);
+    await reach(sb, m.sid, 'delivered');
+    const ats = (
+      sb.sandbox.ctx.db.prepare('SELECT at FROM message_events WHERE message_sid = ? ORDER BY id').all(m.sid) as {
+        at: number;
+      }[]
+    ).map((r) => r.at);
+    assert.equal(ats.length, 4);
+    // the first step follows creation at once here; every later one waits
+    for (let i = 2; i < ats.length; i++)
+      assert.ok(ats[i]! - ats[i - 1]! >= 40, `step ${i} waited ${ats[i]! - ats[i - 1]!} ms`);
+  });
+
+  it('stays consistent across a reset in the middle of a lifecycle', async () => {
+    const before = sendOutbound(sb);
+    const res = await sb.request('POST', '/_sandbox/reset');
+    assert.equal(res.status, 200);
+    assert.equal(getMessageBySid(sb.sandbox.ctx.db, before.sid), undefined);
+    const afterReset = sendOutbound(sb);
+    assert.equal((await reach(sb, afterReset.sid, 'delivered')).status, 'delivered');
+  });
+});
