@@ -1,0 +1,207 @@
+// Builds the connector: a Fastify app serving the ten Twilio actions, /health and /metrics, with one
+// error envelope, per-connection throttling, idempotent sends and redacted structured logs. It does
+// not listen: `twilio-connector serve` (src/cli/serve.ts) does.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { Agent } from 'undici';
+import { TwilioClient } from '../twilio/index.js';
+import type { IdempotencyStore } from '../store/types.js';
+import type { Connection } from './auth.js';
+import type { ConnectorConfig } from './config.js';
+import { ApiError, envelope, fromUpstream, internal } from './errors.js';
+import { Idempotency, MemoryIdempotencyStore } from './idempotency.js';
+import { Metrics } from './metrics.js';
+import { formatOf, send, type RouteContext, type UpstreamClient } from './routes/context.js';
+import { registerAvailablePhoneNumbers } from './routes/available-phone-numbers.js';
+import { registerIncomingPhoneNumbers } from './routes/incoming-phone-numbers.js';
+import { registerMessages } from './routes/messages.js';
+import { registerUsage } from './routes/usage.js';
+import { Throttle } from './throttle.js';
+
+export interface ConnectorDeps {
+  /** idempotency state; in memory when omitted (one instance only) */
+  store?: IdempotencyStore;
+  /** Twilio (or sandbox) base URL; overrides config.twilioBaseUrl, e.g. for the embedded sandbox */
+  upstreamUrl?: string;
+  /** builds the client of a connection; the default is the typed Twilio client over one shared pool */
+  clientFactory?: (connection: Connection) => UpstreamClient;
+  /** extra routes (triggers, definitions) registered on the same app, after the actions */
+  plugins?: FastifyPluginAsync[];
+  /** where log lines go (tests capture them); stdout when omitted */
+  logStream?: { write(line: string): void };
+  /** clock for throttling */
+  now?: () => number;
+}
+
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'password',
+  '*.password',
+  'authToken',
+  '*.authToken',
+];
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}): FastifyInstance {
+  const upstreamUrl = deps.upstreamUrl ?? config.twilioBaseUrl ?? 'https://api.twilio.com';
+  const logger =
+    config.logLevel === 'silent'
+      ? false
+      : {
+          level: config.logLevel,
+          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+          ...(deps.logStream ? { stream: deps.logStream } : {}),
+        };
+  const app = Fastify({
+    logger,
+    bodyLimit: 1024 * 1024,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: { customOptions: { allErrors: false } },
+  });
+
+  const agent = new Agent({ keepAliveTimeout: 10_000, connections: 256 });
+  const metrics = new Metrics();
+  const clientFor =
+    deps.clientFactory ??
+    ((c: Connection): UpstreamClient =>
+      new TwilioClient(
+        { accountSid: c.accountSid, username: c.username, password: c.password },
+        { baseUrl: upstreamUrl, dispatcher: agent, timeoutMs: config.upstreamTimeout },
+      ));
+  const ctx: RouteContext = {
+    config,
+    clientFor,
+    throttle: new Throttle(config.throttleLimit, config.throttleWindow, deps.now),
+    // a duplicate waits at most as long as the first send may take, with its retries
+    idempotency: new Idempotency(deps.store ?? new MemoryIdempotencyStore(), { waitMs: config.upstreamTimeout * 2 }),
+    metrics,
+  };
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    const out: Record<string, string | string[]> = {};
+    for (const [k, v] of new URLSearchParams(body as string)) {
+      const prev = out[k];
+      out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+    }
+    done(null, out);
+  });
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    void reply.header('x-request-id', request.id);
+    done(null, payload);
+  });
+
+  app.addHook('onResponse', (request, reply, done) => {
+    const operation = request.routeOptions.config.operation ?? request.routeOptions.url ?? 'unmatched';
+    metrics.observeRequest(operation, reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const apiError = toApiError(error);
+    if (apiError.code === 'INTERNAL') request.log.error({ err: error }, 'unexpected error');
+    else if (apiError.status >= 500) request.log.warn({ code: apiError.code, err: error }, 'upstream failure');
+    for (const [k, v] of Object.entries(apiError.headers)) void reply.header(k, v);
+    return send(reply, formatOf(request), apiError.status, 'error', envelope(apiError, request.id));
+  });
+
+  const methodsByUrl = new Map<string, Set<string>>();
+  let recording = true;
+  app.addHook('onRoute', (route) => {
+    if (!recording) return;
+    let set = methodsByUrl.get(route.url);
+    if (!set) methodsByUrl.set(route.url, (set = new Set()));
+    for (const m of Array.isArray(route.method) ? route.method : [route.method]) set.add(m);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const err = new ApiError(
+      'NOT_FOUND',
+      `No connector operation at ${request.method} ${request.url.split('?', 1)[0] ?? ''}`,
+    );
+    return send(reply, formatOf(request), 404, 'error', envelope(err, request.id));
+  });
+
+  app.get('/health', { config: { operation: 'Health' } }, () => ({
+    status: 'ok',
+    upstream: new URL(upstreamUrl).origin,
+  }));
+  app.get('/metrics', { config: { operation: 'Metrics' } }, (_request, reply) =>
+    reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
+  );
+
+  registerMessages(app, ctx);
+  registerIncomingPhoneNumbers(app, ctx);
+  registerAvailablePhoneNumbers(app, ctx);
+  registerUsage(app, ctx);
+
+  void app.after(() => {
+    recording = false;
+    for (const [url, methods] of methodsByUrl) {
+      const others = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((m) => !methods.has(m));
+      if (others.length === 0 || (!methods.has('GET') && !methods.has('POST'))) continue;
+      app.route({
+        method: [...others],
+        url,
+        config: { operation: 'MethodNotAllowed' },
+        handler: (request) => {
+          throw new ApiError(
+            'METHOD_NOT_ALLOWED',
+            `${request.method} is not supported here; use ${[...methods].filter((m) => m !== 'HEAD').join(' or ')}`,
+            {
+              headers: { allow: [...methods].join(', ') },
+            },
+          );
+        },
+      });
+    }
+  });
+
+  for (const plugin of deps.plugins ?? []) void app.register(plugin);
+
+  app.addHook('onClose', async () => {
+    await agent.close();
+  });
+  return app;
+}
+
+/** Every thrown thing becomes an ApiError; Fastify's own 4xx errors get their catalog code. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const e = error as Partial<FastifyError> & { validation?: unknown };
+  if (e.validation !== undefined && typeof e.message === 'string') {
+    return new ApiError(
+      'VALIDATION_FAILED',
+      e.message.replace(/^querystring\//, 'query parameter ').replace(/^params\//, 'path parameter '),
+    );
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError('PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MiB');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json (or form data)');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError('BODY_INVALID', 'The request says it is JSON but the body is empty');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new ApiError('BODY_INVALID', 'The request body is not valid JSON');
+    default:
+      break;
+  }
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    if (e.statusCode === 404) return new ApiError('NOT_FOUND', 'Not found');
+    if (e.statusCode === 413) return new ApiError('PAYLOAD_TOO_LARGE', 'The request body is too large');
+    if (e.statusCode === 415) return new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content type');
+    return new ApiError('BODY_INVALID', 'The request could not be read');
+  }
+  const translated = fromUpstream(error);
+  return translated.code === 'INTERNAL' ? internal(error) : translated;
+}

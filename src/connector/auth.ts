@@ -1,0 +1,96 @@
+// Who a request acts as. A connection is HTTP Basic `AccountSid:AuthToken`, or `ApiKeySid:Secret`
+// with the account in `X-Twilio-Account-Sid`; it is forwarded to Twilio per request and never stored
+// or logged. With --api-key the connector itself is protected and may hold a default connection.
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { ConnectorConfig } from './config.js';
+import { defaultConnection } from './config.js';
+import { ApiError } from './errors.js';
+
+export interface Connection {
+  accountSid: string;
+  /** AC… (auth token) or SK… (API key) */
+  username: string;
+  password: string;
+  /** stable, non-secret identity of the connection: throttling and idempotency scope */
+  scope: string;
+}
+
+export const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
+const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
+
+function sameSecret(a: string, b: string): boolean {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const v = request.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function scopeOf(accountSid: string, username: string): string {
+  return username === accountSid ? accountSid : `${accountSid}/${username}`;
+}
+
+/** Checks the connector's own API key when one is configured. */
+export function checkApiKey(config: ConnectorConfig, request: FastifyRequest): void {
+  if (config.apiKey === undefined) return;
+  const auth = header(request, 'authorization');
+  const presented =
+    header(request, 'x-api-key') ?? (auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : undefined);
+  if (presented === undefined) {
+    throw new ApiError('API_KEY_INVALID', 'This connector requires an API key: send it in the X-Api-Key header');
+  }
+  if (!sameSecret(presented, config.apiKey)) {
+    throw new ApiError('API_KEY_INVALID', 'The X-Api-Key header does not match this connector’s API key');
+  }
+}
+
+/** Resolves the connection of an action request, or throws a 401 that says what is wrong. */
+export function authenticate(config: ConnectorConfig, request: FastifyRequest): Connection {
+  checkApiKey(config, request);
+  const auth = header(request, 'authorization');
+  if (auth === undefined || auth.toLowerCase().startsWith('bearer ')) {
+    const fallback = defaultConnection(config);
+    if (fallback) return { ...fallback, scope: scopeOf(fallback.accountSid, fallback.username) };
+    throw new ApiError(
+      'AUTH_MISSING',
+      'Missing credentials: send HTTP Basic auth with your Twilio Account SID and Auth Token (or an API key SID and secret plus X-Twilio-Account-Sid)',
+      { headers: { 'www-authenticate': 'Basic realm="twilio-connector"' } },
+    );
+  }
+  const m = /^basic\s+(\S+)\s*$/i.exec(auth);
+  if (!m) throw new ApiError('AUTH_INVALID', 'The Authorization header must use the Basic scheme');
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0 || colon === decoded.length - 1) {
+    throw new ApiError('AUTH_INVALID', 'Basic credentials must be "AccountSid:AuthToken" with both parts present');
+  }
+  const username = decoded.slice(0, colon);
+  const password = decoded.slice(colon + 1);
+  const accountHeader = header(request, 'x-twilio-account-sid');
+  if (ACCOUNT_SID.test(username)) {
+    if (accountHeader !== undefined && accountHeader !== username) {
+      throw new ApiError('AUTH_INVALID', 'X-Twilio-Account-Sid differs from the Account SID in the credentials');
+    }
+    return { accountSid: username, username, password, scope: scopeOf(username, username) };
+  }
+  if (API_KEY_SID.test(username)) {
+    if (accountHeader === undefined) {
+      throw new ApiError(
+        'AUTH_INVALID',
+        'API key credentials need the account: send its SID in the X-Twilio-Account-Sid header',
+      );
+    }
+    if (!ACCOUNT_SID.test(accountHeader)) {
+      throw new ApiError('AUTH_INVALID', 'X-Twilio-Account-Sid must be AC followed by 32 hex characters');
+    }
+    return { accountSid: accountHeader, username, password, scope: scopeOf(accountHeader, username) };
+  }
+  throw new ApiError(
+    'AUTH_INVALID',
+    'The Basic user name must be a Twilio Account SID (AC…) or an API key SID (SK…), 34 characters',
+  );
+}

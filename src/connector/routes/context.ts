@@ -1,0 +1,200 @@
+// What every action route shares: how it is declared (paths with `.json`/`.xml` variants,
+// authentication and throttling before anything else), how the answer is rendered in the format the
+// caller asked for, and how Twilio's paging links are turned back into connector links.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authenticate, type Connection } from '../auth.js';
+import type { ConnectorConfig } from '../config.js';
+import { ApiError, fromUpstream } from '../errors.js';
+import type { Idempotency } from '../idempotency.js';
+import type { Metrics } from '../metrics.js';
+import type { Throttle } from '../throttle.js';
+import { routeSchemas } from '../schemas/route-schemas.js';
+import { toXml } from '../xml.js';
+import type { Query } from './validate.js';
+
+export type Format = 'json' | 'xml';
+
+/** The part of the Twilio client the actions use: one generic call, paths relative to the account. */
+export interface UpstreamClient {
+  request(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    opts?: {
+      query?: URLSearchParams | Record<string, string | number | boolean | undefined>;
+      form?: Record<string, string | number | boolean | readonly string[] | undefined>;
+    },
+  ): Promise<{ status: number; body: unknown }>;
+}
+
+export interface RouteContext {
+  config: ConnectorConfig;
+  clientFor(connection: Connection): UpstreamClient;
+  throttle: Throttle;
+  idempotency: Idempotency;
+  metrics: Metrics;
+}
+
+export interface ActionInput {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  connection: Connection;
+  client: UpstreamClient;
+  format: Format;
+  /** path parameters with any `.json`/`.xml` suffix removed */
+  params: Record<string, string>;
+  query: Query;
+}
+
+export interface ActionResult {
+  status?: number;
+  /** XML root element name, e.g. `Message` */
+  root: string;
+  data: unknown;
+  headers?: Record<string, string>;
+}
+
+/** An answer already serialised as JSON (an idempotent replay): sent as is, or converted to XML. */
+export interface RawResult {
+  status: number;
+  root: string;
+  json: string;
+  headers?: Record<string, string>;
+}
+
+export type Method = 'GET' | 'POST';
+
+/** Twilio's JSON answers are objects; anything else is treated as an empty one. */
+export function asObject(body: unknown): Record<string, unknown> {
+  return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+}
+
+const SUFFIX = /\.(json|xml)$/i;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    connection?: Connection;
+  }
+  interface FastifyContextConfig {
+    operation?: string;
+  }
+}
+
+/** JSON unless the path ends in `.xml` or, without a suffix, the Accept header prefers XML. */
+export function formatOf(request: FastifyRequest): Format {
+  const path = request.url.split('?', 1)[0] ?? '';
+  if (/\.xml$/i.test(path)) return 'xml';
+  if (/\.json$/i.test(path)) return 'json';
+  const accept = (request.headers.accept ?? '').toLowerCase();
+  const xml = accept.search(/(application|text)\/xml/);
+  if (xml === -1) return 'json';
+  const json = accept.indexOf('application/json');
+  return json === -1 || xml < json ? 'xml' : 'json';
+}
+
+export function send(reply: FastifyReply, format: Format, status: number, root: string, data: unknown): FastifyReply {
+  if (format === 'xml') return reply.code(status).type('application/xml; charset=utf-8').send(toXml(root, data));
+  return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(data));
+}
+
+/** Where callers reach the connector: --public-url, else what this request was addressed to. */
+export function baseUrl(config: ConnectorConfig, request: FastifyRequest): string {
+  return config.publicUrl ?? `${request.protocol}://${request.host}`;
+}
+
+const ACCOUNT_PREFIX = /^\/2010-04-01\/Accounts\/[^/]+/;
+
+/** Turns Twilio's `/2010-04-01/Accounts/AC…/Messages.json?…` into a link to the connector. */
+export function connectorLink(uri: unknown, base: string, format: Format): unknown {
+  if (typeof uri !== 'string' || !ACCOUNT_PREFIX.test(uri)) return uri;
+  let rest = uri.replace(ACCOUNT_PREFIX, '');
+  if (format === 'xml') rest = rest.replace(/\.json(?=\?|$)/, '.xml');
+  return base + rest;
+}
+
+export const PAGE_LINKS = ['uri', 'first_page_uri', 'next_page_uri', 'previous_page_uri'] as const;
+
+export function rewritePageLinks(
+  body: Record<string, unknown>,
+  request: FastifyRequest,
+  ctx: RouteContext,
+  format: Format,
+): Record<string, unknown> {
+  const base = baseUrl(ctx.config, request);
+  const out: Record<string, unknown> = { ...body };
+  for (const k of PAGE_LINKS) if (k in out) out[k] = connectorLink(out[k], base, format);
+  return out;
+}
+
+export type ActionHandler = (input: ActionInput) => Promise<ActionResult | RawResult>;
+
+/**
+ * Declares an action: `path` is relative to the connector root and ends in `.json`; the `.xml`
+ * variant is added. Request validation uses the operation's published schemas.
+ */
+export function action(
+  app: FastifyInstance,
+  ctx: RouteContext,
+  def: { operation: string; method: Method; path: string; handler: ActionHandler },
+): string[] {
+  const schema = routeSchemas(def.operation) as Record<string, unknown>;
+  const urls = [def.path, def.path.replace(/\.json$/, '.xml')];
+  for (const url of urls) {
+    app.route({
+      method: def.method,
+      url,
+      config: { operation: def.operation },
+      schema,
+      onRequest: (request, _reply, done) => {
+        try {
+          const connection = authenticate(ctx.config, request);
+          const decision = ctx.throttle.take(connection.scope);
+          if (!decision.allowed) {
+            throw new ApiError(
+              'THROTTLED',
+              `Too many calls for this connection: the limit is ${ctx.config.throttleLimit} per ${ctx.config.throttleWindow} s`,
+              { headers: { 'retry-after': String(decision.retryAfter) } },
+            );
+          }
+          request.connection = connection;
+        } catch (err) {
+          done(err as Error);
+          return;
+        }
+        done();
+      },
+      handler: async (request, reply) => {
+        const connection = request.connection!;
+        const format = formatOf(request);
+        const params: Record<string, string> = {};
+        for (const [k, v] of Object.entries((request.params ?? {}) as Record<string, string>)) {
+          params[k] = v.replace(SUFFIX, '');
+        }
+        const client = ctx.clientFor(connection);
+        let result: ActionResult | RawResult;
+        try {
+          result = await def.handler({
+            request,
+            reply,
+            connection,
+            client,
+            format,
+            params,
+            query: (request.query ?? {}) as Query,
+          });
+        } catch (err) {
+          const apiError = fromUpstream(err);
+          if (!(err instanceof ApiError)) ctx.metrics.observeUpstreamError(def.operation, apiError.code);
+          throw apiError;
+        }
+        if (result.headers) void reply.headers(result.headers);
+        if ('json' in result) {
+          if (format === 'json')
+            return reply.code(result.status).type('application/json; charset=utf-8').send(result.json);
+          return send(reply, format, result.status, result.root, JSON.parse(result.json) as unknown);
+        }
+        return send(reply, format, result.status ?? 200, result.root, result.data);
+      },
+    });
+  }
+  return urls;
+}

@@ -1,0 +1,253 @@
+// SendMessage, GetMessage and ListMessages: the seeds' three message actions. The request model is
+// the managed connector's snake_case one; Twilio's answer passes through with the seeds' types
+// (error_code as a string) and paging links that lead back to the connector.
+import type { FastifyInstance } from 'fastify';
+import { envelope, fromUpstream, validation } from '../errors.js';
+import { IDEMPOTENCY_KEY, requestHash, type Outcome } from '../idempotency.js';
+import { action, asObject, rewritePageLinks, type ActionInput, type RouteContext } from './context.js';
+import {
+  bodyObject,
+  checkSid,
+  checkUrl,
+  dateFilter,
+  isAddress,
+  isSender,
+  optionalString,
+  paging,
+  single,
+  truncate,
+  type Query,
+} from './validate.js';
+
+/** The 2015 API-App version took capitalised keys; accept them as aliases of the seeds' names. */
+const ALIASES: Record<string, string> = {
+  From: 'from',
+  To: 'to',
+  Body: 'body',
+  MediaUrl: 'media_url',
+  StatusCallback: 'status_callback',
+  MessagingServiceSid: 'messaging_service_sid',
+  ApplicationSid: 'application_sid',
+  MaxPrice: 'max_price',
+};
+
+const MAX_BODY = 1600;
+const MAX_MEDIA = 10;
+
+export interface SendMessageRequest {
+  from?: string;
+  to: string;
+  body?: string;
+  media_url?: string[];
+  status_callback?: string;
+  messaging_service_sid?: string;
+  application_sid?: string;
+  max_price?: string;
+}
+
+/** Twilio's 1,600-character limit counts characters, not UTF-16 units. */
+function codePoints(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff || i === 0 || text.charCodeAt(i - 1) < 0xd800 || text.charCodeAt(i - 1) > 0xdbff) n++;
+  }
+  return n;
+}
+
+export function parseSendMessage(raw: unknown): SendMessageRequest {
+  const input: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(bodyObject(raw))) input[ALIASES[k] ?? k] = v;
+
+  const to = optionalString(input, 'to', 300);
+  if (to === undefined || to === '')
+    throw validation('Field to is required: the recipient in E.164 form, e.g. +14155550123');
+  if (!isAddress(to)) {
+    throw validation(
+      `Field to must be an E.164 number such as +14155550123 or a channel address such as whatsapp:+14155550123, got "${truncate(to)}"`,
+    );
+  }
+  const out: SendMessageRequest = { to };
+
+  const service = optionalString(input, 'messaging_service_sid', 100);
+  if (service !== undefined && service !== '')
+    out.messaging_service_sid = checkSid(service, 'MG', 'Field messaging_service_sid');
+
+  const from = optionalString(input, 'from', 300);
+  if (from === undefined || from === '') {
+    if (out.messaging_service_sid === undefined) {
+      throw validation('Field from is required unless messaging_service_sid is given');
+    }
+  } else if (!isSender(from)) {
+    throw validation(
+      `Field from must be an E.164 number, a short code, an alphanumeric sender ID or a channel address, got "${truncate(from)}"`,
+    );
+  } else out.from = from;
+
+  const body = optionalString(input, 'body', Number.MAX_SAFE_INTEGER);
+  if (body !== undefined) {
+    const length = codePoints(body);
+    if (length > MAX_BODY) throw validation(`Field body must be at most ${MAX_BODY} characters, got ${length}`);
+    if (body !== '') out.body = body;
+  }
+
+  const media = input['media_url'];
+  if (media !== undefined && media !== null) {
+    const list = typeof media === 'string' ? [media] : media;
+    if (!Array.isArray(list) || list.some((u) => typeof u !== 'string')) {
+      throw validation('Field media_url must be an array of URLs');
+    }
+    const urls = (list as string[]).filter((u) => u !== '');
+    if (urls.length > MAX_MEDIA)
+      throw validation(`Field media_url may hold at most ${MAX_MEDIA} URLs, got ${urls.length}`);
+    urls.forEach((u, i) => checkUrl(u, `media_url[${i}]`));
+    if (urls.length > 0) out.media_url = urls;
+  }
+  if (out.body === undefined && out.media_url === undefined) {
+    throw validation('Field body is required (or at least one media_url)');
+  }
+
+  const callback = optionalString(input, 'status_callback', 4000);
+  if (callback !== undefined && callback !== '') {
+    checkUrl(callback, 'status_callback');
+    out.status_callback = callback;
+  }
+  const app = optionalString(input, 'application_sid', 100);
+  if (app !== undefined && app !== '') out.application_sid = checkSid(app, 'AP', 'Field application_sid');
+
+  const price = input['max_price'];
+  if (price !== undefined && price !== null && price !== '') {
+    const text = typeof price === 'number' ? String(price) : price;
+    if (typeof text !== 'string' || !/^\d{1,6}(\.\d{1,5})?$/.test(text)) {
+      throw validation('Field max_price must be a positive decimal number such as 0.05');
+    }
+    out.max_price = text;
+  }
+  return out;
+}
+
+function toForm(m: SendMessageRequest): Record<string, string | readonly string[] | undefined> {
+  return {
+    To: m.to,
+    From: m.from,
+    Body: m.body,
+    MediaUrl: m.media_url,
+    StatusCallback: m.status_callback,
+    MessagingServiceSid: m.messaging_service_sid,
+    ApplicationSid: m.application_sid,
+    MaxPrice: m.max_price,
+  };
+}
+
+/** The seeds' Message model types error_code as a string. */
+export function messageModel(raw: unknown): Record<string, unknown> {
+  const m = { ...(raw as Record<string, unknown>) };
+  if (typeof m['error_code'] === 'number') m['error_code'] = String(m['error_code']);
+  return m;
+}
+
+function listQuery(query: Query): URLSearchParams {
+  const out = new URLSearchParams();
+  for (const name of ['To', 'From'] as const) {
+    const v = single(query, name);
+    if (v !== undefined && v !== '') {
+      if (v.length > 300) throw validation(`Query parameter ${name} is too long`);
+      out.set(name, v);
+    }
+  }
+  const on = single(query, 'DateSent');
+  if (on !== undefined && on !== '') out.set('DateSent', dateFilter(on, 'DateSent'));
+  // `?DateSent<=2024-01-01` arrives as key `DateSent<` (the `=` separates key and value), and an
+  // encoded `DateSent%3C%3D=…` as `DateSent<=`; both mean "on or before", Twilio's `DateSent<`.
+  for (const [names, upstream] of [
+    [['DateSent<', 'DateSent<='], 'DateSent<'],
+    [['DateSent>', 'DateSent>='], 'DateSent>'],
+  ] as const) {
+    for (const name of names) {
+      const v = single(query, name);
+      if (v !== undefined && v !== '') out.set(upstream, dateFilter(v, `${upstream}=`));
+    }
+  }
+  paging(query, out);
+  return out;
+}
+
+async function sendMessage(ctx: RouteContext, input: ActionInput): Promise<Outcome> {
+  const message = parseSendMessage(input.request.body);
+  try {
+    const res = await input.client.request('POST', '/Messages.json', { form: toForm(message) });
+    return { status: 200, body: JSON.stringify(messageModel(res.body)), contentType: 'application/json' };
+  } catch (err) {
+    const apiError = fromUpstream(err);
+    ctx.metrics.observeUpstreamError('SendMessage', apiError.code);
+    const release = apiError.code === 'UPSTREAM_UNREACHABLE' || apiError.code === 'TWILIO_RATE_LIMITED';
+    if (apiError.code === 'INTERNAL') throw apiError;
+    return {
+      status: apiError.status,
+      body: JSON.stringify(envelope(apiError, input.request.id)),
+      contentType: 'application/json',
+      release,
+    };
+  }
+}
+
+export function registerMessages(app: FastifyInstance, ctx: RouteContext): void {
+  action(app, ctx, {
+    operation: 'SendMessage',
+    method: 'POST',
+    path: '/Messages.json',
+    handler: async (input) => {
+      const header = input.request.headers['idempotency-key'];
+      const key = Array.isArray(header) ? header[0] : header;
+      let outcome: Outcome & { replayed?: boolean };
+      if (key === undefined) {
+        parseSendMessage(input.request.body);
+        outcome = await sendMessage(ctx, input);
+      } else {
+        if (!IDEMPOTENCY_KEY.test(key)) {
+          throw validation('Header Idempotency-Key must be 1 to 255 visible ASCII characters');
+        }
+        const message = parseSendMessage(input.request.body);
+        const hash = requestHash('SendMessage', message);
+        outcome = await ctx.idempotency.run(input.connection.scope, key, hash, () => sendMessage(ctx, input));
+      }
+      const isError = outcome.status >= 400;
+      const headers: Record<string, string> = {};
+      if (key !== undefined) headers['idempotent-replayed'] = outcome.replayed ? 'true' : 'false';
+      if (isError) {
+        const parsed = JSON.parse(outcome.body) as { error: { code: string } };
+        if (parsed.error.code === 'TWILIO_RATE_LIMITED') headers['retry-after'] = '1';
+      }
+      return { status: outcome.status, root: isError ? 'error' : 'Message', json: outcome.body, headers };
+    },
+  });
+
+  action(app, ctx, {
+    operation: 'GetMessage',
+    method: 'GET',
+    path: '/Messages/:MessageId.json',
+    handler: async ({ client, params }) => {
+      const sid = params['MessageId'] ?? '';
+      if (!/^(SM|MM)[0-9a-fA-F]{32}$/.test(sid)) {
+        throw validation(
+          `Path parameter MessageId must be SM or MM followed by 32 hex characters, got "${truncate(sid, 40)}"`,
+        );
+      }
+      const res = await client.request('GET', `/Messages/${sid}.json`);
+      return { root: 'Message', data: messageModel(res.body) };
+    },
+  });
+
+  action(app, ctx, {
+    operation: 'ListMessages',
+    method: 'GET',
+    path: '/Messages.json',
+    handler: async ({ client, query, request, format }) => {
+      const res = await client.request('GET', '/Messages.json', { query: listQuery(query) });
+      const body = rewritePageLinks(asObject(res.body), request, ctx, format);
+      const messages = Array.isArray(body['messages']) ? (body['messages'] as unknown[]) : [];
+      body['messages'] = messages.map(messageModel);
+      return { root: 'MessageList', data: body };
+    },
+  });
+}

@@ -1,0 +1,82 @@
+// ListUsage: usage records, whole-period (`/Usage/Records.json`) or split by period
+// (`/Usage/Records/{SubResource}.json`, or `?SubResource=` as the managed connector's advanced
+// parameter). The seeds type `price` as a number where Twilio sends a string.
+import type { FastifyInstance } from 'fastify';
+import { validation } from '../errors.js';
+import { action, asObject, rewritePageLinks, type ActionInput, type RouteContext } from './context.js';
+import { boolParam, paging, single, truncate } from './validate.js';
+
+export const SUBRESOURCES = [
+  'Daily',
+  'Monthly',
+  'Yearly',
+  'AllTime',
+  'Today',
+  'Yesterday',
+  'ThisMonth',
+  'LastMonth',
+] as const;
+
+const DATE = /^(\d{4}-\d{2}-\d{2}|[+-]\d{1,4}days)$/;
+
+function subresource(value: string): string {
+  const found = SUBRESOURCES.find((s) => s.toLowerCase() === value.toLowerCase());
+  if (!found) throw validation(`SubResource must be one of ${SUBRESOURCES.join(', ')}, got "${truncate(value, 30)}"`);
+  return found;
+}
+
+export function usageRecordModel(raw: unknown): Record<string, unknown> {
+  const r = { ...(raw as Record<string, unknown>) };
+  if (typeof r['price'] === 'string' && r['price'] !== '' && Number.isFinite(Number(r['price']))) {
+    r['price'] = Number(r['price']);
+  }
+  return r;
+}
+
+async function listUsage(
+  ctx: RouteContext,
+  input: ActionInput,
+  sub: string | undefined,
+): Promise<{ root: string; data: unknown }> {
+  const { query, client, request, format } = input;
+  const out = new URLSearchParams();
+  const category = single(query, 'Category');
+  if (category !== undefined && category !== '') {
+    if (!/^[a-z0-9-]{1,100}$/.test(category))
+      throw validation('Query parameter Category must be a usage category such as sms');
+    out.set('Category', category);
+  }
+  for (const name of ['StartDate', 'EndDate'] as const) {
+    const v = single(query, name);
+    if (v === undefined || v === '') continue;
+    if (!DATE.test(v)) throw validation(`Query parameter ${name} must be YYYY-MM-DD or an offset such as -30days`);
+    out.set(name, v);
+  }
+  const include = single(query, 'IncludeSubaccounts');
+  if (include !== undefined && include !== '') out.set('IncludeSubaccounts', boolParam(include, 'IncludeSubaccounts'));
+  paging(query, out);
+  const path = sub === undefined ? '/Usage/Records.json' : `/Usage/Records/${sub}.json`;
+  const res = await client.request('GET', path, { query: out });
+  const body = rewritePageLinks(asObject(res.body), request, ctx, format);
+  const records = Array.isArray(body['usage_records']) ? (body['usage_records'] as unknown[]) : [];
+  body['usage_records'] = records.map(usageRecordModel);
+  return { root: 'UsageRecords', data: body };
+}
+
+export function registerUsage(app: FastifyInstance, ctx: RouteContext): void {
+  action(app, ctx, {
+    operation: 'ListUsage',
+    method: 'GET',
+    path: '/Usage/Records.json',
+    handler: (input) => {
+      const sub = single(input.query, 'SubResource');
+      return listUsage(ctx, input, sub === undefined || sub === '' ? undefined : subresource(sub));
+    },
+  });
+  action(app, ctx, {
+    operation: 'ListUsageBySubResource',
+    method: 'GET',
+    path: '/Usage/Records/:SubResource.json',
+    handler: (input) => listUsage(ctx, input, subresource(input.params['SubResource'] ?? '')),
+  });
+}
