@@ -43,8 +43,9 @@ describe('status callback delivery', () => {
   it('retries a failing receiver with the same token and signature, keeping later callbacks in order', async () => {
     const seen = new Map<string, number>();
     hook.answer((r) => {
-      const n = (seen.get(r.params['MessageSid'] + r.params['MessageStatus']!) ?? 0) + 1;
-      seen.set(r.params['MessageSid'] + r.params['MessageStatus']!, n);
+      const key = `${r.params['MessageSid']}/${r.params['MessageStatus']}`;
+      const n = (seen.get(key) ?? 0) + 1;
+      seen.set(key, n);
       return r.params['MessageStatus'] === 'sending' && n <= 2 ? { status: 500, body: 'oops' } : { status: 204 };
     });
     const url = `${hook.url}/flaky`;
