@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TwilioApiError, TwilioClient, type Message } from '../../src/twilio/index.js';
+import { startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+
+const TO = '+15557654321';
+
+describe('twilio client against the sandbox', () => {
+  let sb: TestSandbox;
+  let client: TwilioClient;
+  before(async () => {
+    sb = await startSandbox({ data: ':memory:', logLevel: 'silent', statusDelay: 0 });
+    client = new TwilioClient(
+      { accountSid: sb.accountSid, username: sb.accountSid, password: sb.authToken },
+      { baseUrl: sb.url },
+    );
+  });
+  after(() => sb.close());
+
+  it('fetches the account through an absolute path', async () => {
+    const res = await client.request<{ sid: string; status: string }>(
+      'GET',
+      `/2010-04-01/Accounts/${sb.accountSid}.json`,
+    );
+    assert.equal(res.status, 200);
+    assert.equal(res.body.sid, sb.accountSid);
+    assert.equal(res.body.status, 'active');
+  });
+
+  it('surfaces a wrong token as TwilioApiError 401 / 20003, like the SDK', async () => {
+    const bad = new TwilioClient(
+      { accountSid: sb.accountSid, username: sb.accountSid, password: 'wrong-token-1' },
+      { baseUrl: sb.url },
+    );
+    await assert.rejects(bad.messages.list(), (err) => {
+      assert.ok(err instanceof TwilioApiError);
+      assert.equal(err.status, 401);
+      assert.equal(err.twilioCode, 20003);
+      assert.ok(!err.message.includes('wrong-token-1'));
+      return true;
+    });
+  });
+
+  it('sends a message with two media URLs that the SDK then reads back identically', async () => {
+    const sent = await client.messages.create({
+      To: TO,
+      From: sb.phoneNumber,
+      Body: 'Hello from the typed client',
+      MediaUrl: ['https://example.com/a.png', 'https://example.com/b.png'],
+    });
+    assert.match(sent.sid, /^MM[0-9a-f]{32}$/);
+    assert.equal(sent.num_media, '2');
+    assert.equal(sent.direction, 'outbound-api');
+    const viaSdk = await sb.client.messages(sent.sid).fetch();
+    assert.equal(viaSdk.body, 'Hello from the typed client');
+    assert.equal(viaSdk.to, TO);
+    assert.equal(viaSdk.numMedia, '2');
+    const fetched = await client.messages.fetch(sent.sid);
+    assert.equal(fetched.sid, sent.sid);
+    assert.equal(fetched.date_created, sent.date_created);
+  });
+
+  it('reports the sandbox validation errors with the same code the SDK sees', async () => {
+    const params = { To: 'not-a-number', From: sb.phoneNumber, Body: 'x' };
+    const sdkErr: any = await sb.client.messages
+      .create({ to: params.To, from: params.From, body: params.Body })
+      .catch((e: unknown) => e);
+    assert.equal(typeof sdkErr.code, 'number');
+    await assert.rejects(client.messages.create(params), (err) => {
+      assert.ok(err instanceof TwilioApiError);
+      assert.equal(err.twilioCode, sdkErr.code);
+      assert.equal(err.status, sdkErr.status);
+      assert.equal(err.moreInfo, sdkErr.moreInfo);
+      return true;
+    });
+  });
+
+  it('pages through every message with each(), in the order the SDK lists them', async () => {
+    for (let i = 0; i < 5; i++) await client.messages.create({ To: TO, From: sb.phoneNumber, Body: `paged ${i}` });
+    const mine: string[] = [];
+    for await (const m of client.messages.each({ To: TO, PageSize: 2 })) mine.push(m.sid);
+    const sdk = (await sb.client.messages.list({ to: TO, pageSize: 2 })).map((m) => m.sid);
+    assert.ok(mine.length >= 6);
+    assert.deepEqual(mine, sdk);
+    const first = await client.messages.list({ To: TO, PageSize: 2 });
+    assert.equal(first.items.length, 2);
+    assert.notEqual(first.next_page_uri, null);
+  });
+
+  it('redacts a delivered message and deletes it, after which fetch is 20404', async () => {
+    const sent = await client.messages.create({ To: TO, From: sb.phoneNumber, Body: 'secret' });
+    let current: Message = sent;
+    for (let i = 0; i < 200 && !['delivered', 'undelivered', 'failed', 'sent'].includes(current.status); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      current = await client.messages.fetch(sent.sid);
+    }
+    const redacted = await client.messages.update(sent.sid, { Body: '' });
+    assert.equal(redacted.body, '');
+    await client.messages.remove(sent.sid);
+    await assert.rejects(client.messages.fetch(sent.sid), { code: 'TWILIO_API_ERROR', status: 404, twilioCode: 20404 });
+  });
+
+  it('searches available local numbers like the SDK does', async () => {
+    const mine = await client.availablePhoneNumbers.list('us', 'Local', { AreaCode: 415, PageSize: 5 });
+    assert.ok(mine.available_phone_numbers.length > 0);
+    for (const n of mine.available_phone_numbers) assert.match(n.phone_number, /^\+1415/);
+    const sdk = await sb.client.availablePhoneNumbers('US').local.list({ areaCode: 415, limit: 5 });
+    assert.deepEqual(
+      mine.available_phone_numbers.map((n) => n.phone_number),
+      sdk.map((n) => n.phoneNumber),
+    );
+  });
+});
