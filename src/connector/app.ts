@@ -181,7 +181,11 @@ export function toApiError(error: unknown): ApiError {
   if (e.validation !== undefined && typeof e.message === 'string') {
     return new ApiError(
       'VALIDATION_FAILED',
-      e.message.replace(/^querystring\//, 'query parameter ').replace(/^params\//, 'path parameter '),
+      e.message
+        .replace(/^querystring\//, 'Query parameter ')
+        .replace(/^params\//, 'Path parameter ')
+        .replace(/^body\//, 'Field ')
+        .replace(/^body /, 'The body '),
     );
   }
   switch (e.code) {

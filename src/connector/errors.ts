@@ -106,6 +106,7 @@ interface ClientErrorShape {
   twilioCode?: unknown;
   moreInfo?: unknown;
   retryAfterMs?: unknown;
+  twilioMessage?: unknown;
 }
 
 /**
@@ -130,7 +131,7 @@ export function fromUpstream(err: unknown): ApiError {
     ...(moreInfo === undefined ? {} : { moreInfo }),
     cause: err,
   };
-  const message = twilioMessage(e.message);
+  const message = twilioMessage(typeof e.twilioMessage === 'string' ? e.twilioMessage : e.message);
   if (e.status === 401) return new ApiError('TWILIO_AUTH_FAILED', `Twilio rejected the credentials: ${message}`, extra);
   if (e.status === 403) return new ApiError('TWILIO_FORBIDDEN', message, extra);
   if (e.status === 404) return new ApiError('NOT_FOUND', message, extra);
@@ -147,14 +148,9 @@ export function fromUpstream(err: unknown): ApiError {
   return new ApiError('TWILIO_REJECTED', message, { ...extra, status: e.status >= 400 ? e.status : 400 });
 }
 
-/**
- * The client's messages name method and URL ("POST https://… → 400: The 'To' number …"); the
- * caller only needs Twilio's own sentence, and the URL would repeat the account SID.
- */
+/** Twilio names its own paths (`/2010-04-01/Accounts/AC…/Messages/SM….json`); callers know the connector's. */
 function twilioMessage(message: string): string {
-  const m = /^(?:GET|POST|DELETE) \S+ (?:→|->|failed with|returned) ?(?:\d{3}:? ?)?(.*)$/s.exec(message);
-  const text = m?.[1]?.trim();
-  return text !== undefined && text !== '' ? text : message;
+  return message.replace(/\/2010-04-01\/Accounts\/[A-Za-z0-9]+/g, '');
 }
 
 export function internal(cause: unknown): ApiError {

@@ -79,11 +79,13 @@ declare module 'fastify' {
   }
 }
 
-/** JSON unless the path ends in `.xml` or, without a suffix, the Accept header prefers XML. */
+/**
+ * XML for the `.xml` path variant or when the Accept header prefers XML (workflow engines call the
+ * `.json` paths and choose the format by header); JSON otherwise.
+ */
 export function formatOf(request: FastifyRequest): Format {
   const path = request.url.split('?', 1)[0] ?? '';
   if (/\.xml$/i.test(path)) return 'xml';
-  if (/\.json$/i.test(path)) return 'json';
   const accept = (request.headers.accept ?? '').toLowerCase();
   const xml = accept.search(/(application|text)\/xml/);
   if (xml === -1) return 'json';

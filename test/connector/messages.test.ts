@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { numberByPhone } from '../../src/sandbox/store/numbers.js';
+import { json } from '../helpers/sandbox.js';
+import { startConnector, type Harness } from './harness.js';
+
+describe('connector message actions', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startConnector();
+  });
+  after(() => h.close());
+
+  it('SendMessage sends through Twilio: the SDK reads back the same message', async () => {
+    const res = await h.call('POST', '/Messages.json', {
+      json: { from: h.sb.phoneNumber, to: '+14155550123', body: 'Hello from a workflow' },
+    });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /application\/json/);
+    const sent = await json(res);
+    assert.match(sent.sid, /^SM[0-9a-f]{32}$/);
+    const viaSdk = await h.sb.client.messages(sent.sid).fetch();
+    assert.equal(viaSdk.body, 'Hello from a workflow');
+    assert.equal(viaSdk.to, '+14155550123');
+    assert.equal(viaSdk.from, h.sb.phoneNumber);
+    assert.equal(sent.num_segments, '1', 'counts stay strings as in the seeds’ Message model');
+  });
+
+  it('accepts media URLs and form-encoded bodies too', async () => {
+    const res = await h.call('POST', '/Messages.json', {
+      body: new URLSearchParams([
+        ['from', h.sb.phoneNumber],
+        ['to', '+14155550124'],
+        ['media_url', 'https://example.com/a.png'],
+        ['media_url', 'https://example.com/b.png'],
+      ]).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    const sent = await json(res);
+    assert.equal(sent.num_media, '2');
+    assert.match(sent.sid, /^MM/);
+  });
+
+  it('GetMessage returns the message, in XML for the .xml variant and for Accept: application/xml', async () => {
+    const created = await h.sb.client.messages.create({ from: h.sb.phoneNumber, to: '+14155550125', body: 'x & y' });
+    const res = await h.call('GET', `/Messages/${created.sid}.json`);
+    assert.equal(res.status, 200);
+    assert.equal((await json(res)).body, 'x & y');
+    for (const [path, headers] of [
+      [`/Messages/${created.sid}.xml`, {}],
+      [`/Messages/${created.sid}.json`, { accept: 'application/xml' }],
+    ] as const) {
+      const xml = await h.call('GET', path, { headers });
+      assert.equal(xml.status, 200);
+      assert.match(xml.headers.get('content-type') ?? '', /application\/xml/);
+      const text = await xml.text();
+      assert.match(text, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<Message>/);
+      assert.match(text, new RegExp(`<sid>${created.sid}</sid>`));
+      assert.match(text, /<body>x &amp; y<\/body>/);
+    }
+  });
+
+  it('ListMessages filters by To and pages with next_page_uri pointing back at the connector', async () => {
+    const to = '+14155550199';
+    for (let i = 0; i < 3; i++) await h.sb.client.messages.create({ from: h.sb.phoneNumber, to, body: `n${i}` });
+    const first = await json(await h.call('GET', `/Messages.json?To=${encodeURIComponent(to)}&PageSize=2`));
+    assert.equal(first.messages.length, 2);
+    assert.ok(first.messages.every((m: any) => m.to === to));
+    assert.ok(first.next_page_uri.startsWith(`${h.url}/Messages.json?`), first.next_page_uri);
+    const second = await json(await fetch(first.next_page_uri, { headers: { authorization: h.auth } }));
+    assert.equal(second.messages.length, 1);
+    assert.equal(second.next_page_uri, null);
+    const sids = new Set([...first.messages, ...second.messages].map((m: any) => m.sid));
+    assert.equal(sids.size, 3);
+  });
+
+  it('maps DateSent<= and DateSent>= to Twilio’s inclusive filters', async () => {
+    const to = '+14155550198';
+    await h.sb.client.messages.create({ from: h.sb.phoneNumber, to, body: 'dated' });
+    const today = new Date().toISOString().slice(0, 10);
+    const q = (s: string): Promise<any> => h.call('GET', `/Messages.json?To=${encodeURIComponent(to)}&${s}`).then(json);
+    assert.equal((await q(`DateSent<=${today}`)).messages.length, 1);
+    assert.equal((await q(`DateSent>=${today}`)).messages.length, 1);
+    assert.equal((await q('DateSent%3C%3D=2001-01-01')).messages.length, 0);
+    assert.equal((await q('DateSent>=2999-01-01')).messages.length, 0);
+  });
+
+  it('rejects bad input with a 400 naming the field, before anything reaches Twilio', async () => {
+    const before = (await h.sb.client.messages.list()).length;
+    const cases: [unknown, RegExp][] = [
+      [{ from: h.sb.phoneNumber, body: 'no to' }, /\bto\b/],
+      [{ from: h.sb.phoneNumber, to: '555-1234', body: 'x' }, /\bto\b/],
+      [{ to: '+14155550123', body: 'x' }, /\bfrom\b/],
+      [{ from: h.sb.phoneNumber, to: '+14155550123', body: 'x'.repeat(1601) }, /\bbody\b.*1600/],
+      [{ from: h.sb.phoneNumber, to: '+14155550123', media_url: Array(11).fill('https://e.com/a.png') }, /media_url/],
+      [{ from: h.sb.phoneNumber, to: '+14155550123', media_url: ['ftp://e.com/a.png'] }, /media_url/],
+      [{ from: h.sb.phoneNumber, to: '+14155550123', body: 'x', status_callback: 'not a url' }, /status_callback/],
+      [
+        { from: h.sb.phoneNumber, to: '+14155550123', body: 'x', messaging_service_sid: 'MG123' },
+        /messaging_service_sid/,
+      ],
+      [{ from: h.sb.phoneNumber, to: '+14155550123' }, /\bbody\b/],
+      [[1, 2], /object/],
+    ];
+    for (const [body, field] of cases) {
+      const res = await h.call('POST', '/Messages.json', { json: body });
+      assert.equal(res.status, 400, JSON.stringify(body).slice(0, 80));
+      const { error } = await json(res);
+      assert.equal(error.code, 'VALIDATION_FAILED');
+      assert.match(error.message, field);
+      assert.match(error.request_id, /\S/);
+    }
+    const broken = await h.call('POST', '/Messages.json', {
+      body: '{"to":',
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(broken.status, 400);
+    assert.equal((await json(broken)).error.code, 'BODY_INVALID');
+    assert.equal((await h.sb.client.messages.list()).length, before, 'nothing was sent');
+  });
+
+  it('accepts a Messaging Service instead of from', async () => {
+    const service = await h.sb.client.messaging.v1.services.create({ friendlyName: 'pool' });
+    await h.sb.client.messaging.v1.services(service.sid).phoneNumbers.create({
+      phoneNumberSid: numberByPhone(h.sb.sandbox.ctx.db, h.sb.phoneNumber)!.sid,
+    });
+    const res = await h.call('POST', '/Messages.json', {
+      json: { to: '+14155550126', body: 'via service', messaging_service_sid: service.sid },
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal((await json(res)).messaging_service_sid, service.sid);
+  });
+
+  it('rejects malformed SIDs in paths and bad paging values with 400', async () => {
+    for (const path of [
+      '/Messages/nope.json',
+      '/Messages.json?PageSize=1001',
+      '/Messages.json?PageSize=0',
+      '/Messages.json?DateSent=yesterday',
+    ]) {
+      const res = await h.call('GET', path);
+      assert.equal(res.status, 400, path);
+      assert.equal((await json(res)).error.code, 'VALIDATION_FAILED');
+    }
+  });
+});
