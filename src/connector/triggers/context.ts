@@ -1,0 +1,29 @@
+// What every trigger route shares: the store, the sealing key, how to authenticate a caller and
+// build its Twilio client, where the connector is reachable, and the delivery worker to wake.
+import type { FastifyRequest } from 'fastify';
+import type { ConnectorStore } from '../../store/index.js';
+import type { TwilioClient } from '../../twilio/index.js';
+import type { Connection } from '../auth.js';
+import type { SecretBox } from './secret-box.js';
+
+/** The parts of the Twilio client the triggers use. */
+export type TriggerClient = Pick<TwilioClient, 'messages' | 'incomingPhoneNumbers' | 'nextPage'>;
+
+export interface TriggerContext {
+  store: ConnectorStore;
+  /** undefined: no key, so no subscriptions may be created */
+  box: SecretBox | undefined;
+  authenticate(request: FastifyRequest): Connection;
+  clientFor(connection: Pick<Connection, 'accountSid' | 'username' | 'password'>): TriggerClient;
+  publicUrl: string | undefined;
+  trustProxy: boolean;
+  pollIntervalSeconds: number;
+  wake(): void;
+}
+
+/** The secret sealed into a subscription: enough to validate Twilio's signatures and restore numbers. */
+export interface SealedConnection {
+  accountSid: string;
+  username: string;
+  password: string;
+}

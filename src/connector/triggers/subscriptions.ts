@@ -1,0 +1,229 @@
+// Webhook trigger subscriptions. `POST /subscriptions/messages/received` points the number's SmsUrl
+// at the connector (remembering what it was; the last unsubscribe puts it back), and
+// `POST /subscriptions/messages/status` fans status callbacks out. `DELETE /subscriptions/{id}`
+// removes either; `GET /subscriptions/dead-letters` lists events whose delivery was given up.
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Subscription } from '../../store/index.js';
+import type { Connection } from '../auth.js';
+import { ApiError, fromUpstream, validation } from '../errors.js';
+import type { SealedConnection, TriggerContext } from './context.js';
+import { baseUrlOf } from './public-url.js';
+
+export const RECEIVED_PATH = '/twilio/messages/received';
+export const STATUS_PATH = '/twilio/messages/status';
+
+const STATUSES = new Set([
+  'queued',
+  'sending',
+  'sent',
+  'failed',
+  'delivered',
+  'undelivered',
+  'receiving',
+  'received',
+  'accepted',
+  'scheduled',
+  'read',
+  'canceled',
+]);
+const E164 = /^\+[1-9]\d{1,14}$/;
+
+function body(request: FastifyRequest): Record<string, unknown> {
+  const b = request.body;
+  if (typeof b !== 'object' || b === null || Array.isArray(b)) throw validation('The body must be a JSON object');
+  return b as Record<string, unknown>;
+}
+
+function callbackUrl(b: Record<string, unknown>): string {
+  const raw = b['callbackUrl'];
+  if (typeof raw !== 'string' || raw === '')
+    throw validation('Field callbackUrl is required: the URL events are posted to');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw validation('Field callbackUrl must be an absolute http(s) URL');
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || raw.length > 2000) {
+    throw validation('Field callbackUrl must be an absolute http(s) URL of at most 2000 characters');
+  }
+  return raw;
+}
+
+function seal(ctx: TriggerContext, c: Connection): string {
+  if (ctx.box === undefined) {
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      'Subscriptions keep your auth token to verify Twilio’s webhooks; set CONNECTOR_SECRET_KEY (64 hex characters) so it is stored encrypted',
+      { status: 503 },
+    );
+  }
+  if (c.username !== c.accountSid) {
+    throw validation(
+      'Subscriptions need the connection’s Account SID and Auth Token (Twilio signs webhooks with the auth token, not an API key)',
+    );
+  }
+  const sealed: SealedConnection = { accountSid: c.accountSid, username: c.username, password: c.password };
+  return ctx.box.seal(JSON.stringify(sealed));
+}
+
+export function unseal(ctx: TriggerContext, sub: Subscription): SealedConnection | undefined {
+  if (ctx.box === undefined) return undefined;
+  try {
+    return JSON.parse(ctx.box.open(sub.credentials)) as SealedConnection;
+  } catch {
+    // sealed under another key: this subscription cannot be verified any more
+    return undefined;
+  }
+}
+
+export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext): void {
+  const created = (request: FastifyRequest, sub: Subscription) => ({
+    id: sub.id,
+    kind: sub.kind,
+    callbackUrl: sub.callback_url,
+    ...(sub.phone_number === null ? {} : { to: sub.phone_number }),
+    ...(sub.auto_reply === null ? {} : { autoReply: sub.auto_reply }),
+    ...(sub.statuses === null ? {} : { statuses: sub.statuses }),
+    location: `${baseUrlOf(request, ctx.publicUrl, ctx.trustProxy)}/subscriptions/${sub.id}`,
+  });
+
+  app.post(
+    '/subscriptions/messages/received',
+    { config: { operation: 'OnMessageReceived' } },
+    async (request, reply) => {
+      const connection = ctx.authenticate(request);
+      const b = body(request);
+      const callback = callbackUrl(b);
+      const to = b['to'];
+      if (typeof to !== 'string' || !E164.test(to)) {
+        throw validation('Field to is required: one of your Twilio numbers in E.164 form, e.g. +14155550123');
+      }
+      const autoReply = b['autoReply'];
+      if (autoReply !== undefined && autoReply !== null && (typeof autoReply !== 'string' || autoReply.length > 1600)) {
+        throw validation('Field autoReply must be text of at most 1600 characters');
+      }
+      const credentials = seal(ctx, connection);
+      const client = ctx.clientFor(connection);
+      let number;
+      try {
+        number = (await client.incomingPhoneNumbers.list({ PhoneNumber: to, PageSize: 20 })).items.find(
+          (n) => n.phone_number === to,
+        );
+      } catch (err) {
+        throw fromUpstream(err);
+      }
+      if (number === undefined) throw validation(`Field to: ${to} is not one of this account’s phone numbers`);
+      const hookUrl = baseUrlOf(request, ctx.publicUrl, ctx.trustProxy) + RECEIVED_PATH;
+      const sub: Subscription = {
+        id: randomUUID(),
+        kind: 'received',
+        account_sid: connection.accountSid,
+        callback_url: callback,
+        phone_number: to,
+        number_sid: number.sid,
+        auto_reply: typeof autoReply === 'string' && autoReply !== '' ? autoReply : null,
+        statuses: null,
+        credentials,
+        created_at: Date.now(),
+      };
+      if (number.sms_url !== hookUrl) {
+        await ctx.store.saveNumberHook(
+          {
+            account_sid: connection.accountSid,
+            number_sid: number.sid,
+            phone_number: to,
+            previous_sms_url: number.sms_url ?? '',
+            previous_sms_method: number.sms_method,
+          },
+          Date.now(),
+        );
+      }
+      await ctx.store.createSubscription(sub);
+      try {
+        if (number.sms_url !== hookUrl || number.sms_method !== 'POST') {
+          await client.incomingPhoneNumbers.update(number.sid, { SmsUrl: hookUrl, SmsMethod: 'POST' });
+        }
+      } catch (err) {
+        await ctx.store.deleteSubscription(sub.id);
+        throw fromUpstream(err);
+      }
+      const out = created(request, sub);
+      return reply.code(201).header('location', out.location).send(out);
+    },
+  );
+
+  app.post(
+    '/subscriptions/messages/status',
+    { config: { operation: 'OnMessageStatusChanged' } },
+    async (request, reply) => {
+      const connection = ctx.authenticate(request);
+      const b = body(request);
+      const callback = callbackUrl(b);
+      let statuses: string[] | null = null;
+      const raw = b['statuses'];
+      if (raw !== undefined && raw !== null) {
+        if (!Array.isArray(raw) || raw.length === 0 || !raw.every((s) => typeof s === 'string' && STATUSES.has(s))) {
+          throw validation(`Field statuses must be a non-empty list of message statuses: ${[...STATUSES].join(', ')}`);
+        }
+        statuses = [...new Set(raw as string[])];
+      }
+      const sub: Subscription = {
+        id: randomUUID(),
+        kind: 'status',
+        account_sid: connection.accountSid,
+        callback_url: callback,
+        phone_number: null,
+        number_sid: null,
+        auto_reply: null,
+        statuses,
+        credentials: seal(ctx, connection),
+        created_at: Date.now(),
+      };
+      await ctx.store.createSubscription(sub);
+      const out = created(request, sub);
+      return reply.code(201).header('location', out.location).send(out);
+    },
+  );
+
+  app.get('/subscriptions/dead-letters', { config: { operation: 'ListDeadLetters' } }, async (request) => {
+    const connection = ctx.authenticate(request);
+    const dead = await ctx.store.listOutbox(connection.accountSid, 'dead', 500);
+    return {
+      value: dead.map((e) => ({
+        id: e.id,
+        subscription_id: e.subscription_id,
+        callback_url: e.callback_url,
+        attempts: e.attempts,
+        last_error: e.last_error,
+        created_at: new Date(e.created_at).toISOString(),
+        payload: JSON.parse(e.payload) as unknown,
+      })),
+    };
+  });
+
+  app.delete('/subscriptions/:id', { config: { operation: 'DeleteSubscription' } }, async (request, reply) => {
+    const connection = ctx.authenticate(request);
+    const { id } = request.params as { id: string };
+    const existing = await ctx.store.getSubscription(id);
+    if (existing === undefined || existing.account_sid !== connection.accountSid) {
+      throw new ApiError('NOT_FOUND', `No subscription ${id.slice(0, 64)} for this account`);
+    }
+    const result = await ctx.store.deleteSubscription(id);
+    const hook = result?.lastOnNumber;
+    if (hook !== undefined) {
+      try {
+        await ctx.clientFor(connection).incomingPhoneNumbers.update(hook.number_sid, {
+          SmsUrl: hook.previous_sms_url,
+          SmsMethod: hook.previous_sms_method === 'GET' ? 'GET' : 'POST',
+        });
+      } catch (err) {
+        // keep the hook so a later unsubscribe or an operator can still restore it
+        await ctx.store.saveNumberHook(hook, Date.now());
+        throw fromUpstream(err);
+      }
+    }
+    return reply.code(204).send();
+  });
+}

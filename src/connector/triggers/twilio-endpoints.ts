@@ -1,0 +1,148 @@
+// The endpoints Twilio calls: inbound messages (the SmsUrl of subscribed numbers) and status
+// callbacks (of messages sent with tracking). Each request's X-Twilio-Signature is checked against
+// the URL Twilio called; a missing or wrong one gets 403 and nothing is stored. A valid one is
+// committed to the outbox — one event per subscription — before Twilio gets its answer, and
+// delivered afterwards, so a crash after the answer loses nothing and Twilio's retries add nothing.
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { NewOutboxEvent, Subscription } from '../../store/index.js';
+import { computeSignature, validateSignature } from '../../twilio/index.js';
+import type { SealedConnection, TriggerContext } from './context.js';
+import type { DeliveryPayload } from './delivery.js';
+import { inboundMessage, param, statusEvent, type WebhookParams } from './message-event.js';
+import { requestUrlOf } from './public-url.js';
+import { RECEIVED_PATH, STATUS_PATH, unseal } from './subscriptions.js';
+
+/** The query parameter carrying the caller's own StatusCallback, which still gets its callbacks. */
+export const FORWARD_PARAM = 'forward';
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function twiml(reply: FastifyReply, inner = ''): FastifyReply {
+  return reply
+    .code(200)
+    .type('text/xml; charset=utf-8')
+    .send(`<?xml version="1.0" encoding="UTF-8"?><Response>${inner}</Response>`);
+}
+
+function formParams(request: FastifyRequest): WebhookParams | undefined {
+  const b = request.body;
+  if (typeof b !== 'object' || b === null || Array.isArray(b)) return undefined;
+  for (const v of Object.values(b as Record<string, unknown>)) {
+    if (typeof v !== 'string' && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) return undefined;
+  }
+  return b as WebhookParams;
+}
+
+/** The first stored connection whose auth token signs this request, if any. */
+function verify(
+  ctx: TriggerContext,
+  request: FastifyRequest,
+  params: WebhookParams,
+  subs: readonly Subscription[],
+): SealedConnection | undefined {
+  const signature = request.headers['x-twilio-signature'];
+  if (typeof signature !== 'string' || signature === '') return undefined;
+  const url = requestUrlOf(request, ctx.publicUrl, ctx.trustProxy);
+  const tried = new Set<string>();
+  for (const sub of subs) {
+    const c = unseal(ctx, sub);
+    if (c === undefined || tried.has(c.password)) continue;
+    tried.add(c.password);
+    if (validateSignature(c.password, signature, url, params)) return c;
+  }
+  return undefined;
+}
+
+function forbidden(reply: FastifyReply): FastifyReply {
+  return reply.code(403).type('text/plain; charset=utf-8').send('Invalid or missing X-Twilio-Signature');
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+}
+
+export function registerTwilioEndpoints(app: FastifyInstance, ctx: TriggerContext): void {
+  app.post(RECEIVED_PATH, { config: { operation: 'TwilioInboundWebhook' } }, async (request, reply) => {
+    const params = formParams(request);
+    const accountSid = params && param(params, 'AccountSid');
+    const to = params && param(params, 'To');
+    if (params === undefined || accountSid === undefined || to === undefined) return forbidden(reply);
+    const subs = await ctx.store.listSubscriptions(accountSid, 'received', to);
+    if (verify(ctx, request, params, subs) === undefined) return forbidden(reply);
+
+    const message = inboundMessage(params, Date.now());
+    // Twilio retries a webhook with the same I-Twilio-Idempotency-Token; the message SID is as good
+    const dedupe =
+      message.sid !== ''
+        ? message.sid
+        : (param(params, 'I-Twilio-Idempotency-Token') ?? digest(JSON.stringify(params)));
+    const events: NewOutboxEvent[] = subs.map((s) => ({
+      account_sid: accountSid,
+      subscription_id: s.id,
+      order_key: `${s.id}|${to}`,
+      dedupe_key: dedupe,
+      callback_url: s.callback_url,
+      payload: JSON.stringify({ type: 'json', event: 'message.received', body: message } satisfies DeliveryPayload),
+    }));
+    await ctx.store.enqueue(events, Date.now());
+    ctx.wake();
+    const autoReply = subs.find((s) => s.auto_reply !== null)?.auto_reply;
+    return twiml(reply, autoReply == null ? '' : `<Message>${escapeXml(autoReply)}</Message>`);
+  });
+
+  app.post(STATUS_PATH, { config: { operation: 'TwilioStatusWebhook' } }, async (request, reply) => {
+    const params = formParams(request);
+    const accountSid = params && param(params, 'AccountSid');
+    if (params === undefined || accountSid === undefined) return forbidden(reply);
+    const statusSubs = await ctx.store.listSubscriptions(accountSid, 'status');
+    const known = [...statusSubs, ...(await ctx.store.listSubscriptions(accountSid, 'received'))];
+    const connection = verify(ctx, request, params, known);
+    if (connection === undefined) return forbidden(reply);
+
+    const event = statusEvent(params, Date.now());
+    const dedupe = `${event.sid}:${event.status}`;
+    const orderKey = event.from ?? event.to;
+    const events: NewOutboxEvent[] = statusSubs
+      .filter((s) => s.statuses === null || s.statuses.includes(event.status))
+      .map((s) => ({
+        account_sid: accountSid,
+        subscription_id: s.id,
+        order_key: `${s.id}|${orderKey}`,
+        dedupe_key: dedupe,
+        callback_url: s.callback_url,
+        payload: JSON.stringify({ type: 'json', event: 'message.status', body: event } satisfies DeliveryPayload),
+      }));
+    const forward = (request.query as Record<string, unknown>)[FORWARD_PARAM];
+    if (typeof forward === 'string' && /^https?:\/\//i.test(forward)) {
+      // the caller's own callback gets Twilio's parameters, signed for its URL as Twilio would
+      const copy: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(params)) copy[k] = typeof v === 'string' ? v : [...v];
+      events.push({
+        account_sid: accountSid,
+        subscription_id: `forward:${digest(forward)}`,
+        order_key: `forward:${digest(forward)}|${orderKey}`,
+        dedupe_key: dedupe,
+        callback_url: forward,
+        payload: JSON.stringify({
+          type: 'form',
+          params: copy,
+          signature: computeSignature(connection.password, forward, copy),
+        } satisfies DeliveryPayload),
+      });
+    }
+    await ctx.store.enqueue(events, Date.now());
+    ctx.wake();
+    return reply.code(204).send();
+  });
+}
+
+/** The StatusCallback to give Twilio for a message whose status changes the subscriptions should see. */
+export function trackedStatusCallback(connectorBaseUrl: string, callerCallback: string | undefined): string {
+  const url = connectorBaseUrl.replace(/\/+$/, '') + STATUS_PATH;
+  return callerCallback === undefined || callerCallback === ''
+    ? url
+    : `${url}?${new URLSearchParams({ [FORWARD_PARAM]: callerCallback }).toString()}`;
+}
