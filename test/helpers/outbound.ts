@@ -2,6 +2,7 @@
 // with its first planned step, then a poke), and a wait for a message to reach a status.
 import type { SandboxEvent } from '../../src/sandbox/events.js';
 import { getMessageBySid, insertMessage, type MessageRow } from '../../src/sandbox/store/messages.js';
+import { webhooksOf, type WebhookRow } from '../../src/sandbox/webhooks/outbox.js';
 import type { TestSandbox } from './sandbox.js';
 
 /** What message creation does: a row with its first planned step, then a poke. */
@@ -56,5 +57,23 @@ export function reach(sb: TestSandbox, sid: string, status: string): Promise<Mes
       if (e.type === 'message' && e.sid === sid) done();
     });
     done();
+  });
+}
+
+/** Resolves once every webhook of the message has settled (delivered or failed). */
+export function settled(sb: TestSandbox, sid: string, count: number): Promise<WebhookRow[]> {
+  const { ctx } = sb.sandbox;
+  return new Promise((resolve) => {
+    const check = (): void => {
+      const rows = webhooksOf(ctx.db, sid);
+      if (rows.length >= count && rows.every((r) => r.state !== 'pending')) {
+        off();
+        resolve(rows);
+      }
+    };
+    const off = ctx.events.subscribe((e: SandboxEvent) => {
+      if (e.type === 'webhook' && e.messageSid === sid) check();
+    });
+    check();
   });
 }

@@ -2,29 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import twilio from 'twilio';
-import type { SandboxEvent } from '../../src/sandbox/events.js';
-import { webhooksOf, type WebhookRow } from '../../src/sandbox/webhooks/outbox.js';
 import { startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
-import { reach, sendOutbound } from '../helpers/outbound.js';
-
-/** Resolves once every webhook of the message has settled (delivered or failed). */
-function settled(sb: TestSandbox, sid: string, count: number): Promise<WebhookRow[]> {
-  const { ctx } = sb.sandbox;
-  return new Promise((resolve) => {
-    const check = (): void => {
-      const rows = webhooksOf(ctx.db, sid);
-      if (rows.length >= count && rows.every((r) => r.state !== 'pending')) {
-        off();
-        resolve(rows);
-      }
-    };
-    const off = ctx.events.subscribe((e: SandboxEvent) => {
-      if (e.type === 'webhook' && e.messageSid === sid) check();
-    });
-    check();
-  });
-}
+import { reach, sendOutbound, settled } from '../helpers/outbound.js';
 
 describe('status callback delivery', () => {
   let sb: TestSandbox;
