@@ -254,8 +254,12 @@ export class TwilioClient {
 
   /** Every record from `first` on, following next_page_uri. */
   async *iterate<T>(first: Page<T>): AsyncGenerator<T> {
+    const seen = new Set<string>();
     for (let page: Page<T> | null = first; page !== null; page = await this.nextPage(page)) {
       yield* page.items;
+      // a server that points next_page_uri back at a page already read would loop forever
+      if (page.next_page_uri !== null && seen.has(page.next_page_uri)) return;
+      if (page.next_page_uri !== null) seen.add(page.next_page_uri);
     }
   }
 }

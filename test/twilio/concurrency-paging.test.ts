@@ -106,4 +106,19 @@ describe('twilio client concurrency and paging', () => {
     const last = await c.nextPage((await c.nextPage(second))!);
     assert.equal(last, null);
   });
+
+  it('stops iterating when next_page_uri points back at a page already read', async () => {
+    const s = await start((_req, res) =>
+      sendJson(res, 200, {
+        messages: [{ sid: 'x' }],
+        page: 0,
+        page_size: 1,
+        next_page_uri: `${PREFIX}/Messages.json?Page=1`,
+      }),
+    );
+    const items = [];
+    for await (const m of s.client().messages.each()) items.push(m);
+    assert.equal(items.length, 2);
+    assert.equal(s.received.length, 2);
+  });
 });

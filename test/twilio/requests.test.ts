@@ -174,4 +174,14 @@ describe('twilio client requests', () => {
     assert.throws(() => new TwilioClient(creds, { maxConcurrency: 0 }), ConfigError);
     assert.throws(() => new TwilioClient(creds, { timeoutMs: -1 }), ConfigError);
   });
+
+  it("rejects with the caller's abort reason, not a network error, and does not retry", async () => {
+    const s = await start(() => undefined); // never answers
+    const ac = new AbortController();
+    const pending = s.client().request('GET', '/Messages.json', { signal: ac.signal });
+    while (s.received.length === 0) await new Promise((r) => setImmediate(r));
+    ac.abort(new Error('user cancelled'));
+    await assert.rejects(pending, /user cancelled/);
+    assert.equal(s.received.length, 1);
+  });
 });

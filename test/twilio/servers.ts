@@ -14,7 +14,7 @@ export interface Received {
   body: string;
 }
 
-export type Handler = (req: Received, res: ServerResponse, n: number) => void | Promise<void>;
+export type Handler = (req: Received, res: ServerResponse, n: number) => unknown;
 
 export interface FakeTwilio {
   url: string;
