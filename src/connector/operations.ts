@@ -514,18 +514,127 @@ export const operations: readonly OperationSpec[] = [
   },
 ];
 
-/**
- * Trigger operations are appended here when their runtime lands; the definition builders already
- * emit x-ms-trigger, x-ms-trigger-metadata and x-ms-notification-content for them.
- */
-export const triggerOperations: OperationSpec[] = [];
+const SUBSCRIPTION_CREATED: Readonly<Record<string, ResponseSpec>> = {
+  '201': { description: 'Subscribed; the Location header is the subscription to DELETE.' },
+};
 
-export function allOperations(): readonly OperationSpec[] {
-  return [...operations, ...triggerOperations];
+/**
+ * The triggers of the public contract. They are published only when the runtime serves them
+ * (`publishedOperations({ triggers: true })`), so an imported connector never offers a trigger
+ * that answers 404.
+ */
+export const triggerOperations: readonly OperationSpec[] = [
+  {
+    operationId: 'OnMessageReceived',
+    method: 'get',
+    path: '/triggers/messages/received',
+    summary: 'When a message is received (polling)',
+    description:
+      'Checks for messages that arrived at the account’s numbers since the last check. The position is kept in the Location URL, so the connector stores nothing.',
+    tags: ['Triggers'],
+    parameters: [
+      {
+        name: 'To',
+        in: 'query',
+        type: 'string',
+        summary: 'To phone number',
+        description: 'Only messages to this number of the account; empty for all numbers.',
+        maxLength: 64,
+        dynamicValues: {
+          operationId: 'ListIncomingPhoneNumbers',
+          'value-collection': 'incoming_phone_numbers',
+          'value-path': 'phone_number',
+          'value-title': 'friendly_name',
+        },
+      },
+      {
+        name: 'Cursor',
+        in: 'query',
+        type: 'string',
+        summary: 'Cursor',
+        description: 'Position of the last message seen.',
+        visibility: 'internal',
+        maxLength: 512,
+      },
+    ],
+    responses: {
+      '200': { description: 'New messages.', model: 'MessageBatch' },
+      '202': { description: 'Nothing new; check again after Retry-After seconds at the Location URL.' },
+      ...ERRORS,
+    },
+    trigger: { kind: 'batch', mode: 'polling', hint: 'Text one of your Twilio numbers.' },
+  },
+  {
+    operationId: 'WhenMessageReceived',
+    method: 'post',
+    path: '/subscriptions/messages/received',
+    summary: 'When a message is received',
+    description: 'Starts the flow as soon as one of the account’s numbers receives a message (webhook).',
+    tags: ['Triggers'],
+    parameters: [],
+    body: { name: 'subscription', model: 'MessageReceivedSubscription', description: 'What to subscribe to.' },
+    responses: { ...SUBSCRIPTION_CREATED, ...ERRORS },
+    trigger: {
+      kind: 'single',
+      mode: 'webhook',
+      hint: 'Text one of your Twilio numbers.',
+      notificationModel: 'Message',
+      notificationUrlProperty: 'callbackUrl',
+    },
+  },
+  {
+    operationId: 'WhenMessageStatusChanges',
+    method: 'post',
+    path: '/subscriptions/messages/status',
+    summary: 'When a message status changes',
+    description:
+      'Starts the flow when a message sent through the connector is sent, delivered, undelivered, failed or read.',
+    tags: ['Triggers'],
+    parameters: [],
+    body: { name: 'subscription', model: 'MessageStatusSubscription', description: 'What to subscribe to.' },
+    responses: { ...SUBSCRIPTION_CREATED, ...ERRORS },
+    trigger: {
+      kind: 'single',
+      mode: 'webhook',
+      hint: 'Send a message with this connector.',
+      notificationModel: 'Message',
+      notificationUrlProperty: 'callbackUrl',
+    },
+  },
+  {
+    operationId: 'DeleteSubscription',
+    method: 'delete',
+    path: '/subscriptions/{SubscriptionId}',
+    summary: 'Delete a trigger subscription',
+    description: 'Called by the workflow engine when a flow with a webhook trigger is turned off or deleted.',
+    tags: ['Triggers'],
+    visibility: 'internal',
+    parameters: [
+      {
+        name: 'SubscriptionId',
+        in: 'path',
+        type: 'string',
+        required: true,
+        summary: 'Subscription ID',
+        description: 'From the Location header of the subscription.',
+        pattern: '^[A-Za-z0-9_-]{1,64}$',
+      },
+    ],
+    responses: { '204': { description: 'Unsubscribed.' }, ...NOT_FOUND('Subscription'), ...ERRORS },
+  },
+];
+
+export interface PublishOptions {
+  /** include the trigger operations (default false until the runtime serves them) */
+  triggers?: boolean;
+}
+
+export function publishedOperations(opts: PublishOptions = {}): readonly OperationSpec[] {
+  return opts.triggers === true ? [...operations, ...triggerOperations] : operations;
 }
 
 export function operationById(operationId: string): OperationSpec {
-  const op = allOperations().find((o) => o.operationId === operationId);
+  const op = [...operations, ...triggerOperations].find((o) => o.operationId === operationId);
   if (op === undefined) throw new Error(`unknown connector operation "${operationId}"`);
   return op;
 }

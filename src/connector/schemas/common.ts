@@ -38,10 +38,10 @@ export const PAGE_FIELDS = {
   page_size: { type: 'integer', description: 'Records per page.', 'x-ms-summary': 'Page size' },
   start: { type: 'integer', description: 'Position of the first record on this page.', 'x-ms-summary': 'Start' },
   end: { type: 'integer', description: 'Position of the last record on this page.', 'x-ms-summary': 'End' },
-  uri: str('This page, relative to the connector.', 'Page URI'),
-  first_page_uri: str('The first page, relative to the connector.', 'First page URI'),
+  uri: str('Link to this page.', 'Page URI'),
+  first_page_uri: str('Link to the first page.', 'First page URI'),
   next_page_uri: nullableString(
-    'The next page, relative to the connector; null on the last page. Call it with the same connection to read on.',
+    'Link to the next page at the connector; null on the last page. Call it with the same connection to read on.',
     'Next page URI',
   ),
   previous_page_uri: nullableString('The previous page; null on the first page.', 'Previous page URI'),

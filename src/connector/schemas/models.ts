@@ -3,12 +3,14 @@ import type { JsonSchema } from './common.js';
 import { errorModels } from './errors.js';
 import { messageModels } from './messages.js';
 import { phoneNumberModels } from './phone-numbers.js';
+import { triggerModels } from './triggers.js';
 import { usageModels } from './usage.js';
 
 export const models: Readonly<Record<string, JsonSchema>> = {
   ...messageModels,
   ...phoneNumberModels,
   ...usageModels,
+  ...triggerModels,
   ...errorModels,
 };
 
@@ -24,4 +26,7 @@ export type ModelName =
   | 'AvailablePhoneNumbers'
   | 'UsageRecord'
   | 'UsageRecords'
+  | 'MessageReceivedSubscription'
+  | 'MessageStatusSubscription'
+  | 'MessageBatch'
   | 'ErrorEnvelope';

@@ -1,0 +1,59 @@
+// Trigger models: the subscription requests Logic Apps / Power Automate send when a webhook trigger
+// is added to a flow, and the batch a polling trigger returns.
+import { HTTP_URL, RECIPIENT, type JsonSchema } from './common.js';
+
+const callbackUrl = {
+  type: 'string',
+  pattern: HTTP_URL,
+  maxLength: 4000,
+  description: 'Where the connector posts each event; filled in by the workflow engine.',
+  'x-ms-summary': 'Callback URL',
+} as const;
+
+const ownNumber = {
+  type: 'string',
+  pattern: RECIPIENT,
+  description: 'Only events for this number of the account; empty for all numbers.',
+  'x-ms-summary': 'Phone number',
+  'x-ms-dynamic-values': {
+    operationId: 'ListIncomingPhoneNumbers',
+    'value-collection': 'incoming_phone_numbers',
+    'value-path': 'phone_number',
+    'value-title': 'friendly_name',
+  },
+} as const;
+
+export const MessageReceivedSubscription = {
+  type: 'object',
+  description: 'Start the flow for every message one of the account’s numbers receives.',
+  required: ['callbackUrl'],
+  properties: { callbackUrl, to: { ...ownNumber, 'x-ms-summary': 'To phone number' } },
+} as const;
+
+export const MessageStatusSubscription = {
+  type: 'object',
+  description: 'Start the flow whenever a message sent through the connector changes status.',
+  required: ['callbackUrl'],
+  properties: {
+    callbackUrl,
+    from: { ...ownNumber, 'x-ms-summary': 'From phone number' },
+    status: {
+      type: 'string',
+      enum: ['sent', 'delivered', 'undelivered', 'failed', 'read'],
+      description: 'Only this status; empty for every change.',
+      'x-ms-summary': 'Status',
+    },
+  },
+} as const;
+
+export const MessageBatch = {
+  type: 'object',
+  description: 'New messages since the last poll, oldest first.',
+  properties: { value: { type: 'array', items: { $ref: '#/definitions/Message' }, 'x-ms-summary': 'Messages' } },
+} as const;
+
+export const triggerModels: Readonly<Record<string, JsonSchema>> = {
+  MessageReceivedSubscription,
+  MessageStatusSubscription,
+  MessageBatch,
+};

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import ajvDraft04 from 'ajv-draft-04';
+import ajvFormats from 'ajv-formats';
+import { operations } from '../../src/connector/operations.js';
+import { buildSwagger } from '../../src/connector/definitions/swagger.js';
+
+// Power Platform's own definition schema (draft-04, JSON with comments), kept in the shared
+// references beside the repository.
+const SCHEMA_URL = new URL(
+  '../../../shared/reference-connectors/paconn-apiDefinition.swagger.schema.jsonc',
+  import.meta.url,
+);
+
+function paconnValidator() {
+  const text = readFileSync(SCHEMA_URL, 'utf8').replace(/^\s*\/\/.*$/gm, '');
+  // CommonJS packages: their `default` export is the class / plugin under NodeNext resolution
+  const ajv = new ajvDraft04.default({ strict: false, allErrors: true });
+  ajvFormats.default(ajv);
+  const check = ajv.compile(JSON.parse(text));
+  const validate = (doc: unknown): boolean => check(doc);
+  return Object.assign(validate, { errorsOf: () => check.errors });
+}
+
+// The public contract table in DESIGN.md.
+const DESIGN_TABLE: [string, string, string][] = [
+  ['SendMessage', 'post', '/Messages.json'],
+  ['GetMessage', 'get', '/Messages/{MessageId}.json'],
+  ['ListMessages', 'get', '/Messages.json'],
+  ['ListIncomingPhoneNumbers', 'get', '/IncomingPhoneNumbers.json'],
+  ['AddIncomingNumber', 'post', '/IncomingPhoneNumbers.json'],
+  ['GetIncomingPhoneNumber', 'get', '/IncomingPhoneNumbers/{IncomingPhoneNumberSid}.json'],
+  ['GetAvailableLocalNumbers', 'get', '/AvailablePhoneNumbers/{IsoCountryCode}/Local.json'],
+  ['GetAvailableTollFreeNumbers', 'get', '/AvailablePhoneNumbers/{IsoCountryCode}/TollFree.json'],
+  ['GetAvailableMobileNumbers', 'get', '/AvailablePhoneNumbers/{IsoCountryCode}/Mobile.json'],
+  ['ListUsage', 'get', '/Usage/Records.json'],
+];
+
+describe('Swagger 2.0 definition', () => {
+  const validate = paconnValidator();
+
+  it('is valid against the Power Platform definition schema', () => {
+    const doc = buildSwagger({ host: 'connector.example.com', basePath: '/', scheme: 'https' });
+    const ok = validate(doc);
+    assert.ok(ok, JSON.stringify(validate.errorsOf()?.slice(0, 5), null, 2));
+  });
+
+  it('the schema check is not vacuous: a broken definition fails it', () => {
+    const doc: any = buildSwagger();
+    doc.paths['/Messages.json'].get['x-ms-visibility'] = 'hidden';
+    assert.equal(validate(doc), false);
+    const doc2: any = buildSwagger();
+    doc2.paths['/Messages.json'].post.parameters[0].schema.anyOf = [];
+    assert.equal(validate(doc2), false);
+  });
+
+  it('has every operation of the public contract at its method and path', () => {
+    const doc: any = buildSwagger();
+    for (const [id, method, path] of DESIGN_TABLE) {
+      assert.equal(doc.paths[path]?.[method]?.operationId, id, `${method} ${path}`);
+    }
+    assert.equal(doc.paths['/Usage/Records/{SubResource}.json'].get.operationId, 'ListUsageBySubResource');
+    const ids = operations.map((o) => o.operationId);
+    assert.equal(new Set(ids).size, ids.length);
+  });
+
+  it('uses the host, base path and scheme it is given', () => {
+    const doc: any = buildSwagger({ host: 'twilio.example.org:8443', basePath: '/conn', scheme: 'https' });
+    assert.equal(doc.host, 'twilio.example.org:8443');
+    assert.equal(doc.basePath, '/conn');
+    assert.deepEqual(doc.schemes, ['https']);
+    assert.ok(validate(doc));
+  });
+
+  it('labels the connection and the designer fields', () => {
+    const doc: any = buildSwagger();
+    assert.deepEqual(doc.security, [{ basic_auth: [] }]);
+    assert.equal(doc.securityDefinitions.basic_auth.type, 'basic');
+    assert.match(doc.securityDefinitions.basic_auth.description, /Account SID.*Auth Token/);
+    const send = doc.paths['/Messages.json'].post;
+    const from = send.parameters[0].schema.properties.from;
+    assert.deepEqual(from['x-ms-dynamic-values'], {
+      operationId: 'ListIncomingPhoneNumbers',
+      'value-collection': 'incoming_phone_numbers',
+      'value-path': 'phone_number',
+      'value-title': 'friendly_name',
+    });
+    assert.equal(from['x-ms-summary'], 'From phone number');
+    assert.deepEqual(send.parameters[0].schema.required, ['to']);
+    const list = doc.paths['/Messages.json'].get;
+    assert.deepEqual(list['x-ms-pageable'], { nextLinkName: 'next_page_uri' });
+    const byName: Record<string, any> = {};
+    for (const p of list.parameters) byName[p.name] = p;
+    assert.equal(byName.PageSize['x-ms-visibility'], 'advanced');
+    assert.equal(byName.PageSize.default, 50);
+    assert.equal(byName.Page['x-ms-visibility'], 'advanced');
+    assert.equal(byName.Page.default, 0);
+    assert.equal(byName.To['x-ms-summary'], 'To phone number');
+    assert.ok(byName['DateSent<'] && byName['DateSent>']);
+    assert.equal(list.responses['200'].schema.$ref, '#/definitions/MessageList');
+    assert.ok(doc['x-ms-connector-metadata'].some((m: any) => m.propertyName === 'Categories'));
+  });
+
+  it('publishes the trigger operations valid against the schema once they are enabled', () => {
+    const doc: any = buildSwagger(undefined, { triggers: true });
+    assert.ok(validate(doc), JSON.stringify(validate.errorsOf()?.slice(0, 5), null, 2));
+    const polling = doc.paths['/triggers/messages/received'].get;
+    assert.equal(polling['x-ms-trigger'], 'batch');
+    assert.deepEqual(polling['x-ms-trigger-metadata'], { kind: 'query', mode: 'polling' });
+    const hook = doc.paths['/subscriptions/messages/received'];
+    assert.equal(hook.post['x-ms-trigger'], 'single');
+    assert.equal(hook['x-ms-notification-content'].schema.$ref, '#/definitions/Message');
+    assert.equal(hook.post.parameters[0].schema.properties.callbackUrl['x-ms-notification-url'], true);
+    assert.equal(hook.post.parameters[0].schema.properties.callbackUrl['x-ms-visibility'], 'internal');
+    assert.equal(doc.paths['/subscriptions/{SubscriptionId}'].delete['x-ms-visibility'], 'internal');
+    const actionsOnly: any = buildSwagger();
+    assert.equal(actionsOnly.paths['/triggers/messages/received'], undefined);
+  });
+
+  it('every $ref points at a definition', () => {
+    const doc: any = buildSwagger(undefined, { triggers: true });
+    const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
+    assert.ok(refs.length > 10);
+    for (const r of refs) {
+      const name = r.slice('"$ref":"#/definitions/'.length, -1);
+      assert.ok(doc.definitions[name], r);
+    }
+  });
+});
