@@ -1,5 +1,67 @@
-// Placeholder: the inbox web UI served at /.
+// Serves the inbox web UI at /: one HTML page and its plain ES modules and CSS from ./assets,
+// read once at start. No build step and nothing from the network, so it works offline.
 import type { FastifyInstance } from 'fastify';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { SandboxContext } from '../context.js';
 
-export function registerUi(_app: FastifyInstance, _ctx: SandboxContext): void {}
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
+};
+
+// The page talks only to this origin; media thumbnails are whatever URLs the messages carry.
+const CSP =
+  "default-src 'self'; img-src * data: blob:; media-src *; style-src 'self'; script-src 'self'; connect-src 'self'; " +
+  "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/** The compiled build keeps assets next to this file only if copied; the source tree always has them. */
+function assetsDir(): string {
+  const candidates = [
+    new URL('./assets/', import.meta.url),
+    new URL('../../../src/sandbox/ui/assets/', import.meta.url),
+  ];
+  for (const url of candidates) {
+    const dir = fileURLToPath(url);
+    if (existsSync(dir)) return dir;
+  }
+  throw new Error('inbox UI assets not found (expected src/sandbox/ui/assets)');
+}
+
+function loadAssets(): Map<string, { body: Buffer; type: string }> {
+  const dir = assetsDir();
+  const files = new Map<string, { body: Buffer; type: string }>();
+  for (const name of readdirSync(dir)) {
+    const type = TYPES[name.slice(name.lastIndexOf('.') + 1)];
+    if (type) files.set(name, { body: readFileSync(dir + name), type });
+  }
+  return files;
+}
+
+export function registerUi(app: FastifyInstance, _ctx: SandboxContext): void {
+  const files = loadAssets();
+
+  const send = (name: string) => {
+    return async (_request: unknown, reply: import('fastify').FastifyReply) => {
+      const file = files.get(name);
+      if (!file) return reply.callNotFound();
+      return reply
+        .type(file.type)
+        .header('cache-control', 'no-cache')
+        .header('content-security-policy', CSP)
+        .header('x-content-type-options', 'nosniff')
+        .header('referrer-policy', 'no-referrer')
+        .send(file.body);
+    };
+  };
+
+  app.get('/', send('index.html'));
+  app.get('/ui/:name', async (request, reply) => {
+    const { name } = request.params as { name: string };
+    // only the files read at start: no path ever reaches the file system
+    if (name === 'index.html' || !files.has(name)) return reply.callNotFound();
+    return send(name)(request, reply);
+  });
+}

@@ -1,0 +1,119 @@
+// Small DOM and formatting helpers for the inbox. Text always goes in through textContent, so a
+// message body can never become markup.
+
+/**
+ * Creates an element: h('button', { type: 'button', onclick }, 'Label', child…).
+ * Attributes starting with "on" become listeners; null/undefined/false attributes are skipped.
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else if (key === 'dataset') Object.assign(el.dataset, value);
+    else if (key === 'class') el.className = value;
+    else el.setAttribute(key, value === true ? '' : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export const $ = (id) => document.getElementById(id);
+
+/** Twilio dates are RFC 2822 strings; the browser parses them. */
+export function toDate(value) {
+  if (value === null || value === undefined) return null;
+  const d = typeof value === 'number' ? new Date(value) : new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+export function shortTime(value) {
+  const d = toDate(value);
+  if (!d) return '';
+  const now = new Date();
+  const sameDay = d.toDateString() === now.toDateString();
+  return sameDay
+    ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+    : d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+export function fullTime(value) {
+  const d = toDate(value);
+  return d ? d.toLocaleString([], { dateStyle: 'medium', timeStyle: 'medium' }) : '—';
+}
+
+export function isOutbound(m) {
+  return m.direction !== 'inbound';
+}
+
+const STATUS_TEXT = {
+  queued: 'Queued',
+  accepted: 'Accepted',
+  scheduled: 'Scheduled',
+  sending: 'Sending',
+  sent: 'Sent',
+  delivered: 'Delivered',
+  read: 'Read',
+  undelivered: 'Not delivered',
+  failed: 'Failed',
+  receiving: 'Receiving',
+  received: 'Received',
+  canceled: 'Canceled',
+  partially_delivered: 'Partly delivered',
+};
+
+export function statusText(status) {
+  return STATUS_TEXT[status] ?? status;
+}
+
+/** good | bad | pending: drives the colour of a status badge */
+export function statusTone(status) {
+  if (['delivered', 'read', 'received'].includes(status)) return 'good';
+  if (['failed', 'undelivered', 'canceled'].includes(status)) return 'bad';
+  return 'pending';
+}
+
+export function badge(status) {
+  return h('span', { class: `badge ${statusTone(status)}` }, statusText(status));
+}
+
+/** Copies text; the page is served from 127.0.0.1, which browsers treat as a secure context. */
+export async function copy(text, button) {
+  const label = button.textContent;
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = 'Copied';
+  } catch {
+    button.textContent = 'Copy failed: select and copy by hand';
+  }
+  setTimeout(() => (button.textContent = label), 1500);
+}
+
+export function copyButton(text, what) {
+  return h(
+    'button',
+    { type: 'button', class: 'copy', 'aria-label': `Copy ${what}`, onclick: (e) => copy(text, e.currentTarget) },
+    'Copy',
+  );
+}
+
+/** One definition row of a field list. */
+export function field(name, ...value) {
+  return [h('dt', {}, name), h('dd', {}, ...value)];
+}
+
+export function announce(text) {
+  const region = $('announcer');
+  const line = h('p', {}, text);
+  region.append(line);
+  // keep the region short: screen readers only need what is new
+  while (region.childElementCount > 5) region.firstElementChild.remove();
+}
