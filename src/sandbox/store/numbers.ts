@@ -101,3 +101,100 @@ export function ownedNumbers(db: Db, isoCountry: string): Set<string> {
   const rows = db.prepare('SELECT phone_number FROM incoming_numbers WHERE iso_country = ?').pluck().all(isoCountry);
   return new Set(rows as string[]);
 }
+
+export interface NumberFilters {
+  /** SQL LIKE pattern over phone_number (already escaped with `\`) */
+  phoneLike?: string;
+  friendlyName?: string;
+  type?: string;
+  beta?: boolean;
+  origin?: string;
+}
+
+function whereOf(accountSid: string, f: NumberFilters): { sql: string; args: unknown[] } {
+  const parts = ['account_sid = ?'];
+  const args: unknown[] = [accountSid];
+  if (f.phoneLike !== undefined) {
+    parts.push("phone_number LIKE ? ESCAPE '\\'");
+    args.push(f.phoneLike);
+  }
+  if (f.friendlyName !== undefined) {
+    parts.push('friendly_name = ?');
+    args.push(f.friendlyName);
+  }
+  if (f.type !== undefined) {
+    parts.push('type = ?');
+    args.push(f.type);
+  }
+  if (f.beta === false) parts.push("COALESCE(json_extract(extra, '$.beta'), 0) = 0");
+  if (f.origin !== undefined) {
+    parts.push("COALESCE(json_extract(extra, '$.origin'), 'twilio') = ?");
+    args.push(f.origin);
+  }
+  return { sql: parts.join(' AND '), args };
+}
+
+/** One keyset window of an account's numbers, newest first (see twilio-api/paging.ts). */
+export function listNumbers(
+  db: Db,
+  accountSid: string,
+  f: NumberFilters,
+  w: { below?: number; above?: number; offset: number; limit: number },
+): NumberRow[] {
+  const { sql, args } = whereOf(accountSid, f);
+  if (w.above !== undefined) {
+    return db
+      .prepare(`SELECT * FROM incoming_numbers WHERE ${sql} AND seq > ? ORDER BY seq ASC LIMIT ?`)
+      .all(...args, w.above, w.limit) as NumberRow[];
+  }
+  return db
+    .prepare(`SELECT * FROM incoming_numbers WHERE ${sql} AND seq < ? ORDER BY seq DESC LIMIT ? OFFSET ?`)
+    .all(...args, w.below ?? Number.MAX_SAFE_INTEGER, w.limit, w.offset) as NumberRow[];
+}
+
+export type NumberColumns = Partial<
+  Pick<
+    NumberRow,
+    | 'friendly_name'
+    | 'sms_url'
+    | 'sms_method'
+    | 'sms_fallback_url'
+    | 'sms_fallback_method'
+    | 'status_callback'
+    | 'status_callback_method'
+  >
+>;
+
+const UPDATABLE = new Set([
+  'friendly_name',
+  'sms_url',
+  'sms_method',
+  'sms_fallback_url',
+  'sms_fallback_method',
+  'status_callback',
+  'status_callback_method',
+]);
+
+/** Writes the given columns and merges `extra` into the stored JSON. */
+export function updateNumber(
+  db: Db,
+  row: NumberRow,
+  columns: NumberColumns,
+  extra: Record<string, unknown>,
+  now: number,
+): NumberRow {
+  const sets: string[] = ['date_updated = @date_updated', 'extra = @extra'];
+  const merged = JSON.stringify({ ...(JSON.parse(row.extra) as Record<string, unknown>), ...extra });
+  const values: Record<string, unknown> = { sid: row.sid, date_updated: now, extra: merged };
+  for (const [k, v] of Object.entries(columns)) {
+    if (!UPDATABLE.has(k) || v === undefined) continue;
+    sets.push(`${k} = @${k}`);
+    values[k] = v;
+  }
+  db.prepare(`UPDATE incoming_numbers SET ${sets.join(', ')} WHERE sid = @sid`).run(values);
+  return { ...row, ...columns, extra: merged, date_updated: now };
+}
+
+export function deleteNumber(db: Db, accountSid: string, sid: string): boolean {
+  return db.prepare('DELETE FROM incoming_numbers WHERE account_sid = ? AND sid = ?').run(accountSid, sid).changes > 0;
+}
