@@ -111,7 +111,13 @@ export class WebhookDispatcher implements Service {
       bodyLimit: twiml ? TWIML_LIMIT : LOGGED_BODY,
       signal: this.abort.signal,
     });
-    if (this.abort.signal.aborted) return;
+    if (this.abort.signal.aborted) {
+      // cut short by stop(): due again as soon as the sandbox runs again, with the same token
+      this.ctx.db
+        .prepare("UPDATE webhooks SET next_attempt_at = ? WHERE id = ? AND state = 'pending'")
+        .run(this.ctx.clock.now(), row.id);
+      return;
+    }
     const now = this.ctx.clock.now();
     const events: SandboxEvent[] = [];
     let follow = { webhooks: 0, messages: 0 };
