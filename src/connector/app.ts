@@ -66,6 +66,14 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
     },
     routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { allErrors: false } },
+    // malformed URLs and the like fail before routing: they get the same envelope
+    frameworkErrors: (error, request, reply) => {
+      const apiError = new ApiError(
+        'VALIDATION_FAILED',
+        error.code === 'FST_ERR_BAD_URL' ? 'The URL is malformed' : 'The request could not be read',
+      );
+      void send(reply, formatOf(request), apiError.status, 'error', envelope(apiError, request.id));
+    },
   });
 
   const agent = new Agent({ keepAliveTimeout: 10_000, connections: 256 });

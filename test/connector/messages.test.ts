@@ -71,7 +71,7 @@ describe('connector message actions', () => {
     const second = await json(await fetch(first.next_page_uri, { headers: { authorization: h.auth } }));
     assert.equal(second.messages.length, 1);
     assert.equal(second.next_page_uri, null);
-    const sids = new Set([...first.messages, ...second.messages].map((m: any) => m.sid));
+    const sids = new Set<string>([...first.messages, ...second.messages].map((m: { sid: string }) => m.sid));
     assert.equal(sids.size, 3);
   });
 
