@@ -51,7 +51,7 @@ describe('polling trigger: messages received', () => {
                 upstreamCalls.push('next');
                 return client.nextPage(page);
               },
-            } as TwilioClient;
+            };
           },
         }),
       ],
