@@ -1,0 +1,128 @@
+// Sandbox benchmarks: message-create and list throughput/latency against Prism mocking Twilio's
+// spec (same machine, same load), and list latency with 10,000 versus 1,000,000 stored messages.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSandbox, type Sandbox } from '../src/sandbox/app.js';
+import { sandboxConfig } from '../src/sandbox/config.js';
+import { describe, fmt, runLoad, type LoadResult } from './lib/load.js';
+import { startPrism } from './lib/prism.js';
+import { seedMessages } from './lib/seed.js';
+
+const basic = (u: string, p: string): string => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+
+export interface SandboxBenchResult {
+  create: { sandbox: LoadResult; prism: LoadResult; ratio: number };
+  list: { sandbox: LoadResult; prism: LoadResult; ratio: number };
+  depth: { small: LoadResult; large: LoadResult; ratio: number; smallCount: number; largeCount: number };
+}
+
+async function startFileSandbox(dir: string, statusDelay: number): Promise<{ sb: Sandbox; url: string }> {
+  const sb = buildSandbox(sandboxConfig({ data: join(dir, 'sandbox.db'), statusDelay }));
+  const url = await sb.listen();
+  return { sb, url };
+}
+
+function createLoad(
+  url: string,
+  accountSid: string,
+  token: string,
+  from: string,
+  requests: number,
+  concurrency: number,
+) {
+  const auth = basic(accountSid, token);
+  return runLoad({
+    origin: url,
+    concurrency,
+    requests,
+    warmup: 200,
+    maxMs: 30_000,
+    make: (i) => ({
+      method: 'POST',
+      path: `/2010-04-01/Accounts/${accountSid}/Messages.json`,
+      headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({
+        To: `+1415555${String(1000 + (i % 9000)).padStart(4, '0')}`,
+        From: from,
+        Body: `Load test message ${i}`,
+      }).toString(),
+    }),
+  });
+}
+
+function listLoad(
+  url: string,
+  accountSid: string,
+  token: string,
+  requests: number,
+  concurrency: number,
+  query = 'PageSize=50',
+) {
+  const auth = basic(accountSid, token);
+  return runLoad({
+    origin: url,
+    concurrency,
+    requests,
+    warmup: 50,
+    maxMs: 30_000,
+    make: () => ({
+      method: 'GET',
+      path: `/2010-04-01/Accounts/${accountSid}/Messages.json?${query}`,
+      headers: { authorization: auth, accept: 'application/json' },
+    }),
+  });
+}
+
+export async function benchSandbox(opts: { quick: boolean }): Promise<SandboxBenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'tc-bench-sandbox-'));
+  const concurrency = 16;
+  const n = opts.quick ? 2000 : 10_000;
+  try {
+    // 1. create + list: sandbox (persisting to SQLite, default lifecycle) versus Prism.
+    const { sb, url } = await startFileSandbox(dir, 1000);
+    const prism = await startPrism(4399 + Math.floor(Math.random() * 500));
+    let create: SandboxBenchResult['create'];
+    let list: SandboxBenchResult['list'];
+    try {
+      const { sid, auth_token } = sb.account;
+      const sbCreate = await createLoad(url, sid, auth_token, sb.phoneNumber, n, concurrency);
+      const prCreate = await createLoad(prism.url, sid, auth_token, sb.phoneNumber, Math.min(n, 2000), concurrency);
+      create = { sandbox: sbCreate, prism: prCreate, ratio: sbCreate.rps / prCreate.rps };
+      console.log(`create  sandbox: ${describe(sbCreate)}`);
+      console.log(`create  prism:   ${describe(prCreate)}`);
+      const sbList = await listLoad(url, sid, auth_token, n / 2, concurrency);
+      const prList = await listLoad(prism.url, sid, auth_token, Math.min(n / 2, 2000), concurrency);
+      list = { sandbox: sbList, prism: prList, ratio: sbList.rps / prList.rps };
+      console.log(`list    sandbox: ${describe(sbList)}`);
+      console.log(`list    prism:   ${describe(prList)}`);
+    } finally {
+      prism.stop();
+      await sb.close();
+    }
+
+    // 2. list latency by depth of the store: 10,000 versus 1,000,000 messages (sequential requests).
+    const smallCount = 10_000;
+    const largeCount = opts.quick ? 200_000 : 1_000_000;
+    const results: LoadResult[] = [];
+    for (const count of [smallCount, largeCount]) {
+      const sub = mkdtempSync(join(dir, `depth-${count}-`));
+      const seeded = buildSandbox(sandboxConfig({ data: join(sub, 'sandbox.db'), statusDelay: 1000 }));
+      const t0 = performance.now();
+      seedMessages(seeded.ctx.db, seeded.account.sid, seeded.phoneNumber, count);
+      console.log(`seeded ${count} messages in ${fmt((performance.now() - t0) / 1000)} s`);
+      const url2 = await seeded.listen();
+      try {
+        const r = await listLoad(url2, seeded.account.sid, seeded.account.auth_token, 2000, 1);
+        console.log(`list PageSize=50 over ${count}: ${describe(r)}`);
+        results.push(r);
+      } finally {
+        await seeded.close();
+      }
+    }
+    const [small, large] = results as [LoadResult, LoadResult];
+    return { create, list, depth: { small, large, ratio: large.p99 / small.p99, smallCount, largeCount } };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
