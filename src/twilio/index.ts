@@ -13,3 +13,5 @@ export type { IncomingPhoneNumbersResource } from './resources/incoming-phone-nu
 export type { AvailablePhoneNumbersResource } from './resources/available-phone-numbers.js';
 export type { UsageResource } from './resources/usage.js';
 export type * from '../shared/wire/index.js';
+export { measure } from './measure.js';
+export type { Measurement, MeasureOptions } from './measure.js';
