@@ -44,7 +44,7 @@ describe('sandbox available phone numbers', () => {
   const search = async (path: string): Promise<Record<string, any>[]> => {
     const res = await sb.request('GET', `${base}/${path}`);
     assert.equal(res.status, 200, await res.clone().text());
-    return (await json(res)).available_phone_numbers;
+    return (await json(res)).available_phone_numbers as Record<string, any>[];
   };
 
   it('lists and fetches countries through the SDK, 404 for unknown ones', async () => {
@@ -89,10 +89,10 @@ describe('sandbox available phone numbers', () => {
     const a = await search('US/Local.json?AreaCode=212&PageSize=1000');
     const b = await search('US/Local.json?AreaCode=212&PageSize=1000');
     assert.equal(a.length, 1000);
-    assert.equal(new Set(a.map((n) => n.phone_number)).size, 1000);
+    assert.equal(new Set(a.map((n) => String(n.phone_number))).size, 1000);
     assert.deepEqual(
-      a.map((n) => n.phone_number),
-      b.map((n) => n.phone_number),
+      a.map((n) => String(n.phone_number)),
+      b.map((n) => String(n.phone_number)),
     );
   });
 
