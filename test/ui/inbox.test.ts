@@ -54,6 +54,9 @@ async function openInbox(browser: TestBrowser, url: string, viewport?: { width: 
   return page;
 }
 
+// page scripts are strings: the tests compile without the DOM library
+const activeId = (page: Page): Promise<string | undefined> => page.evaluate('document.activeElement?.id');
+
 const bubble = (page: Page, text: string, side: 'in' | 'out' = 'in') =>
   page.locator(`#thread .bubble.${side}`, { hasText: text });
 
@@ -81,12 +84,12 @@ describe('inbox web UI in Chromium', () => {
   });
 
   it('shows a message sent through the REST API live, without a reload', async () => {
-    await page.evaluate(() => ((globalThis as any).sameDocument = true));
+    await page.evaluate('globalThis.sameDocument = true');
     assert.equal(await page.locator('#thread .bubble').count(), 0);
     await sb.client.messages.create({ from: sb.phoneNumber, to: OTHER, body: 'Your code is 123456' });
     await bubble(page, 'Your code is 123456', 'out').locator('.badge', { hasText: 'Delivered' }).waitFor();
     await page.locator('#conversations .conversation', { hasText: OTHER }).waitFor();
-    assert.equal(await page.evaluate(() => (globalThis as any).sameDocument), true);
+    assert.equal(await page.evaluate('globalThis.sameDocument'), true);
     assert.match((await page.locator('#announcer').textContent()) ?? '', /New message to \+15558675310: Your code/);
   });
 
@@ -129,7 +132,7 @@ describe('inbox web UI in Chromium', () => {
 
   it('narrows the list as a search is typed, and updates the results live', async () => {
     await page.fill('#search', `from:${CUSTOMER}`);
-    await page.waitForFunction(() => document.querySelectorAll('#result-list .result').length === 1);
+    await page.waitForFunction("document.querySelectorAll('#result-list .result').length === 1");
     assert.equal(await page.locator('#thread-section').isHidden(), true);
     await fetch(`${sb.url}/_sandbox/inbound`, {
       method: 'POST',
@@ -148,21 +151,21 @@ describe('inbox web UI in Chromium', () => {
   it('can be used with the keyboard alone: skip link to the composer, send with Ctrl+Enter', async () => {
     const fresh = await openInbox(browser, sb.url);
     await fresh.keyboard.press('Tab');
-    assert.equal(await fresh.evaluate(() => document.activeElement?.textContent), 'Skip to conversation');
+    assert.equal(await fresh.evaluate('document.activeElement?.textContent'), 'Skip to conversation');
     await fresh.keyboard.press('Tab');
     await fresh.keyboard.press('Enter');
-    assert.equal(await fresh.evaluate(() => document.activeElement?.id), 'compose-from');
+    assert.equal(await activeId(fresh), 'compose-from');
     await fresh.keyboard.press('Tab');
-    assert.equal(await fresh.evaluate(() => document.activeElement?.id), 'compose-to');
+    assert.equal(await activeId(fresh), 'compose-to');
     await fresh.keyboard.press('Tab');
-    assert.equal(await fresh.evaluate(() => document.activeElement?.id), 'compose-body');
+    assert.equal(await activeId(fresh), 'compose-body');
     await fresh.keyboard.type('Typed without a mouse');
     await fresh.keyboard.press('Control+Enter');
     await bubble(fresh, 'Typed without a mouse').waitFor();
     // "/" jumps to search from anywhere but a text field
     await fresh.locator('#thread-heading').focus();
     await fresh.keyboard.press('/');
-    assert.equal(await fresh.evaluate(() => document.activeElement?.id), 'search');
+    assert.equal(await activeId(fresh), 'search');
     // landmarks and labels a screen reader announces
     assert.equal(await fresh.getByRole('banner').count(), 1);
     assert.equal(await fresh.getByRole('navigation', { name: 'Numbers and conversations' }).count(), 1);
@@ -190,7 +193,7 @@ describe('inbox web UI in Chromium', () => {
 
     const narrow = await openInbox(browser, sb.url, { width: 400, height: 860 });
     await narrow.locator('#thread .bubble').first().waitFor();
-    const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await narrow.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     assert.ok(overflow <= 0, `page is ${overflow}px wider than a 400px window`);
     await narrow.screenshot({ path: `${SHOTS}/inbox-narrow.png`, fullPage: true });
     await narrow.close();
