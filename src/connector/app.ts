@@ -103,6 +103,12 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
     done(null, out);
   });
 
+  // headers help when debugging a workflow's calls; the redaction above keeps credentials out
+  app.addHook('onRequest', (request, _reply, done) => {
+    request.log.debug({ headers: request.headers }, 'request headers');
+    done();
+  });
+
   app.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
     done(null, payload);

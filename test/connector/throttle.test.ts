@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Throttle } from '../../src/connector/throttle.js';
+import { basic, json } from '../helpers/sandbox.js';
+import { startConnector, type Harness } from './harness.js';
+
+describe('connector throttling per connection', () => {
+  let h: Harness;
+  let now = Date.UTC(2024, 0, 1, 0, 0, 10);
+  before(async () => {
+    h = await startConnector({ throttleLimit: 3, throttleWindow: 60 }, { now: () => now });
+  });
+  after(() => h.close());
+
+  it('answers 429 THROTTLED with Retry-After after N calls, for that connection only', async () => {
+    for (let i = 0; i < 3; i++) assert.equal((await h.call('GET', '/Messages.json')).status, 200);
+    const res = await h.call('GET', '/Messages.json');
+    assert.equal(res.status, 429);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, String(retryAfter));
+    assert.equal((await json(res)).error.code, 'THROTTLED');
+    // another connection has its own allowance (Twilio then rejects the token, which is not a 429)
+    const other = await h.call('GET', '/Messages.json', { auth: basic(`AC${'a'.repeat(32)}`, 'whatever12') });
+    assert.notEqual(other.status, 429);
+    // health and metrics are never throttled
+    assert.equal((await h.call('GET', '/health')).status, 200);
+  });
+
+  it('allows calls again once the window has moved on', async () => {
+    now += 2 * 60_000;
+    assert.equal((await h.call('GET', '/Messages.json')).status, 200);
+  });
+
+  it('weights the previous window so a burst at the edge cannot double the rate', () => {
+    let t = 59_000;
+    const throttle = new Throttle(10, 60, () => t);
+    for (let i = 0; i < 10; i++) assert.ok(throttle.take('c').allowed);
+    t = 61_000; // a new window, but 58/60 of the previous one still counts
+    const d = throttle.take('c');
+    assert.equal(d.allowed, false);
+    assert.ok(d.retryAfter >= 1);
+    t = 120_000 + 59_000;
+    assert.ok(throttle.take('c').allowed);
+    assert.ok(new Throttle(0, 60).take('c').allowed, 'a limit of 0 disables throttling');
+  });
+});
