@@ -46,7 +46,7 @@ describe('connector Idempotency-Key on SendMessage', () => {
     );
     const bodies = await Promise.all(responses.map((r) => json(r)));
     assert.ok(responses.every((r) => r.status === 200));
-    assert.equal(new Set(bodies.map((b) => b.sid)).size, 1);
+    assert.equal(new Set(bodies.map((b: { sid: string }) => b.sid)).size, 1);
     assert.equal(responses.filter((r) => r.headers.get('idempotent-replayed') === 'false').length, 1);
     assert.equal(await sentTo(to), 1);
   });
