@@ -110,4 +110,38 @@ describe('twilio client against the sandbox', () => {
       sdk.map((n) => n.phoneNumber),
     );
   });
+
+  it('buys, lists, configures and releases a phone number, agreeing with the SDK', async () => {
+    const owned = await client.incomingPhoneNumbers.list({ PhoneNumber: sb.phoneNumber });
+    assert.deepEqual(
+      owned.items.map((n) => n.phone_number),
+      [sb.phoneNumber],
+    );
+    const [candidate] = (await client.availablePhoneNumbers.list('US', 'Local', { AreaCode: 212, PageSize: 1 }))
+      .available_phone_numbers;
+    assert.ok(candidate);
+    const bought = await client.incomingPhoneNumbers.create({
+      PhoneNumber: candidate.phone_number,
+      FriendlyName: 'Sales',
+    });
+    assert.match(bought.sid, /^PN[0-9a-f]{32}$/);
+    assert.equal(bought.friendly_name, 'Sales');
+    const updated = await client.incomingPhoneNumbers.update(bought.sid, {
+      SmsUrl: 'https://example.com/sms',
+      SmsMethod: 'POST',
+    });
+    assert.equal(updated.sms_url, 'https://example.com/sms');
+    const viaSdk = await sb.client.incomingPhoneNumbers(bought.sid).fetch();
+    assert.equal(viaSdk.smsUrl, 'https://example.com/sms');
+    assert.equal(viaSdk.phoneNumber, candidate.phone_number);
+    const all: string[] = [];
+    for await (const n of client.incomingPhoneNumbers.each({ PageSize: 1 })) all.push(n.sid);
+    assert.deepEqual(
+      all,
+      (await sb.client.incomingPhoneNumbers.list({ pageSize: 1 })).map((n) => n.sid),
+    );
+    assert.ok(all.includes(bought.sid));
+    await client.incomingPhoneNumbers.remove(bought.sid);
+    await assert.rejects(client.incomingPhoneNumbers.fetch(bought.sid), { status: 404, twilioCode: 20404 });
+  });
 });
