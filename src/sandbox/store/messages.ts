@@ -194,7 +194,7 @@ function windowClause(w: KeysetWindow, column: string): { where: string; order: 
   return { where: '', order: 'DESC', args: [] };
 }
 
-/** `+column` keeps SQLite on the seq-ordered index: a date index would need a sort of the whole range. */
+/** `+column` keeps SQLite on the seq-ordered index of the other filter: a date index would need a sort. */
 function rangeClause(column: string, range: TimeRange | undefined): { where: string; args: number[] } {
   let where = '';
   const args: number[] = [];
@@ -209,10 +209,20 @@ function rangeClause(column: string, range: TimeRange | undefined): { where: str
   return { where, args };
 }
 
-/** One page window of an account's messages, newest first (oldest first for an `above` window). */
-export function listMessages(db: Db, accountSid: string, f: MessageFilter, w: KeysetWindow): MessageRow[] {
+/**
+ * The SQL and arguments of one page window (exported so its query plan can be checked).
+ * A date filter without To/From is read in (date_sent, seq) order straight off the date index,
+ * so a narrow range deep in the past costs no more than today's; the page tokens then continue
+ * after the anchor row's (date_sent, seq). Other filters keep seq order on their own index.
+ */
+export function messageListQuery(
+  accountSid: string,
+  f: MessageFilter,
+  w: KeysetWindow,
+  anchorDateSent?: number | null,
+): { sql: string; args: (string | number | null)[] } {
   let where = 'account_sid = ?';
-  const args: (string | number)[] = [accountSid];
+  const args: (string | number | null)[] = [accountSid];
   if (f.to !== undefined) {
     where += ' AND to_addr = ?';
     args.push(f.to);
@@ -221,10 +231,48 @@ export function listMessages(db: Db, accountSid: string, f: MessageFilter, w: Ke
     where += ' AND from_addr = ?';
     args.push(f.from);
   }
+  const byDate = f.dateSent !== undefined && f.to === undefined && f.from === undefined;
+  if (byDate) {
+    const { from, before } = f.dateSent!;
+    where += ' AND date_sent IS NOT NULL';
+    if (from !== undefined) {
+      where += ' AND date_sent >= ?';
+      args.push(from);
+    }
+    if (before !== undefined) {
+      where += ' AND date_sent < ?';
+      args.push(before);
+    }
+    let order = 'DESC';
+    if (w.below !== undefined || w.above !== undefined) {
+      const op = w.below !== undefined ? '<' : '>';
+      if (w.above !== undefined) order = 'ASC';
+      where += ` AND (date_sent, seq) ${op} (?, ?)`;
+      args.push(anchorDateSent ?? null, (w.below ?? w.above)!);
+    }
+    return {
+      sql: `SELECT * FROM messages WHERE ${where} ORDER BY date_sent ${order}, seq ${order} LIMIT ? OFFSET ?`,
+      args: [...args, w.limit, w.offset],
+    };
+  }
   const range = rangeClause('date_sent', f.dateSent);
   const win = windowClause(w, 'seq');
-  const sql = `SELECT * FROM messages WHERE ${where}${range.where}${win.where} ORDER BY seq ${win.order} LIMIT ? OFFSET ?`;
-  return prepared(db, sql).all(...args, ...range.args, ...win.args, w.limit, w.offset) as MessageRow[];
+  return {
+    sql: `SELECT * FROM messages WHERE ${where}${range.where}${win.where} ORDER BY seq ${win.order} LIMIT ? OFFSET ?`,
+    args: [...args, ...range.args, ...win.args, w.limit, w.offset],
+  };
+}
+
+/** One page window of an account's messages, newest first (oldest first for an `above` window). */
+export function listMessages(db: Db, accountSid: string, f: MessageFilter, w: KeysetWindow): MessageRow[] {
+  const anchorSeq = w.below ?? w.above;
+  const anchor =
+    anchorSeq === undefined
+      ? undefined
+      : (prepared(db, 'SELECT date_sent FROM messages WHERE seq = ?').get(anchorSeq) as
+          { date_sent: number | null } | undefined);
+  const { sql, args } = messageListQuery(accountSid, f, w, anchor?.date_sent ?? null);
+  return prepared(db, sql).all(...args) as MessageRow[];
 }
 
 export function messageSeq(db: Db, accountSid: string, sid: string): number | undefined {

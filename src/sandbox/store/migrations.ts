@@ -157,8 +157,8 @@ export const MIGRATIONS: readonly string[] = [
   );
   `,
   /* 2 */ `
-  -- Message lists filtered by date only walk (account, seq) newest first and test date_sent inside
-  -- the index; To+From filters get their own range. Replaces messages_account, a prefix of the new one.
+  -- Message lists in seq order test date_sent inside the index; To+From filters get their own
+  -- range. Replaces messages_account, a prefix of the new one.
   DROP INDEX IF EXISTS messages_account;
   CREATE INDEX messages_account_sent ON messages(account_sid, seq, date_sent);
   CREATE INDEX messages_to_from ON messages(account_sid, to_addr, from_addr, seq);
