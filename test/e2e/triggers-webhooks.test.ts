@@ -1,0 +1,458 @@
+// Webhook triggers over real sockets. The test plays Twilio where it must (signing with the official
+// SDK's own signature function as the oracle) and also drives the sandbox's inbound texts, and a
+// real HTTP server stands in for the workflow engine's callback.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import twilio from 'twilio';
+import { buildConnector } from '../../src/connector/app.js';
+import { authenticate } from '../../src/connector/auth.js';
+import { connectorConfig } from '../../src/connector/config.js';
+import { resolveSecretKey, triggersPlugin, type TriggerDeps } from '../../src/connector/triggers/index.js';
+import { openStore, type ConnectorStore } from '../../src/store/index.js';
+import { basic, formBody, json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+
+interface Hit {
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  url: string;
+}
+
+interface Callback {
+  url: string;
+  hits: Hit[];
+  /** status to answer with (default 200) */
+  status: number;
+  waitFor(n: number): Promise<Hit[]>;
+  close(): Promise<void>;
+}
+
+async function startCallback(): Promise<Callback> {
+  const waiters: { n: number; resolve: (h: Hit[]) => void }[] = [];
+  const cb: Callback = {
+    url: '',
+    hits: [],
+    status: 200,
+    waitFor: (n) =>
+      new Promise((resolve) => {
+        if (cb.hits.length >= n) resolve(cb.hits.slice());
+        else waiters.push({ n, resolve });
+      }),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      const status = cb.status;
+      if (status < 300) {
+        cb.hits.push({ headers: req.headers, body, url: cb.url + (req.url ?? '') });
+        for (const w of waiters.filter((x) => cb.hits.length >= x.n)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(cb.hits.slice());
+        }
+      }
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address();
+  cb.url = `http://127.0.0.1:${typeof addr === 'object' && addr !== null ? addr.port : 0}`;
+  return cb;
+}
+
+/** The JSON event a callback received. */
+const parsed = (hit: Hit): any => JSON.parse(hit.body);
+/** The message text of a received-message event. */
+const textOf = (hit: Hit): string => (JSON.parse(hit.body) as { body: string }).body;
+
+interface Harness {
+  sb: TestSandbox;
+  app: FastifyInstance;
+  url: string;
+  store: ConnectorStore;
+  close(): Promise<void>;
+}
+
+async function harness(over: Partial<TriggerDeps> = {}, sb?: TestSandbox): Promise<Harness> {
+  const sandbox = sb ?? (await startSandbox());
+  const dir = mkdtempSync(join(tmpdir(), 'tc-hooks-'));
+  const store = await openStore({ dataDir: dir });
+  const config = connectorConfig();
+  const app = buildConnector(config, {
+    upstreamUrl: sandbox.url,
+    plugins: [
+      triggersPlugin({
+        store,
+        authenticate: (req) => authenticate(config, req),
+        upstreamUrl: sandbox.url,
+        secretKey: resolveSecretKey({ dataDir: dir, sandboxUpstream: true }),
+        delivery: { baseDelayMs: 20, maxDelayMs: 80, pollMs: 50 },
+        ...over,
+      }),
+    ],
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    sb: sandbox,
+    app,
+    url,
+    store,
+    async close() {
+      await app.close();
+      await store.close();
+      if (sb === undefined) await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+describe('webhook triggers: messages received', () => {
+  let h: Harness;
+  let cb: Callback;
+  let other: Callback;
+  let firstId = '';
+  let secondId = '';
+  before(async () => {
+    h = await harness();
+    cb = await startCallback();
+    other = await startCallback();
+  });
+  after(async () => {
+    await h.close();
+    await cb.close();
+    await other.close();
+  });
+
+  const auth = (): Record<string, string> => ({
+    authorization: basic(h.sb.accountSid, h.sb.authToken),
+    'content-type': 'application/json',
+  });
+  const subscribe = (payload: unknown): Promise<Response> =>
+    fetch(`${h.url}/subscriptions/messages/received`, {
+      method: 'POST',
+      headers: auth(),
+      body: JSON.stringify(payload),
+    });
+
+  /** Posts to the connector as Twilio would: a form signed with the account's auth token. */
+  async function asTwilio(params: Record<string, string>, signature?: string): Promise<Response> {
+    const target = `${h.url}/twilio/messages/received`;
+    const sig = signature ?? twilio.getExpectedTwilioSignature(h.sb.authToken, target, params);
+    return fetch(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sig },
+      body: formBody(params),
+    });
+  }
+
+  let n = 0;
+  const inbound = (body: string, extra: Record<string, string> = {}): Record<string, string> => ({
+    MessageSid: `SM${(++n).toString(16).padStart(32, '0')}`,
+    AccountSid: h.sb.accountSid,
+    From: '+14155550100',
+    To: h.sb.phoneNumber,
+    Body: body,
+    NumMedia: '0',
+    NumSegments: '1',
+    SmsStatus: 'received',
+    ApiVersion: '2010-04-01',
+    ...extra,
+  });
+
+  it('subscribes: 201 with Location, and the number now points at the connector', async () => {
+    const [number] = await h.sb.client.incomingPhoneNumbers.list({ phoneNumber: h.sb.phoneNumber });
+    await h.sb.client
+      .incomingPhoneNumbers(number!.sid)
+      .update({ smsUrl: 'https://example.com/previous', smsMethod: 'GET' });
+    const res = await subscribe({ callbackUrl: `${cb.url}/first`, to: h.sb.phoneNumber, autoReply: 'Thanks <3' });
+    assert.equal(res.status, 201);
+    const body = await json(res);
+    firstId = body.id;
+    assert.equal(res.headers.get('location'), `${h.url}/subscriptions/${firstId}`);
+    const after = await h.sb.client.incomingPhoneNumbers(number!.sid).fetch();
+    assert.equal(after.smsUrl, `${h.url}/twilio/messages/received`);
+    assert.equal(after.smsMethod, 'POST');
+  });
+
+  it('rejects bad subscriptions with clear 4xx errors', async () => {
+    for (const [payload, field] of [
+      [{ to: h.sb.phoneNumber }, 'callbackUrl'],
+      [{ callbackUrl: 'ftp://x', to: h.sb.phoneNumber }, 'callbackUrl'],
+      [{ callbackUrl: cb.url, to: 'nope' }, 'to'],
+      [{ callbackUrl: cb.url, to: '+15005550199' }, 'to'],
+      [{ callbackUrl: cb.url, to: h.sb.phoneNumber, autoReply: 5 }, 'autoReply'],
+      [[1, 2], 'object'],
+    ] as const) {
+      const res = await subscribe(payload);
+      assert.equal(res.status, 400, JSON.stringify(payload));
+      assert.match((await json(res)).error.message, new RegExp(field));
+    }
+    const anon = await fetch(`${h.url}/subscriptions/messages/received`, { method: 'POST', body: '{}' });
+    assert.equal(anon.status, 401);
+  });
+
+  it('answers Twilio at once with the auto-reply and delivers the Message model (SMS and MMS)', async () => {
+    const sms = inbound('hello');
+    const res = await asTwilio(sms);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /xml/);
+    assert.equal(
+      await res.text(),
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Thanks &#60;3</Message></Response>',
+    );
+    const mms = inbound('a picture', {
+      NumMedia: '1',
+      MediaUrl0: 'https://example.com/cat.jpg',
+      MediaContentType0: 'image/jpeg',
+    });
+    assert.equal((await asTwilio(mms)).status, 200);
+    const hits = await cb.waitFor(2);
+    const [first, second] = hits.map(parsed);
+    assert.equal(first.sid, sms.MessageSid);
+    assert.equal(first.body, 'hello');
+    assert.equal(first.direction, 'inbound');
+    assert.equal(first.from, '+14155550100');
+    assert.equal(first.to, h.sb.phoneNumber);
+    assert.equal(second.num_media, '1');
+    assert.deepEqual(second.media, [{ url: 'https://example.com/cat.jpg', content_type: 'image/jpeg' }]);
+    assert.equal(hits[0]!.headers['content-type'], 'application/json');
+    assert.equal(hits[0]!.headers['idempotency-key'], `${firstId}:${sms.MessageSid}`);
+  });
+
+  it('refuses forged and missing signatures with 403 and stores nothing', async () => {
+    const before = cb.hits.length;
+    const forged = inbound('forged');
+    assert.equal((await asTwilio(forged, 'bm90IGEgc2lnbmF0dXJl')).status, 403);
+    const tampered = inbound('tampered');
+    const sig = twilio.getExpectedTwilioSignature(h.sb.authToken, `${h.url}/twilio/messages/received`, tampered);
+    assert.equal((await asTwilio({ ...tampered, Body: 'changed' }, sig)).status, 403);
+    const missing = await fetch(`${h.url}/twilio/messages/received`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: formBody(inbound('unsigned')),
+    });
+    assert.equal(missing.status, 403);
+    // a valid one afterwards is the only one that arrives (same number: delivered in order)
+    const valid = inbound('valid');
+    assert.equal((await asTwilio(valid)).status, 200);
+    const hits = await cb.waitFor(before + 1);
+    assert.deepEqual(hits.slice(before).map(textOf), ['valid']);
+    const stored = [
+      ...(await h.store.listOutbox(h.sb.accountSid, 'pending', 500)),
+      ...(await h.store.listOutbox(h.sb.accountSid, 'delivered', 500)),
+    ].map((e) => JSON.parse(e.payload).body.body as string);
+    assert.ok(stored.includes('valid'));
+    for (const body of ['forged', 'tampered', 'changed', 'unsigned']) assert.ok(!stored.includes(body), body);
+  });
+
+  it("delivers Twilio's retries of one message once, and every message to every subscription", async () => {
+    const res = await subscribe({ callbackUrl: `${other.url}/second`, to: h.sb.phoneNumber });
+    secondId = (await json(res)).id;
+    const before = cb.hits.length;
+    const m = inbound('twice');
+    await asTwilio(m);
+    await asTwilio(m);
+    const next = inbound('next');
+    await asTwilio(next);
+    const mine = await cb.waitFor(before + 2);
+    const theirs = await other.waitFor(2);
+    assert.deepEqual(mine.slice(before).map(textOf), ['twice', 'next']);
+    assert.deepEqual(theirs.map(textOf), ['twice', 'next']);
+  });
+
+  it('keeps events while the callback is down and delivers each once, in order, when it is up', async () => {
+    const before = other.hits.length;
+    const beforeFirst = cb.hits.length;
+    other.status = 503;
+    const bodies = ['d1', 'd2', 'd3', 'd4', 'd5'];
+    for (const b of bodies) assert.equal((await asTwilio(inbound(b))).status, 200);
+    // one failing subscriber holds back no other
+    const firstGot = await cb.waitFor(beforeFirst + 5);
+    assert.deepEqual(firstGot.slice(beforeFirst).map(textOf), bodies);
+    assert.equal(other.hits.length, before);
+    other.status = 200;
+    const hits = await other.waitFor(before + 5);
+    assert.deepEqual(hits.slice(before).map(textOf), bodies);
+  });
+
+  it('delivers a text sent through the sandbox (its signed webhook → connector → callback)', async () => {
+    const before = cb.hits.length;
+    const res = await h.sb.request('POST', '/_sandbox/inbound', {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        From: '+14155550123',
+        To: h.sb.phoneNumber,
+        Body: 'through the sandbox',
+        MediaUrl: ['https://example.com/dog.png'],
+      }),
+    });
+    assert.equal(res.status, 201);
+    const sid = (await json(res)).sid as string;
+    const hits = await cb.waitFor(before + 1);
+    const got = JSON.parse(hits[before]!.body);
+    assert.equal(got.sid, sid);
+    assert.equal(got.body, 'through the sandbox');
+    assert.equal(got.num_media, '1');
+  });
+
+  it('unsubscribes: the last DELETE restores the previous SmsUrl and method', async () => {
+    const del = (id: string): Promise<Response> =>
+      fetch(`${h.url}/subscriptions/${id}`, {
+        method: 'DELETE',
+        headers: { authorization: basic(h.sb.accountSid, h.sb.authToken) },
+      });
+    assert.equal((await del(firstId)).status, 204);
+    const [number] = await h.sb.client.incomingPhoneNumbers.list({ phoneNumber: h.sb.phoneNumber });
+    assert.equal(number!.smsUrl, `${h.url}/twilio/messages/received`, 'another subscription still uses it');
+    assert.equal((await del(secondId)).status, 204);
+    const restored = await h.sb.client.incomingPhoneNumbers(number!.sid).fetch();
+    assert.equal(restored.smsUrl, 'https://example.com/previous');
+    assert.equal(restored.smsMethod, 'GET');
+    const again = await del(secondId);
+    assert.equal(again.status, 404);
+    assert.equal((await json(again)).error.code, 'NOT_FOUND');
+  });
+});
+
+describe('webhook triggers: status changes and dead letters', () => {
+  let h: Harness;
+  let cb: Callback;
+  let own: Callback;
+  before(async () => {
+    h = await harness({ delivery: { baseDelayMs: 10, maxDelayMs: 20, pollMs: 20, retryWindowMs: 200 } });
+    cb = await startCallback();
+    own = await startCallback();
+  });
+  after(async () => {
+    await h.close();
+    await cb.close();
+    await own.close();
+  });
+  const auth = (): Record<string, string> => ({
+    authorization: basic(h.sb.accountSid, h.sb.authToken),
+    'content-type': 'application/json',
+  });
+
+  it('fans chosen statuses out and forwards the caller’s own status callback, signed for its URL', async () => {
+    const res = await fetch(`${h.url}/subscriptions/messages/status`, {
+      method: 'POST',
+      headers: auth(),
+      body: JSON.stringify({ callbackUrl: cb.url, statuses: ['delivered', 'failed'] }),
+    });
+    assert.equal(res.status, 201);
+    const bad = await fetch(`${h.url}/subscriptions/messages/status`, {
+      method: 'POST',
+      headers: auth(),
+      body: JSON.stringify({ callbackUrl: cb.url, statuses: ['nearly'] }),
+    });
+    assert.equal(bad.status, 400);
+
+    const forward = `${own.url}/mine?x=1`;
+    const target = `${h.url}/twilio/messages/status?forward=${encodeURIComponent(forward)}`;
+    const sid = 'SM' + 'a'.repeat(32);
+    for (const status of ['sent', 'delivered', 'delivered']) {
+      const params = {
+        MessageSid: sid,
+        AccountSid: h.sb.accountSid,
+        From: h.sb.phoneNumber,
+        To: '+14155550100',
+        MessageStatus: status,
+      };
+      const r = await fetch(target, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilio.getExpectedTwilioSignature(h.sb.authToken, target, params),
+        },
+        body: formBody(params),
+      });
+      assert.equal(r.status, 204);
+    }
+    const hits = await cb.waitFor(1);
+    assert.deepEqual(JSON.parse(hits[0]!.body), {
+      ...JSON.parse(hits[0]!.body),
+      sid,
+      status: 'delivered',
+    });
+    const forwarded = await own.waitFor(2);
+    assert.deepEqual(
+      forwarded.map((x) => new URLSearchParams(x.body).get('MessageStatus')),
+      ['sent', 'delivered'],
+    );
+    const f = forwarded[1]!;
+    assert.ok(
+      twilio.validateRequest(
+        h.sb.authToken,
+        String(f.headers['x-twilio-signature']),
+        forward,
+        Object.fromEntries(new URLSearchParams(f.body)),
+      ),
+      'the forwarded callback validates with the official SDK',
+    );
+    assert.equal(cb.hits.length, 1, 'sent was filtered out and the repeat was dropped');
+  });
+
+  it('lists events whose retries ran out as dead letters', async () => {
+    const down = await startCallback();
+    down.status = 500;
+    try {
+      const res = await fetch(`${h.url}/subscriptions/messages/status`, {
+        method: 'POST',
+        headers: auth(),
+        body: JSON.stringify({ callbackUrl: `${down.url}/down` }),
+      });
+      const id = (await json(res)).id as string;
+      const target = `${h.url}/twilio/messages/status`;
+      const params = {
+        MessageSid: 'SM' + 'b'.repeat(32),
+        AccountSid: h.sb.accountSid,
+        MessageStatus: 'failed',
+        To: '+1415',
+      };
+      await fetch(target, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilio.getExpectedTwilioSignature(h.sb.authToken, target, params),
+        },
+        body: formBody(params),
+      });
+      for (;;) {
+        const list = await fetch(`${h.url}/subscriptions/dead-letters`, { headers: auth() });
+        const dead = (
+          (await json(list)).value as { subscription_id: string; last_error: string; payload: any }[]
+        ).filter((d) => d.subscription_id === id);
+        if (dead.length > 0) {
+          assert.equal(dead[0]!.last_error, 'HTTP 500');
+          assert.equal(dead[0]!.payload.body.status, 'failed');
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      await down.close();
+    }
+  });
+});
+
+describe('webhook triggers without a secret key', () => {
+  it('refuses to store credentials for subscriptions', async () => {
+    const h = await harness({ secretKey: undefined });
+    try {
+      const res = await fetch(`${h.url}/subscriptions/messages/status`, {
+        method: 'POST',
+        headers: { authorization: basic(h.sb.accountSid, h.sb.authToken), 'content-type': 'application/json' },
+        body: JSON.stringify({ callbackUrl: 'http://127.0.0.1:9/x' }),
+      });
+      assert.equal(res.status, 503);
+      assert.match((await json(res)).error.message, /CONNECTOR_SECRET_KEY/);
+    } finally {
+      await h.close();
+    }
+  });
+});
