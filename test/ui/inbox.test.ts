@@ -132,7 +132,8 @@ describe('inbox web UI in Chromium', () => {
 
   it('narrows the list as a search is typed, and updates the results live', async () => {
     await page.fill('#search', `from:${CUSTOMER}`);
-    await page.waitForFunction("document.querySelectorAll('#result-list .result').length === 1");
+    await page.locator('#results-status', { hasText: `1 message match “from:${CUSTOMER}”` }).waitFor();
+    assert.equal(await page.locator('#result-list .result').count(), 1);
     assert.equal(await page.locator('#thread-section').isHidden(), true);
     await fetch(`${sb.url}/_sandbox/inbound`, {
       method: 'POST',
