@@ -32,6 +32,15 @@ const ALIASES: Record<string, string> = {
 };
 
 const MAX_BODY = 1600;
+/** connection failures that happen before a byte of the request is sent */
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 const MAX_MEDIA = 10;
 
 export interface SendMessageRequest {
@@ -180,7 +189,12 @@ async function sendMessage(ctx: RouteContext, input: ActionInput): Promise<Outco
   } catch (err) {
     const apiError = fromUpstream(err);
     ctx.metrics.observeUpstreamError('SendMessage', apiError.code);
-    const release = apiError.code === 'UPSTREAM_UNREACHABLE' || apiError.code === 'TWILIO_RATE_LIMITED';
+    // free the key only when Twilio surely did not get the message: a 429, or a connection that
+    // was never made (a reset after sending may have been processed)
+    const errno = (err as { errno?: unknown }).errno;
+    const release =
+      apiError.code === 'TWILIO_RATE_LIMITED' ||
+      (apiError.code === 'UPSTREAM_UNREACHABLE' && typeof errno === 'string' && NOT_SENT.has(errno));
     if (apiError.code === 'INTERNAL') throw apiError;
     return {
       status: apiError.status,
