@@ -2,6 +2,7 @@
 // the same transaction as the change that causes it, so a restart never loses one; the dispatcher
 // then delivers what is pending. The inbox shows these rows as the webhook log.
 import { randomBytes } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/db.js';
 import { twilioSignature } from './signature.js';
 
@@ -65,26 +66,28 @@ const INSERT = `INSERT INTO webhooks (account_sid, message_sid, kind, url, metho
   state, attempts, next_attempt_at, created_at, updated_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`;
 
+const insertStatements = new WeakMap<Db, Statement>();
+
 /** Signs and stores a pending webhook; call inside the transaction of the change it reports. */
 export function enqueueWebhook(db: Db, w: NewWebhook): number {
+  let insert = insertStatements.get(db);
+  if (!insert) insertStatements.set(db, (insert = db.prepare(INSERT)));
   const url = requestUrl(w.url, w.method, w.params);
   const signature = twilioSignature(w.authToken, url, w.method === 'POST' ? w.params : {});
   const token = `${randomBytes(16).toString('hex')}-${w.messageSid ?? 'none'}`;
-  const info = db
-    .prepare(INSERT)
-    .run(
-      w.accountSid,
-      w.messageSid,
-      w.kind,
-      url,
-      w.method,
-      JSON.stringify(w.params),
-      signature,
-      token,
-      w.now,
-      w.now,
-      w.now,
-    );
+  const info = insert.run(
+    w.accountSid,
+    w.messageSid,
+    w.kind,
+    url,
+    w.method,
+    JSON.stringify(w.params),
+    signature,
+    token,
+    w.now,
+    w.now,
+    w.now,
+  );
   return Number(info.lastInsertRowid);
 }
 
