@@ -171,4 +171,8 @@ export const MIGRATIONS: readonly string[] = [
   -- (number, counterpart) pair in both directions
   CREATE INDEX messages_from_to ON messages(account_sid, from_addr, to_addr, seq);
   `,
+  /* 4 */ `
+  -- usage records: one range scan per page aggregates messages by day, covered by the index
+  CREATE INDEX messages_usage ON messages(account_sid, date_created, direction, num_media, num_segments, price, status);
+  `,
 ];
