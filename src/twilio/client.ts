@@ -47,6 +47,8 @@ export interface ClientOptions {
   /** shared keep-alive pool; default one module-level Agent */
   dispatcher?: Dispatcher;
   userAgent?: string;
+  /** answers larger than this are abandoned with TWILIO_UNREACHABLE; default 32 MiB */
+  maxResponseBytes?: number;
 }
 
 export interface RequestOptions {
@@ -100,6 +102,7 @@ export class TwilioClient {
 
   private readonly authorization: string;
   private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
   private readonly maxConcurrency: number;
   private readonly retry: RetryOptions;
   private readonly dispatcher: Dispatcher;
@@ -117,6 +120,7 @@ export class TwilioClient {
     this.baseUrl = checkedBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL).href.replace(/\/+$/, '');
     this.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
     this.timeoutMs = positiveInt('timeoutMs', options.timeoutMs, 15_000);
+    this.maxResponseBytes = positiveInt('maxResponseBytes', options.maxResponseBytes, 32 * 1024 * 1024);
     this.maxConcurrency = positiveInt('maxConcurrency', options.maxConcurrency, 100);
     this.retry = {
       maxRetries: positiveInt('retry.maxRetries', options.retry?.maxRetries, DEFAULT_RETRY.maxRetries, 0),
@@ -175,6 +179,7 @@ export class TwilioClient {
           headers,
           body,
           timeoutMs: this.timeoutMs,
+          maxResponseBytes: this.maxResponseBytes,
           dispatcher: this.dispatcher,
           signal: opts.signal,
           info,

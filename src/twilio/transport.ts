@@ -11,12 +11,17 @@ export const defaultDispatcher: Dispatcher = new Agent({
   connect: { timeout: 10_000 },
 });
 
+/** `errno` of the NetworkError for an answer larger than `maxResponseBytes` */
+export const TOO_LARGE = 'RESPONSE_TOO_LARGE';
+
 export interface Attempt {
   method: Method;
   url: string;
   headers: Record<string, string>;
   body: string | undefined;
   timeoutMs: number;
+  /** larger bodies are abandoned: no Twilio answer comes close, a misbehaving proxy might */
+  maxResponseBytes: number;
   dispatcher: Dispatcher;
   signal: AbortSignal | undefined;
   /** URL without credentials, for messages */
@@ -59,9 +64,19 @@ export async function attempt(a: Attempt): Promise<RawResponse> {
       dispatcher: a.dispatcher,
       signal: controller.signal,
     });
-    const text = await res.body.text();
-    return { status: res.statusCode, headers: res.headers, text };
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > a.maxResponseBytes) {
+        res.body.destroy();
+        throw new NetworkError(a.info, TOO_LARGE, undefined);
+      }
+      chunks.push(chunk);
+    }
+    return { status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') };
   } catch (err) {
+    if (err instanceof NetworkError) throw err;
     if (timedOut) throw new TimeoutError(a.info, a.timeoutMs);
     if (a.signal?.aborted) throw abortError(a.signal);
     throw new NetworkError(a.info, errnoOf(err), err);

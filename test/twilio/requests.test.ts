@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { ServerResponse } from 'node:http';
 import { ConfigError, ConnectorError } from '../../src/shared/errors.js';
-import { InvalidArgumentError, TimeoutError, TwilioApiError, TwilioClient } from '../../src/twilio/index.js';
+import {
+  InvalidArgumentError,
+  NetworkError,
+  TimeoutError,
+  TwilioApiError,
+  TwilioClient,
+} from '../../src/twilio/index.js';
 import { ACCOUNT_SID, AUTH_TOKEN, fakeTwilio, messageJson, sendJson, twilioError, type FakeTwilio } from './servers.js';
 
 const SID = 'MM' + 'c'.repeat(32);
@@ -183,5 +189,26 @@ describe('twilio client requests', () => {
     ac.abort(new Error('user cancelled'));
     await assert.rejects(pending, /user cancelled/);
     assert.equal(s.received.length, 1);
+  });
+
+  it('reuses keep-alive connections instead of opening one per request', async () => {
+    const s = await start((_req, res) => sendJson(res, 200, messageJson(SID)));
+    let connections = 0;
+    s.server.on('connection', () => connections++);
+    const c = s.client();
+    for (let i = 0; i < 20; i++) await c.messages.fetch(SID);
+    assert.equal(s.received.length, 20);
+    // undici may open a second socket while the first response is being released; never one per request
+    assert.ok(connections <= 2, `${connections} connections for 20 requests`);
+  });
+
+  it('abandons an answer larger than maxResponseBytes with TWILIO_UNREACHABLE', async () => {
+    const s = await start((_req, res) => sendJson(res, 200, { messages: [], pad: 'x'.repeat(200_000) }));
+    await assert.rejects(s.client({ maxResponseBytes: 100_000 }).messages.list(), (err) => {
+      assert.ok(err instanceof NetworkError);
+      assert.equal(err.errno, 'RESPONSE_TOO_LARGE');
+      return true;
+    });
+    assert.equal((await s.client({ maxResponseBytes: 300_000 }).messages.list()).items.length, 0);
   });
 });
