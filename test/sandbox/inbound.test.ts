@@ -261,4 +261,24 @@ describe('inbound texts', () => {
     }
     assert.equal(replies(sb).length, 0);
   });
+
+  it("uses the Messaging Service's inbound URL for a number in a service", async () => {
+    configure(sb, { sms_url: `${hook.url}/number-url` });
+    const service = await sb.client.messaging.v1.services.create({
+      friendlyName: 'Support',
+      inboundRequestUrl: `${hook.url}/service-url`,
+    });
+    const [number] = await sb.client.incomingPhoneNumbers.list({ phoneNumber: sb.phoneNumber });
+    await sb.client.messaging.v1.services(service.sid).phoneNumbers.create({ phoneNumberSid: number!.sid });
+    hook.answer(() => twiml(''));
+    const m = await json(await inbound(sb, { From: SENDER, To: sb.phoneNumber, Body: 'to the service' }));
+    assert.equal(m.messaging_service_sid, service.sid);
+    const [req] = await hook.waitFor(1);
+    assert.equal(req!.path, '/service-url');
+    assert.equal(req!.params['MessagingServiceSid'], service.sid);
+    assert.equal(
+      twilio.validateRequest(sb.authToken, String(req!.headers['x-twilio-signature']), req!.url, req!.params),
+      true,
+    );
+  });
 });

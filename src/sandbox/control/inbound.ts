@@ -1,6 +1,6 @@
 // POST /_sandbox/inbound: a phone texts one of the sandbox's numbers. Stores the inbound message
 // (status `received`), answers with its Message JSON, and queues the signed webhook to the number's
-// SmsUrl in the same transaction; the dispatcher sends it and acts on the TwiML reply.
+// SmsUrl (or its Messaging Service's inbound URL) in the same transaction; the dispatcher sends it and acts on the TwiML reply.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { priceOf } from '../lifecycle/pricing.js';
@@ -11,7 +11,8 @@ import { numberByPhone } from '../store/numbers.js';
 import { contentTypeOf } from '../twiml/media-types.js';
 import { TwilioRestError } from '../twilio-api/errors.js';
 import { sendTwilioError } from '../twilio-api/route.js';
-import { enqueueWebhook, normalizeMethod } from '../webhooks/outbox.js';
+import { inboundTarget } from '../webhooks/inbound-target.js';
+import { enqueueWebhook } from '../webhooks/outbox.js';
 import { inboundParams } from '../webhooks/params.js';
 
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -96,9 +97,7 @@ export function registerInbound(app: FastifyInstance, ctx: SandboxContext): void
     }
     const now = ctx.clock.now();
     const segments = countSegments(input.body);
-    const service = ctx.db
-      .prepare('SELECT service_sid FROM service_numbers WHERE number_sid = ? LIMIT 1')
-      .get(number.sid) as { service_sid: string } | undefined;
+    const target = inboundTarget(ctx.db, number);
     const { message, webhookId } = ctx.db.transaction(() => {
       const numSegments = input.media.length > 0 ? 1 : segments.segments;
       const message = insertMessage(ctx.db, {
@@ -114,7 +113,7 @@ export function registerInbound(app: FastifyInstance, ctx: SandboxContext): void
         price_unit: 'USD',
         error_code: null,
         error_message: null,
-        messaging_service_sid: service?.service_sid ?? null,
+        messaging_service_sid: target.serviceSid,
         status_callback: null,
         application_sid: null,
         validity_period: null,
@@ -126,14 +125,14 @@ export function registerInbound(app: FastifyInstance, ctx: SandboxContext): void
         fate: null,
         media: input.media.map((m) => ({ url: m.url, contentType: m.content_type })),
       });
-      if (number.sms_url === '') return { message, webhookId: undefined };
+      if (target.url === '') return { message, webhookId: undefined };
       const webhookId = enqueueWebhook(ctx.db, {
         accountSid: account.sid,
         authToken: account.auth_token,
         messageSid: message.sid,
         kind: 'inbound',
-        url: number.sms_url,
-        method: normalizeMethod(number.sms_method),
+        url: target.url,
+        method: target.method,
         params: inboundParams(message, input.media, number.iso_country),
         now,
       });

@@ -1,7 +1,8 @@
 // Acts on the answer to an inbound webhook (or its fallback or a <Redirect>): a failed request or
-// bad TwiML sends the number's SmsFallbackUrl; each <Message> becomes an `outbound-reply` message
-// that runs through the lifecycle; a <Redirect> queues a request for more TwiML. Runs inside the
-// transaction that records the attempt, so the log and its consequences commit together.
+// bad TwiML sends the fallback URL (the number's, or its Messaging Service's); each <Message>
+// becomes an `outbound-reply` message that runs through the lifecycle; a <Redirect> queues a
+// request for more TwiML. Runs inside the transaction that records the attempt, so the log and
+// its consequences commit together.
 import type { SandboxContext } from '../context.js';
 import type { SandboxEvent } from '../events.js';
 import { countSegments } from '../messaging/segments.js';
@@ -9,6 +10,7 @@ import { getAccount } from '../store/accounts.js';
 import { getMessageBySid, insertMessage, type MessageRow } from '../store/messages.js';
 import { numberByPhone } from '../store/numbers.js';
 import type { HttpOutcome } from '../webhooks/http.js';
+import { inboundTarget } from '../webhooks/inbound-target.js';
 import { enqueueWebhook, normalizeMethod, type WebhookRow, type WebhookState } from '../webhooks/outbox.js';
 import { contentTypeOf } from './media-types.js';
 import { parseTwiml, type TwimlMessage } from './parse.js';
@@ -69,17 +71,10 @@ export function handleTwimlOutcome(
     result.state = 'failed';
     if (row.kind === 'inbound' && inbound) {
       const number = numberByPhone(ctx.db, inbound.to_addr);
-      if (number && number.sms_fallback_url !== '') {
+      const target = number ? inboundTarget(ctx.db, number) : undefined;
+      if (target && target.fallbackUrl !== '') {
         const extra = { ErrorCode: String(errorCode), ErrorUrl: row.url };
-        result.webhooks += follow(
-          ctx,
-          row,
-          'fallback',
-          number.sms_fallback_url,
-          number.sms_fallback_method,
-          extra,
-          now,
-        );
+        result.webhooks += follow(ctx, row, 'fallback', target.fallbackUrl, target.fallbackMethod, extra, now);
       }
     }
   }
