@@ -3,7 +3,14 @@
 // results or errors with stable codes.
 import type { Dispatcher } from 'undici';
 import { ConfigError } from '../shared/errors.js';
-import { apiErrorFrom, InvalidArgumentError, TwilioApiError, type RequestInfo } from './errors.js';
+import {
+  apiErrorFrom,
+  InvalidArgumentError,
+  NetworkError,
+  TimeoutError,
+  TwilioApiError,
+  type RequestInfo,
+} from './errors.js';
 import { encodeForm, encodeQuery, type FormFields, type QueryFields } from './form.js';
 import { limiterFor } from './limiter.js';
 import { toPage, type Page } from './paging.js';
@@ -18,7 +25,6 @@ import {
   type RetryOptions,
 } from './retry.js';
 import { attempt, defaultDispatcher, type RawResponse } from './transport.js';
-import { NetworkError, TimeoutError } from './errors.js';
 import {
   availablePhoneNumbersResource,
   type AvailablePhoneNumbersResource,
@@ -138,15 +144,21 @@ export class TwilioClient {
 
   /** Full URL for a path: account-relative when it starts with `/`, or absolute `/2010-04-01/…`, `/v1/…`. */
   resolve(path: string, query?: QueryFields): string {
-    let rel = path;
-    // next_page_uri is relative, but follow an absolute one through our base URL (sandbox, proxy)
-    if (/^https?:\/\//i.test(rel)) {
-      const u = new URL(rel);
-      rel = u.pathname + u.search;
+    let url: URL;
+    try {
+      let rel = path;
+      // next_page_uri is relative, but follow an absolute one through our base URL (sandbox, proxy)
+      if (/^https?:\/\//i.test(rel)) {
+        const u = new URL(rel);
+        rel = u.pathname + u.search;
+      }
+      if (!rel.startsWith('/')) throw new InvalidArgumentError('path must start with "/"');
+      if (!ABSOLUTE.test(rel)) rel = this.accountPrefix + rel;
+      url = new URL(this.baseUrl + rel);
+    } catch (err) {
+      if (err instanceof InvalidArgumentError) throw err;
+      throw new InvalidArgumentError('path is not a valid URL path');
     }
-    if (!rel.startsWith('/')) throw new InvalidArgumentError(`path must start with "/": ${path}`);
-    if (!ABSOLUTE.test(rel)) rel = this.accountPrefix + rel;
-    const url = new URL(this.baseUrl + rel);
     encodeQuery(query, url.searchParams);
     return url.href;
   }
@@ -197,10 +209,9 @@ export class TwilioClient {
       const result = this.interpret<T>(info, raw);
       if (!(result instanceof TwilioApiError)) return result;
       if (!retryStatus(method, result.status, result.twilioCode) || n >= this.retry.maxRetries) throw result;
-      const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(n, this.retry));
       // a Retry-After longer than we are willing to wait goes back to the caller, who can pass it on
       if (result.retryAfterMs !== undefined && result.retryAfterMs > this.retry.maxDelayMs) throw result;
-      await sleep(wait, opts.signal);
+      await sleep(Math.max(result.retryAfterMs ?? 0, backoffMs(n, this.retry)), opts.signal);
     }
   }
 
@@ -228,33 +239,28 @@ export class TwilioClient {
   /** GET a list path and read its envelope. */
   async list<T>(path: string, query: QueryFields | undefined, key: string): Promise<Page<T>> {
     const res = await this.request<unknown>('GET', path, query === undefined ? {} : { query });
-    const page = toPage<T>(res.body, key);
-    if (!page)
-      throw apiErrorFrom(
-        { method: 'GET', url: this.resolve(path, query) },
-        res.status,
-        'not a list',
-        res.requestId,
-        undefined,
-      );
-    return page;
+    return toPage<T>(res.body, key) ?? this.notAList(this.resolve(path, query), res);
   }
 
   /** The page after `page`, or null on the last one. */
   async nextPage<T>(page: Page<T>): Promise<Page<T> | null> {
     if (page.next_page_uri === null) return null;
     const res = await this.request<unknown>('GET', page.next_page_uri);
-    const next = toPage<T>(res.body);
-    if (!next) {
-      throw apiErrorFrom(
-        { method: 'GET', url: this.resolve(page.next_page_uri) },
-        res.status,
-        'not a list',
-        res.requestId,
-        undefined,
-      );
-    }
-    return next;
+    return toPage<T>(res.body) ?? this.notAList(this.resolve(page.next_page_uri), res);
+  }
+
+  private notAList(url: string, res: TwilioResponse<unknown>): never {
+    throw new TwilioApiError({
+      method: 'GET',
+      url,
+      status: res.status,
+      twilioCode: undefined,
+      twilioMessage: 'the answer is not a Twilio list',
+      moreInfo: undefined,
+      requestId: res.requestId,
+      retryAfterMs: undefined,
+      body: res.body,
+    });
   }
 
   /** Every record from `first` on, following next_page_uri. */

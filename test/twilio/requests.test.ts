@@ -211,4 +211,17 @@ describe('twilio client requests', () => {
     });
     assert.equal((await s.client({ maxResponseBytes: 300_000 }).messages.list()).items.length, 0);
   });
+
+  it('reports a 200 that is not a list, and a path without a leading slash, clearly', async () => {
+    const s = await start((_req, res) => sendJson(res, 200, { hello: 'world' }));
+    const c = s.client();
+    await assert.rejects(c.messages.list(), (err) => {
+      assert.ok(err instanceof TwilioApiError);
+      assert.match(err.message, /GET .*Messages\.json failed with 200: the answer is not a Twilio list/);
+      return true;
+    });
+    await assert.rejects(c.request('GET', 'Messages.json'), { code: 'TWILIO_INVALID_ARGUMENT' });
+    await assert.rejects(c.request('PUT' as 'GET', '/Messages.json'), { code: 'TWILIO_INVALID_ARGUMENT' });
+    assert.equal(s.received.length, 1);
+  });
 });
