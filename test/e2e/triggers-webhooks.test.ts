@@ -164,7 +164,7 @@ describe('webhook triggers: messages received', () => {
     ...extra,
   });
 
-  it('subscribes: 201 with Location, and the number now points at the connector', async () => {
+  it('subscribes: 201 with Location, and the number now points at the connector', { timeout: 60_000 }, async () => {
     const [number] = await h.sb.client.incomingPhoneNumbers.list({ phoneNumber: h.sb.phoneNumber });
     await h.sb.client
       .incomingPhoneNumbers(number!.sid)
@@ -179,7 +179,7 @@ describe('webhook triggers: messages received', () => {
     assert.equal(after.smsMethod, 'POST');
   });
 
-  it('rejects bad subscriptions with clear 4xx errors', async () => {
+  it('rejects bad subscriptions with clear 4xx errors', { timeout: 60_000 }, async () => {
     for (const [payload, field] of [
       [{ to: h.sb.phoneNumber }, 'callbackUrl'],
       [{ callbackUrl: 'ftp://x', to: h.sb.phoneNumber }, 'callbackUrl'],
@@ -196,35 +196,39 @@ describe('webhook triggers: messages received', () => {
     assert.equal(anon.status, 401);
   });
 
-  it('answers Twilio at once with the auto-reply and delivers the Message model (SMS and MMS)', async () => {
-    const sms = inbound('hello');
-    const res = await asTwilio(sms);
-    assert.equal(res.status, 200);
-    assert.match(res.headers.get('content-type') ?? '', /xml/);
-    assert.equal(
-      await res.text(),
-      '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Thanks &#60;3</Message></Response>',
-    );
-    const mms = inbound('a picture', {
-      NumMedia: '1',
-      MediaUrl0: 'https://example.com/cat.jpg',
-      MediaContentType0: 'image/jpeg',
-    });
-    assert.equal((await asTwilio(mms)).status, 200);
-    const hits = await cb.waitFor(2);
-    const [first, second] = hits.map(parsed);
-    assert.equal(first.sid, sms.MessageSid);
-    assert.equal(first.body, 'hello');
-    assert.equal(first.direction, 'inbound');
-    assert.equal(first.from, '+14155550100');
-    assert.equal(first.to, h.sb.phoneNumber);
-    assert.equal(second.num_media, '1');
-    assert.deepEqual(second.media, [{ url: 'https://example.com/cat.jpg', content_type: 'image/jpeg' }]);
-    assert.equal(hits[0]!.headers['content-type'], 'application/json');
-    assert.equal(hits[0]!.headers['idempotency-key'], `${firstId}:${sms.MessageSid}`);
-  });
+  it(
+    'answers Twilio at once with the auto-reply and delivers the Message model (SMS and MMS)',
+    { timeout: 60_000 },
+    async () => {
+      const sms = inbound('hello');
+      const res = await asTwilio(sms);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /xml/);
+      assert.equal(
+        await res.text(),
+        '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Thanks &#60;3</Message></Response>',
+      );
+      const mms = inbound('a picture', {
+        NumMedia: '1',
+        MediaUrl0: 'https://example.com/cat.jpg',
+        MediaContentType0: 'image/jpeg',
+      });
+      assert.equal((await asTwilio(mms)).status, 200);
+      const hits = await cb.waitFor(2);
+      const [first, second] = hits.map(parsed);
+      assert.equal(first.sid, sms.MessageSid);
+      assert.equal(first.body, 'hello');
+      assert.equal(first.direction, 'inbound');
+      assert.equal(first.from, '+14155550100');
+      assert.equal(first.to, h.sb.phoneNumber);
+      assert.equal(second.num_media, '1');
+      assert.deepEqual(second.media, [{ url: 'https://example.com/cat.jpg', content_type: 'image/jpeg' }]);
+      assert.equal(hits[0]!.headers['content-type'], 'application/json');
+      assert.equal(hits[0]!.headers['idempotency-key'], `${firstId}:${sms.MessageSid}`);
+    },
+  );
 
-  it('refuses forged and missing signatures with 403 and stores nothing', async () => {
+  it('refuses forged and missing signatures with 403 and stores nothing', { timeout: 60_000 }, async () => {
     const before = cb.hits.length;
     const forged = inbound('forged');
     assert.equal((await asTwilio(forged, 'bm90IGEgc2lnbmF0dXJl')).status, 403);
@@ -250,57 +254,69 @@ describe('webhook triggers: messages received', () => {
     for (const body of ['forged', 'tampered', 'changed', 'unsigned']) assert.ok(!stored.includes(body), body);
   });
 
-  it("delivers Twilio's retries of one message once, and every message to every subscription", async () => {
-    const res = await subscribe({ callbackUrl: `${other.url}/second`, to: h.sb.phoneNumber });
-    secondId = (await json(res)).id;
-    const before = cb.hits.length;
-    const m = inbound('twice');
-    await asTwilio(m);
-    await asTwilio(m);
-    const next = inbound('next');
-    await asTwilio(next);
-    const mine = await cb.waitFor(before + 2);
-    const theirs = await other.waitFor(2);
-    assert.deepEqual(mine.slice(before).map(textOf), ['twice', 'next']);
-    assert.deepEqual(theirs.map(textOf), ['twice', 'next']);
-  });
+  it(
+    "delivers Twilio's retries of one message once, and every message to every subscription",
+    { timeout: 60_000 },
+    async () => {
+      const res = await subscribe({ callbackUrl: `${other.url}/second`, to: h.sb.phoneNumber });
+      secondId = (await json(res)).id;
+      const before = cb.hits.length;
+      const m = inbound('twice');
+      await asTwilio(m);
+      await asTwilio(m);
+      const next = inbound('next');
+      await asTwilio(next);
+      const mine = await cb.waitFor(before + 2);
+      const theirs = await other.waitFor(2);
+      assert.deepEqual(mine.slice(before).map(textOf), ['twice', 'next']);
+      assert.deepEqual(theirs.map(textOf), ['twice', 'next']);
+    },
+  );
 
-  it('keeps events while the callback is down and delivers each once, in order, when it is up', async () => {
-    const before = other.hits.length;
-    const beforeFirst = cb.hits.length;
-    other.status = 503;
-    const bodies = ['d1', 'd2', 'd3', 'd4', 'd5'];
-    for (const b of bodies) assert.equal((await asTwilio(inbound(b))).status, 200);
-    // one failing subscriber holds back no other
-    const firstGot = await cb.waitFor(beforeFirst + 5);
-    assert.deepEqual(firstGot.slice(beforeFirst).map(textOf), bodies);
-    assert.equal(other.hits.length, before);
-    other.status = 200;
-    const hits = await other.waitFor(before + 5);
-    assert.deepEqual(hits.slice(before).map(textOf), bodies);
-  });
+  it(
+    'keeps events while the callback is down and delivers each once, in order, when it is up',
+    { timeout: 60_000 },
+    async () => {
+      const before = other.hits.length;
+      const beforeFirst = cb.hits.length;
+      other.status = 503;
+      const bodies = ['d1', 'd2', 'd3', 'd4', 'd5'];
+      for (const b of bodies) assert.equal((await asTwilio(inbound(b))).status, 200);
+      // one failing subscriber holds back no other
+      const firstGot = await cb.waitFor(beforeFirst + 5);
+      assert.deepEqual(firstGot.slice(beforeFirst).map(textOf), bodies);
+      assert.equal(other.hits.length, before);
+      other.status = 200;
+      const hits = await other.waitFor(before + 5);
+      assert.deepEqual(hits.slice(before).map(textOf), bodies);
+    },
+  );
 
-  it('delivers a text sent through the sandbox (its signed webhook → connector → callback)', async () => {
-    const before = cb.hits.length;
-    const res = await h.sb.request('POST', '/_sandbox/inbound', {
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        From: '+14155550123',
-        To: h.sb.phoneNumber,
-        Body: 'through the sandbox',
-        MediaUrl: ['https://example.com/dog.png'],
-      }),
-    });
-    assert.equal(res.status, 201);
-    const sid = (await json(res)).sid as string;
-    const hits = await cb.waitFor(before + 1);
-    const got = JSON.parse(hits[before]!.body);
-    assert.equal(got.sid, sid);
-    assert.equal(got.body, 'through the sandbox');
-    assert.equal(got.num_media, '1');
-  });
+  it(
+    'delivers a text sent through the sandbox (its signed webhook → connector → callback)',
+    { timeout: 60_000 },
+    async () => {
+      const before = cb.hits.length;
+      const res = await h.sb.request('POST', '/_sandbox/inbound', {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          From: '+14155550123',
+          To: h.sb.phoneNumber,
+          Body: 'through the sandbox',
+          MediaUrl: ['https://example.com/dog.png'],
+        }),
+      });
+      assert.equal(res.status, 201);
+      const sid = (await json(res)).sid as string;
+      const hits = await cb.waitFor(before + 1);
+      const got = JSON.parse(hits[before]!.body);
+      assert.equal(got.sid, sid);
+      assert.equal(got.body, 'through the sandbox');
+      assert.equal(got.num_media, '1');
+    },
+  );
 
-  it('unsubscribes: the last DELETE restores the previous SmsUrl and method', async () => {
+  it('unsubscribes: the last DELETE restores the previous SmsUrl and method', { timeout: 60_000 }, async () => {
     const del = (id: string): Promise<Response> =>
       fetch(`${h.url}/subscriptions/${id}`, {
         method: 'DELETE',
@@ -338,66 +354,70 @@ describe('webhook triggers: status changes and dead letters', () => {
     'content-type': 'application/json',
   });
 
-  it('fans chosen statuses out and forwards the caller’s own status callback, signed for its URL', async () => {
-    const res = await fetch(`${h.url}/subscriptions/messages/status`, {
-      method: 'POST',
-      headers: auth(),
-      body: JSON.stringify({ callbackUrl: cb.url, statuses: ['delivered', 'failed'] }),
-    });
-    assert.equal(res.status, 201);
-    const bad = await fetch(`${h.url}/subscriptions/messages/status`, {
-      method: 'POST',
-      headers: auth(),
-      body: JSON.stringify({ callbackUrl: cb.url, statuses: ['nearly'] }),
-    });
-    assert.equal(bad.status, 400);
-
-    const forward = `${own.url}/mine?x=1`;
-    const target = `${h.url}/twilio/messages/status?forward=${encodeURIComponent(forward)}`;
-    const sid = 'SM' + 'a'.repeat(32);
-    for (const status of ['sent', 'delivered', 'delivered']) {
-      const params = {
-        MessageSid: sid,
-        AccountSid: h.sb.accountSid,
-        From: h.sb.phoneNumber,
-        To: '+14155550100',
-        MessageStatus: status,
-      };
-      const r = await fetch(target, {
+  it(
+    'fans chosen statuses out and forwards the caller’s own status callback, signed for its URL',
+    { timeout: 60_000 },
+    async () => {
+      const res = await fetch(`${h.url}/subscriptions/messages/status`, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-twilio-signature': twilio.getExpectedTwilioSignature(h.sb.authToken, target, params),
-        },
-        body: formBody(params),
+        headers: auth(),
+        body: JSON.stringify({ callbackUrl: cb.url, statuses: ['delivered', 'failed'] }),
       });
-      assert.equal(r.status, 204);
-    }
-    const hits = await cb.waitFor(1);
-    assert.deepEqual(JSON.parse(hits[0]!.body), {
-      ...JSON.parse(hits[0]!.body),
-      sid,
-      status: 'delivered',
-    });
-    const forwarded = await own.waitFor(2);
-    assert.deepEqual(
-      forwarded.map((x) => new URLSearchParams(x.body).get('MessageStatus')),
-      ['sent', 'delivered'],
-    );
-    const f = forwarded[1]!;
-    assert.ok(
-      twilio.validateRequest(
-        h.sb.authToken,
-        String(f.headers['x-twilio-signature']),
-        forward,
-        Object.fromEntries(new URLSearchParams(f.body)),
-      ),
-      'the forwarded callback validates with the official SDK',
-    );
-    assert.equal(cb.hits.length, 1, 'sent was filtered out and the repeat was dropped');
-  });
+      assert.equal(res.status, 201);
+      const bad = await fetch(`${h.url}/subscriptions/messages/status`, {
+        method: 'POST',
+        headers: auth(),
+        body: JSON.stringify({ callbackUrl: cb.url, statuses: ['nearly'] }),
+      });
+      assert.equal(bad.status, 400);
 
-  it('lists events whose retries ran out as dead letters', async () => {
+      const forward = `${own.url}/mine?x=1`;
+      const target = `${h.url}/twilio/messages/status?forward=${encodeURIComponent(forward)}`;
+      const sid = 'SM' + 'a'.repeat(32);
+      for (const status of ['sent', 'delivered', 'delivered']) {
+        const params = {
+          MessageSid: sid,
+          AccountSid: h.sb.accountSid,
+          From: h.sb.phoneNumber,
+          To: '+14155550100',
+          MessageStatus: status,
+        };
+        const r = await fetch(target, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-twilio-signature': twilio.getExpectedTwilioSignature(h.sb.authToken, target, params),
+          },
+          body: formBody(params),
+        });
+        assert.equal(r.status, 204);
+      }
+      const hits = await cb.waitFor(1);
+      assert.deepEqual(JSON.parse(hits[0]!.body), {
+        ...JSON.parse(hits[0]!.body),
+        sid,
+        status: 'delivered',
+      });
+      const forwarded = await own.waitFor(2);
+      assert.deepEqual(
+        forwarded.map((x) => new URLSearchParams(x.body).get('MessageStatus')),
+        ['sent', 'delivered'],
+      );
+      const f = forwarded[1]!;
+      assert.ok(
+        twilio.validateRequest(
+          h.sb.authToken,
+          String(f.headers['x-twilio-signature']),
+          forward,
+          Object.fromEntries(new URLSearchParams(f.body)),
+        ),
+        'the forwarded callback validates with the official SDK',
+      );
+      assert.equal(cb.hits.length, 1, 'sent was filtered out and the repeat was dropped');
+    },
+  );
+
+  it('lists events whose retries ran out as dead letters', { timeout: 60_000 }, async () => {
     const down = await startCallback();
     down.status = 500;
     try {
@@ -441,7 +461,7 @@ describe('webhook triggers: status changes and dead letters', () => {
 });
 
 describe('webhook triggers without a secret key', () => {
-  it('refuses to store credentials for subscriptions', async () => {
+  it('refuses to store credentials for subscriptions', { timeout: 60_000 }, async () => {
     const h = await harness({ secretKey: undefined });
     try {
       const res = await fetch(`${h.url}/subscriptions/messages/status`, {

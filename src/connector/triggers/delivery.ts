@@ -20,7 +20,7 @@ export interface DeliveryOptions {
   retryWindowMs?: number;
   /** per attempt; default 10 s */
   timeoutMs?: number;
-  /** how long a claimed event stays leased to this worker; default 60 s */
+  /** how long a claimed event stays leased to this worker (a crashed one frees it then); default 3 × timeoutMs */
   leaseMs?: number;
   /** how often to look for due events without being woken; default 1 s */
   pollMs?: number;
@@ -77,7 +77,8 @@ export function startDelivery(store: ConnectorStore, options: DeliveryOptions = 
   const max = options.maxDelayMs ?? 3_600_000;
   const windowMs = options.retryWindowMs ?? 25 * 3_600_000;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const leaseMs = options.leaseMs ?? 60_000;
+  // longer than one attempt may take, so a live worker never loses its lease mid-delivery
+  const leaseMs = options.leaseMs ?? timeoutMs * 3;
   const pollMs = options.pollMs ?? 1_000;
   const owner = randomUUID();
   let stopped = false;
