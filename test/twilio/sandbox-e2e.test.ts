@@ -144,4 +144,23 @@ describe('twilio client against the sandbox', () => {
     await client.incomingPhoneNumbers.remove(bought.sid);
     await assert.rejects(client.incomingPhoneNumbers.fetch(bought.sid), { status: 404, twilioCode: 20404 });
   });
+
+  it('reads usage records, overall and daily, as the SDK does', async () => {
+    await client.messages.create({ To: TO, From: sb.phoneNumber, Body: 'counted' });
+    const sms = await client.usage.records({ Category: 'sms' });
+    assert.equal(sms.items.length, 1);
+    const [record] = sms.items;
+    assert.equal(record?.category, 'sms');
+    assert.ok(Number(record?.count) > 0);
+    const [sdkRecord] = await sb.client.usage.records.list({ category: 'sms' });
+    assert.equal(record?.count, sdkRecord?.count);
+    assert.equal(record?.start_date, sdkRecord?.startDate.toISOString().slice(0, 10));
+    const daily = await client.usage.records({ Category: 'sms', PageSize: 3 }, 'Daily');
+    assert.ok(daily.items.length > 0);
+    const sdkDaily = await sb.client.usage.records.daily.list({ category: 'sms', pageSize: 3, limit: 3 });
+    assert.deepEqual(
+      daily.items.map((r) => [r.start_date, r.count]),
+      sdkDaily.map((r) => [r.startDate.toISOString().slice(0, 10), r.count]),
+    );
+  });
 });
