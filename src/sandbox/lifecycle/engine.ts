@@ -5,10 +5,8 @@
 // writing its timeline event and its signed status callback in the same transaction.
 import type { SandboxContext, Service } from '../context.js';
 import type { SandboxEvent } from '../events.js';
-import { getAccount } from '../store/accounts.js';
 import type { MessageRow, MessageStatus } from '../store/messages.js';
-import { enqueueWebhook, normalizeMethod } from '../webhooks/outbox.js';
-import { statusCallbackParams } from '../webhooks/params.js';
+import { enqueueStatusCallback, type TokenCache } from './callbacks.js';
 import { decideFate, decodeFate, encodeFate } from './fate.js';
 import { priceOf } from './pricing.js';
 
@@ -104,7 +102,7 @@ export class LifecycleEngine implements Service {
         .all(now, BATCH) as MessageRow[];
       const update = db.prepare(UPDATE);
       const event = db.prepare('INSERT INTO message_events (message_sid, status, error_code, at) VALUES (?, ?, ?, ?)');
-      const tokens = new Map<string, string | undefined>();
+      const tokens: TokenCache = new Map();
       for (let row of rows) {
         // with no delay, a message runs its whole course in this one transaction
         while (row.next_at !== null && row.next_at <= now && row.next_status !== null) {
@@ -112,20 +110,8 @@ export class LifecycleEngine implements Service {
           update.run(row);
           event.run(row.sid, row.status, row.error_code, now);
           events.push({ type: 'message', sid: row.sid, status: row.status, accountSid: row.account_sid });
-          if (row.status_callback) {
-            if (!tokens.has(row.account_sid)) tokens.set(row.account_sid, getAccount(db, row.account_sid)?.auth_token);
-            const authToken = tokens.get(row.account_sid);
-            if (authToken === undefined) continue;
-            const id = enqueueWebhook(db, {
-              accountSid: row.account_sid,
-              authToken,
-              messageSid: row.sid,
-              kind: 'status',
-              url: row.status_callback,
-              method: normalizeMethod(callbackMethod(row)),
-              params: statusCallbackParams(row, now),
-              now,
-            });
+          const id = enqueueStatusCallback(db, row, now, tokens);
+          if (id !== undefined) {
             events.push({ type: 'webhook', id, messageSid: row.sid, state: 'pending' });
             webhooks++;
           }
@@ -171,14 +157,5 @@ export class LifecycleEngine implements Service {
     }
     if (next.next_status !== null) next.next_at = now + Math.ceil(this.ctx.clock.delay(this.ctx.config.statusDelay));
     return next;
-  }
-}
-
-function callbackMethod(row: MessageRow): string | undefined {
-  try {
-    const extra = JSON.parse(row.extra) as { status_callback_method?: unknown };
-    return typeof extra.status_callback_method === 'string' ? extra.status_callback_method : undefined;
-  } catch {
-    return undefined;
   }
 }
