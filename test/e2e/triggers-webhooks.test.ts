@@ -2,7 +2,7 @@
 // SDK's own signature function as the oracle) and also drives the sandbox's inbound texts, and a
 // real HTTP server stands in for the workflow engine's callback.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,13 @@ import twilio from 'twilio';
 import { buildConnector } from '../../src/connector/app.js';
 import { authenticate } from '../../src/connector/auth.js';
 import { connectorConfig } from '../../src/connector/config.js';
-import { resolveSecretKey, triggersPlugin, type TriggerDeps } from '../../src/connector/triggers/index.js';
+import {
+  resolveSecretKey,
+  secretBox,
+  trackedStatusCallback,
+  triggersPlugin,
+  type TriggerDeps,
+} from '../../src/connector/triggers/index.js';
 import { openStore, type ConnectorStore } from '../../src/store/index.js';
 import { basic, formBody, json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
@@ -471,6 +477,133 @@ describe('webhook triggers without a secret key', () => {
       });
       assert.equal(res.status, 503);
       assert.match((await json(res)).error.message, /CONNECTOR_SECRET_KEY/);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('webhook triggers: status callbacks from the sandbox lifecycle', () => {
+  let h: Harness;
+  let cb: Callback;
+  let own: Callback;
+  before(async () => {
+    h = await harness();
+    cb = await startCallback();
+    own = await startCallback();
+  });
+  after(async () => {
+    await h.close();
+    await cb.close();
+    await own.close();
+  });
+
+  it('routes a tracked message’s status callbacks to subscribers and to the caller’s own callback', async () => {
+    const res = await fetch(`${h.url}/subscriptions/messages/status`, {
+      method: 'POST',
+      headers: { authorization: basic(h.sb.accountSid, h.sb.authToken), 'content-type': 'application/json' },
+      body: JSON.stringify({ callbackUrl: cb.url }),
+    });
+    assert.equal(res.status, 201);
+    const message = await h.sb.client.messages.create({
+      from: h.sb.phoneNumber,
+      to: '+14155550123',
+      body: 'track me',
+      statusCallback: trackedStatusCallback(h.url, `${own.url}/own`),
+    });
+    let hits = await cb.waitFor(1);
+    for (let n = 2; !hits.some((x) => (parsed(x) as { status: string }).status === 'delivered'); n++) {
+      hits = await cb.waitFor(n);
+    }
+    const statuses = hits.map((x) => parsed(x) as { sid: string; status: string });
+    assert.ok(statuses.every((s) => s.sid === message.sid));
+    assert.deepEqual(
+      statuses.map((s) => s.status),
+      ['queued', 'sending', 'sent', 'delivered'].filter((s) => statuses.some((x) => x.status === s)),
+      'in the order they happened',
+    );
+    assert.equal(statuses[statuses.length - 1]!.status, 'delivered');
+    const forwarded = await own.waitFor(statuses.length);
+    assert.deepEqual(
+      forwarded.map((x) => new URLSearchParams(x.body).get('MessageStatus')),
+      statuses.map((s) => s.status),
+    );
+  });
+});
+
+describe('webhook triggers: signed URLs behind a proxy and secrets at rest', () => {
+  it('checks signatures against --public-url, and against forwarded headers only when trusted', async () => {
+    const sb = await startSandbox();
+    const plain = await harness({}, sb);
+    const trusting = await harness({ trustProxy: true }, sb);
+    const fixed = await harness({ publicUrl: 'https://hooks.example.com/base' }, sb);
+    try {
+      for (const x of [plain, trusting, fixed]) {
+        const res = await fetch(`${x.url}/subscriptions/messages/status`, {
+          method: 'POST',
+          headers: { authorization: basic(sb.accountSid, sb.authToken), 'content-type': 'application/json' },
+          body: JSON.stringify({ callbackUrl: 'http://127.0.0.1:9/unused' }),
+        });
+        assert.equal(res.status, 201);
+      }
+      const params = { MessageSid: 'SM' + 'c'.repeat(32), AccountSid: sb.accountSid, MessageStatus: 'sent', To: '+1' };
+      const post = (base: string, signedFor: string, headers: Record<string, string> = {}): Promise<number> =>
+        fetch(`${base}/twilio/messages/status`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-twilio-signature': twilio.getExpectedTwilioSignature(sb.authToken, signedFor, params),
+            ...headers,
+          },
+          body: formBody(params),
+        }).then((r) => r.status);
+      const proxied = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'public.example.org' };
+      const publicTarget = 'https://public.example.org/twilio/messages/status';
+      assert.equal(await post(trusting.url, publicTarget, proxied), 204);
+      assert.equal(await post(plain.url, publicTarget, proxied), 403, 'forwarded headers ignored unless trusted');
+      assert.equal(await post(plain.url, `${plain.url}/twilio/messages/status`), 204);
+      assert.equal(await post(fixed.url, 'https://hooks.example.com/base/twilio/messages/status'), 204);
+      assert.equal(await post(fixed.url, `${fixed.url}/twilio/messages/status`), 403);
+    } finally {
+      await plain.close();
+      await trusting.close();
+      await fixed.close();
+      await sb.close();
+    }
+  });
+
+  it('keeps the auth token only sealed, under a key that other data dirs do not share', async () => {
+    const h = await harness();
+    try {
+      const res = await fetch(`${h.url}/subscriptions/messages/status`, {
+        method: 'POST',
+        headers: { authorization: basic(h.sb.accountSid, h.sb.authToken), 'content-type': 'application/json' },
+        body: JSON.stringify({ callbackUrl: 'http://127.0.0.1:9/unused' }),
+      });
+      const id = (await json(res)).id as string;
+      const sub = await h.store.getSubscription(id);
+      assert.ok(sub !== undefined);
+      assert.ok(!sub.credentials.includes(h.sb.authToken));
+      assert.match(sub.credentials, /^v1\./);
+      const dirA = mkdtempSync(join(tmpdir(), 'tc-key-'));
+      const dirB = mkdtempSync(join(tmpdir(), 'tc-key-'));
+      try {
+        const a = resolveSecretKey({ dataDir: dirA, sandboxUpstream: true })!;
+        assert.deepEqual(resolveSecretKey({ dataDir: dirA, sandboxUpstream: true }), a, 'stable per data dir');
+        assert.equal(statSync(join(dirA, 'secret.key')).mode & 0o777, 0o600);
+        const b = resolveSecretKey({ dataDir: dirB, sandboxUpstream: true })!;
+        const sealed = secretBox(a).seal('token');
+        assert.equal(secretBox(a).open(sealed), 'token');
+        assert.throws(() => secretBox(b).open(sealed));
+        assert.equal(
+          resolveSecretKey({ dataDir: dirB, sandboxUpstream: false }),
+          undefined,
+          'real Twilio: no key, no secrets',
+        );
+      } finally {
+        rmSync(dirA, { recursive: true, force: true });
+        rmSync(dirB, { recursive: true, force: true });
+      }
     } finally {
       await h.close();
     }
