@@ -193,6 +193,11 @@ describe('sandbox incoming phone numbers', () => {
       all.slice(0, 4).map((n) => n.sid),
       [...first.instances, ...second.instances].map((n) => n.sid),
     );
+    const back = await second.previousPage();
+    assert.deepEqual(
+      back?.instances.map((n) => n.sid),
+      first.instances.map((n) => n.sid),
+    );
     const res = await sb.request('GET', `${base}.json?Beta=maybe`);
     assert.equal(res.status, 400);
   });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import { insertMessage, type NewMessage } from '../../src/sandbox/store/messages.js';
+import { MESSAGE_USAGE_SQL } from '../../src/sandbox/store/usage.js';
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 interface Spec {
@@ -192,6 +193,18 @@ describe('sandbox usage records', () => {
     const body = await json(res);
     assert.match(body.next_page_uri, /PageSize=2&Page=1&PageToken=APMQ%3D%3D$/);
     assert.equal(body.previous_page_uri, null);
+  });
+
+  it('aggregates in SQL with one range scan of the covering index', () => {
+    const plan = sb.sandbox.ctx.db.prepare(`EXPLAIN QUERY PLAN ${MESSAGE_USAGE_SQL}`).all(sb.accountSid, 0, DAY) as {
+      detail: string;
+    }[];
+    const details = plan.map((p) => p.detail).join('\n');
+    assert.match(
+      details,
+      /SEARCH messages USING COVERING INDEX messages_usage \(account_sid=\? AND date_created>\? AND date_created<\?\)/,
+    );
+    assert.doesNotMatch(details, /SCAN messages/);
   });
 
   it('serves XML', async () => {

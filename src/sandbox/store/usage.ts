@@ -15,11 +15,8 @@ export interface DayUsage {
   cost: number;
 }
 
-/** Per day, direction and kind, over days [fromDay, toDay]. Canceled and still-scheduled messages cost nothing. */
-export function messageUsageByDay(db: Db, accountSid: string, fromDay: number, toDay: number): DayUsage[] {
-  const rows = db
-    .prepare(
-      `SELECT date_created / ${DAY} AS day,
+/** Exported so a test can hold it to the covering index. */
+export const MESSAGE_USAGE_SQL = `SELECT date_created / ${DAY} AS day,
               direction = 'inbound' AS inbound,
               num_media > 0 AS mms,
               COUNT(*) AS messages,
@@ -28,9 +25,11 @@ export function messageUsageByDay(db: Db, accountSid: string, fromDay: number, t
          FROM messages
         WHERE account_sid = ? AND date_created >= ? AND date_created < ?
           AND status NOT IN ('canceled', 'scheduled')
-        GROUP BY 1, 2, 3`,
-    )
-    .all(accountSid, fromDay * DAY, (toDay + 1) * DAY) as {
+        GROUP BY 1, 2, 3`;
+
+/** Per day, direction and kind, over days [fromDay, toDay]. Canceled and still-scheduled messages cost nothing. */
+export function messageUsageByDay(db: Db, accountSid: string, fromDay: number, toDay: number): DayUsage[] {
+  const rows = db.prepare(MESSAGE_USAGE_SQL).all(accountSid, fromDay * DAY, (toDay + 1) * DAY) as {
     day: number;
     inbound: number;
     mms: number;
