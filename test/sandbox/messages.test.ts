@@ -326,8 +326,13 @@ describe('sandbox Messages: fetch, update, delete', () => {
 
   it('redacts a finished message with Body=""', async () => {
     const m = delivered(sb);
+    const seen: string[] = [];
+    const stop = sb.sandbox.ctx.events.subscribe((e) => seen.push(`${e.type}:${'sid' in e ? e.sid : ''}`));
     const got = await sb.client.messages(m.sid).update({ body: '' });
+    stop();
+    assert.deepEqual(seen, [`message:${m.sid}`]);
     assert.equal(got.body, '');
+    assert.equal(got.status, 'delivered');
     assert.equal((await sb.client.messages(m.sid).fetch()).body, '');
   });
 
@@ -357,7 +362,11 @@ describe('sandbox Messages: fetch, update, delete', () => {
     const m = delivered(sb, ['https://example.com/a.png']);
     const [media] = await sb.client.messages(m.sid).media.list();
     assert.ok(media);
+    const seen: string[] = [];
+    const stop = sb.sandbox.ctx.events.subscribe((e) => seen.push(`${e.type}:${'sid' in e ? e.sid : ''}`));
     assert.equal(await sb.client.messages(m.sid).remove(), true);
+    stop();
+    assert.deepEqual(seen, [`message.deleted:${m.sid}`]);
     await rejectsWith(sb.client.messages(m.sid).fetch(), 404, 20404);
     const res = await sb.request(
       'GET',
