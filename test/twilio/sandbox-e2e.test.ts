@@ -163,4 +163,20 @@ describe('twilio client against the sandbox', () => {
       sdkDaily.map((r) => [r.startDate.toISOString().slice(0, 10), r.count]),
     );
   });
+
+  it('authenticates with an API key (SK… / secret) for the same account', async () => {
+    const key = await client.request<{ sid: string; secret: string }>('POST', '/Keys.json', {
+      form: { FriendlyName: 'client test' },
+    });
+    assert.equal(key.status, 201);
+    assert.match(key.body.sid, /^SK/);
+    const viaKey = new TwilioClient(
+      { accountSid: sb.accountSid, username: key.body.sid, password: key.body.secret },
+      { baseUrl: sb.url },
+    );
+    const sent = await viaKey.messages.create({ To: TO, From: sb.phoneNumber, Body: 'sent with a key' });
+    assert.equal(sent.account_sid, sb.accountSid);
+    await client.request('DELETE', `/Keys/${key.body.sid}.json`);
+    await assert.rejects(viaKey.messages.fetch(sent.sid), { status: 401, twilioCode: 20003 });
+  });
 });
