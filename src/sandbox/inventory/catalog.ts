@@ -1,6 +1,6 @@
 // The sandbox's number inventory, described as a few hundred blocks of consecutive numbers (one
 // exchange, one place, one type each) rather than as numbers: a block of 10,000 lines costs one
-// object, and numbers are derived on demand (search.ts). About three million virtual numbers.
+// object, and numbers are derived on demand (search.ts). About 2.7 million virtual numbers, 70% of them free.
 import type { Capabilities } from '../store/numbers.js';
 import { CA_AREAS, TOLL_FREE_PREFIXES, US_AREAS, type AreaRow } from './places.js';
 
