@@ -107,6 +107,10 @@ export function sqlStore(sql: Sql): ConnectorStore {
       await sql.run(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'in-flight'`, [scope, key]);
     },
 
+    pruneIdempotencyKeys(now) {
+      return sql.run('DELETE FROM idempotency_keys WHERE expires_at <= $1', [now]);
+    },
+
     async createSubscription(s) {
       await sql.run(
         `INSERT INTO subscriptions (id, kind, account_sid, callback_url, phone_number, number_sid, auto_reply, statuses,

@@ -92,5 +92,7 @@ export interface OutboxStore {
 
 export interface ConnectorStore extends IdempotencyStore, SubscriptionStore, OutboxStore {
   readonly kind: 'sqlite' | 'postgres';
+  /** Deletes idempotency keys whose TTL ended before `now`; returns how many. */
+  pruneIdempotencyKeys(now: number): Promise<number>;
   close(): Promise<void>;
 }

@@ -60,3 +60,13 @@ eachBackend('idempotency keys', (b) => {
     assert.equal(claims.filter((c) => c.state === 'in-flight').length, 39);
   });
 });
+
+eachBackend('idempotency key pruning', (b) => {
+  it('deletes only keys whose TTL ended', async () => {
+    await b.store.claimIdempotencyKey('AC9', 'short', 'h', 1);
+    await b.store.claimIdempotencyKey('AC9', 'long', 'h', DAY);
+    assert.equal(await b.store.pruneIdempotencyKeys(Date.now() + 10), 1);
+    assert.equal((await b.store.claimIdempotencyKey('AC9', 'long', 'h', DAY)).state, 'in-flight');
+    assert.equal((await b.store.claimIdempotencyKey('AC9', 'short', 'h', DAY)).state, 'new');
+  });
+});

@@ -25,6 +25,10 @@ export interface DeliveryOptions {
   /** how often to look for due events without being woken; default 1 s */
   pollMs?: number;
   dispatcher?: Dispatcher;
+  /** how long delivered events are kept for de-duplication; default 7 days */
+  keepDeliveredMs?: number;
+  /** how often old rows are pruned; default 1 h */
+  maintenanceMs?: number;
 }
 
 export interface DeliveryWorker {
@@ -122,12 +126,26 @@ export function startDelivery(store: ConnectorStore, options: DeliveryOptions = 
       });
   }
 
+  // Delivered events are kept a week (Twilio's retries of old webhooks stay de-duplicated), and
+  // expired idempotency keys go too; every instance may do this, the deletes are idempotent.
+  const maintain = (): void => {
+    const now = Date.now();
+    void store
+      .pruneOutbox(now - (options.keepDeliveredMs ?? 7 * 86_400_000))
+      .then(() => store.pruneIdempotencyKeys(now))
+      .catch(() => undefined);
+  };
+  const maintenance = setInterval(maintain, options.maintenanceMs ?? 3_600_000);
+  maintenance.unref();
+  maintain();
+
   run();
   return {
     wake: run,
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      clearInterval(maintenance);
       await running;
     },
   };
