@@ -16,8 +16,14 @@ for (const [digit, letters] of Object.entries({
   for (const l of letters) KEYPAD[l] = digit;
 }
 
-/** The RegExp for a Contains value, or a reason it is invalid. */
-export function compileContains(text: string): RegExp | string {
+export interface ContainsPattern {
+  regex: RegExp;
+  /** for a `+` pattern: the digits every match starts with, so whole blocks can be skipped */
+  leading: string | undefined;
+}
+
+/** The compiled Contains value, or a reason it is invalid. */
+export function compileContains(text: string): ContainsPattern | string {
   if (text.length < 2 || text.length > 16) return 'Contains must be 2 to 16 characters long';
   if (!/^\+?[0-9A-Za-z*%]+\$?$/.test(text)) {
     return "Contains may hold only digits, letters, '*' and '%', with an optional leading '+' and trailing '$'";
@@ -33,5 +39,6 @@ export function compileContains(text: string): RegExp | string {
     else if (c === '%') source += '\\d*';
     else source += KEYPAD[c] ?? c;
   }
-  return new RegExp(`${start ? '^' : ''}${source}${end ? '$' : ''}`);
+  const regex = new RegExp(`${start ? '^' : ''}${source}${end ? '$' : ''}`);
+  return { regex, leading: start ? (/^\d*/.exec(source)?.[0] ?? '') : undefined };
 }

@@ -2,6 +2,7 @@
 // line), its availability and capabilities come from a hash of both, and a search walks the
 // matching blocks round-robin through a fixed permutation of their lines, stopping at the limit.
 import type { Capabilities } from '../store/numbers.js';
+import type { ContainsPattern } from './pattern.js';
 import { COUNTRIES, type Block, type Country, type NumberType, type Place } from './catalog.js';
 
 export interface InventoryNumber {
@@ -12,7 +13,7 @@ export interface InventoryNumber {
 
 export interface SearchFilters {
   areaCode?: string;
-  contains?: RegExp;
+  contains?: ContainsPattern;
   sms?: boolean;
   mms?: boolean;
   voice?: boolean;
@@ -75,6 +76,8 @@ const same = (want: string | undefined, have: string | null): boolean =>
 
 function blockMatches(b: Block, f: SearchFilters): boolean {
   if (f.areaCode !== undefined && b.areaCode !== f.areaCode) return false;
+  const lead = f.contains?.leading;
+  if (lead !== undefined && !(b.prefix.startsWith(lead) || lead.startsWith(b.prefix))) return false;
   if (f.beta === false && b.beta) return false;
   if (f.excludeAllAddressRequired && b.address !== 'none') return false;
   if (f.excludeLocalAddressRequired && b.address === 'local') return false;
@@ -97,7 +100,7 @@ function numberMatches(n: InventoryNumber, f: SearchFilters): boolean {
   const c = n.capabilities;
   if (f.mms !== undefined && f.mms !== c.mms) return false;
   if (f.fax !== undefined && f.fax !== c.fax) return false;
-  return f.contains === undefined || f.contains.test(n.phone_number.slice(1));
+  return f.contains === undefined || f.contains.regex.test(n.phone_number.slice(1));
 }
 
 /**
