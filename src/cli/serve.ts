@@ -1,6 +1,135 @@
-// `twilio-connector serve`: until the connector lands, runs the sandbox.
-import { runSandbox } from './sandbox.js';
+// `twilio-connector serve`: the connector, talking to real Twilio when credentials or
+// --twilio-base-url are configured, otherwise to a sandbox started in the same process so that a
+// fresh checkout works with no account and no network.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildConnector } from '../connector/app.js';
+import { authenticate } from '../connector/auth.js';
+import { connectorSpec, resolveConnectorConfig, type ConnectorConfig } from '../connector/config.js';
+import { resolveSecretKey, triggersPlugin } from '../connector/triggers/index.js';
+import { buildSandbox, type Sandbox } from '../sandbox/app.js';
+import { sandboxConfig } from '../sandbox/config.js';
+import { helpText } from '../shared/config.js';
+import { openStore } from '../store/index.js';
+import { onShutdown } from './signals.js';
 
-export function runServe(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return runSandbox(argv, env);
+export interface Running {
+  app: FastifyInstance;
+  url: string;
+  sandbox: Sandbox | undefined;
+  sandboxUrl: string | undefined;
+  close(): Promise<void>;
+}
+
+const hostPart = (host: string): string => (host.includes(':') ? `[${host}]` : host);
+
+/** Starts everything `serve` runs; separate from the CLI so tests can start and stop it. */
+export async function startServe(config: ConnectorConfig): Promise<Running> {
+  const embedded = config.accountSid === undefined && config.twilioBaseUrl === undefined;
+  let sandbox: Sandbox | undefined;
+  let sandboxUrl: string | undefined;
+  if (embedded) {
+    mkdirSync(config.dataDir, { recursive: true });
+    sandbox = buildSandbox(
+      sandboxConfig({
+        host: config.host,
+        port: config.sandboxPort,
+        data: join(config.dataDir, 'sandbox.db'),
+        statusDelay: 1000,
+        logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
+      }),
+    );
+    sandboxUrl = await sandbox.listen();
+  }
+  const upstreamUrl = sandboxUrl ?? config.twilioBaseUrl ?? 'https://api.twilio.com';
+  const store = await openStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    secretKey: config.secretKey,
+  });
+  const publicUrl =
+    config.publicUrl ?? (config.port === 0 ? undefined : `http://${hostPart(config.host)}:${config.port}`);
+  const app = buildConnector(config, {
+    store,
+    upstreamUrl,
+    plugins: [
+      triggersPlugin({
+        store,
+        authenticate: (request) => authenticate(config, request),
+        upstreamUrl,
+        secretKey: resolveSecretKey({
+          secretKey: config.secretKey,
+          dataDir: config.dataDir,
+          sandboxUpstream: embedded,
+        }),
+        publicUrl,
+      }),
+    ],
+  });
+  let url: string;
+  try {
+    const address = await app.listen({ host: config.host, port: config.port });
+    url = `http://${hostPart(config.host)}:${new URL(address).port}`;
+  } catch (err) {
+    await app.close();
+    await store.close();
+    await sandbox?.close();
+    throw err;
+  }
+  return {
+    app,
+    url,
+    sandbox,
+    sandboxUrl,
+    async close() {
+      // the connector first, so in-flight requests still reach the sandbox and the store
+      await app.close();
+      await store.close();
+      await sandbox?.close();
+    },
+  };
+}
+
+export function serveBanner(r: Running): string {
+  const lines = [`twilio-connector listening on ${r.url}`, `  API reference  ${r.url}/docs`];
+  if (!r.sandbox || r.sandboxUrl === undefined) {
+    lines.push('  Calls go to Twilio with the credentials each caller sends (HTTP Basic AccountSid:AuthToken).', '');
+    return lines.join('\n');
+  }
+  const { sid, auth_token } = r.sandbox.account;
+  const number = r.sandbox.phoneNumber;
+  lines.push(
+    '',
+    `No Twilio credentials configured: using the embedded sandbox at ${r.sandboxUrl}`,
+    `  inbox          ${r.sandboxUrl}/`,
+    `  account SID    ${sid}`,
+    `  auth token     ${auth_token}`,
+    `  phone number   ${number}`,
+    '',
+    '  Send a message through the connector:',
+    `    curl -s -u '${sid}:${auth_token}' -H 'content-type: application/json' \\`,
+    `      -d '{"from":"${number}","to":"+14155550123","body":"Hello from twilio-connector"}' \\`,
+    `      ${r.url}/Messages.json`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+export async function runServe(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { config, help } = resolveConnectorConfig({ argv, env });
+  if (help) {
+    process.stdout.write(
+      helpText(
+        'twilio-connector serve [options]',
+        'Runs the Twilio connector (actions, triggers, definitions). Without Twilio credentials it embeds a sandbox.',
+        connectorSpec,
+      ),
+    );
+    return 0;
+  }
+  const running = await startServe(config);
+  process.stdout.write(serveBanner(running));
+  onShutdown(() => running.close());
+  return 0;
 }

@@ -109,8 +109,17 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
     done();
   });
 
+  // answers finished during shutdown close their connection, or an idle keep-alive socket would
+  // hold the process open until its timeout
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+
   app.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
+    if (closing) void reply.header('connection', 'close');
     done(null, payload);
   });
 

@@ -168,12 +168,30 @@ export function crossCheck(c: ConnectorConfig): string[] {
 }
 
 export function resolveConnectorConfig(input: ResolveInput): { config: ConnectorConfig; help: boolean } {
-  const { config, help } = resolveConfig(connectorSpec, input);
-  if (!help) {
-    const problems = crossCheck(config);
+  let resolved: { config: ConnectorConfig; help: boolean };
+  try {
+    resolved = resolveConfig(connectorSpec, input);
+  } catch (err) {
+    // report the cross-option rules too, judged on which options were given at all
+    if (err instanceof ConfigError) throw new ConfigError([...err.problems, ...crossCheck(presence(input))]);
+    throw err;
+  }
+  if (!resolved.help) {
+    const problems = crossCheck(resolved.config);
     if (problems.length > 0) throw new ConfigError(problems);
   }
-  return { config, help };
+  return resolved;
+}
+
+/** Which options were given (as flag or environment), for rules that only care about that. */
+function presence(input: ResolveInput): ConnectorConfig {
+  const out: Record<string, unknown> = {};
+  for (const [key, opt] of Object.entries(connectorSpec)) {
+    const flagged = input.argv.some((a) => a === `--${opt.flag}` || a.startsWith(`--${opt.flag}=`));
+    const env = 'env' in opt ? input.env[opt.env] : undefined;
+    out[key] = flagged || (env !== undefined && env !== '') ? 'given' : undefined;
+  }
+  return out as unknown as ConnectorConfig;
 }
 
 /** Defaults for programmatic use (tests, embedding): quiet, port 0; the caller sets the upstream. */

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { basic, json } from '../helpers/sandbox.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+function serve(
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const dropped = new Set([
+    'TWILIO_ACCOUNT_SID',
+    'TWILIO_AUTH_TOKEN',
+    'TWILIO_API_KEY',
+    'TWILIO_API_SECRET',
+    'TWILIO_BASE_URL',
+    'DATABASE_URL',
+  ]);
+  const clean: NodeJS.ProcessEnv = Object.fromEntries(
+    Object.entries({ ...process.env, ...env }).filter(([k]) => k in env || !dropped.has(k)),
+  );
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', ...args], {
+    cwd: root,
+    env: clean,
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitFor(output: () => string, re: RegExp): Promise<RegExpExecArray> {
+  for (;;) {
+    const m = re.exec(output());
+    if (m) return m;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('twilio-connector serve', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'connector-serve-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('embeds a sandbox without credentials and prints a curl that works', async () => {
+    const s = serve(['--port', '0', '--sandbox-port', '0', '--data-dir', join(dir, 'a'), '--log-level', 'warn']);
+    try {
+      const m = await waitFor(s.output, /curl -s -u '(AC[0-9a-f]{32}):(\S+)' .*\n\s+-d '(\{.*\})' \\\n\s+(http:\S+)/);
+      const [, sid, token, body, url] = m as unknown as [string, string, string, string, string];
+      assert.match(s.output(), /phone number\s+\+1\d{10}/);
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: basic(sid, token), 'content-type': 'application/json' },
+        body,
+      });
+      assert.equal(res.status, 200);
+      assert.match((await json(res)).sid, /^SM/);
+    } finally {
+      s.child.kill('SIGTERM');
+      assert.equal(await s.exited, 0);
+    }
+  });
+
+  it('exits non-zero with one line naming every configuration problem', async () => {
+    const s = serve(['--port', 'x', '--data-dir', join(dir, 'b')], {
+      TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`,
+      TWILIO_AUTH_TOKEN: 'secret-token-1',
+    });
+    const code = await s.exited;
+    assert.notEqual(code, 0);
+    const lines = s.output().trim().split('\n');
+    assert.equal(lines.length, 1, s.output());
+    assert.match(lines[0]!, /--port/);
+    assert.match(lines[0]!, /--api-key/);
+    assert.doesNotMatch(lines[0]!, /secret-token-1/);
+  });
+
+  it('finishes in-flight requests on SIGTERM', async () => {
+    let arrived!: () => void;
+    const requestArrived = new Promise<void>((r) => (arrived = r));
+    const slow = createServer((_req, res) => {
+      arrived();
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            messages: [],
+            page: 0,
+            page_size: 50,
+            uri: '/x',
+            first_page_uri: '/x',
+            next_page_uri: null,
+            previous_page_uri: null,
+            start: 0,
+            end: 0,
+          }),
+        );
+      }, 400);
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const upstream = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+    const s = serve(['--port', '0', '--twilio-base-url', upstream, '--data-dir', join(dir, 'c')]);
+    try {
+      const [, url] = (await waitFor(s.output, /listening on (http:\S+)/)) as unknown as [string, string];
+      const pending = fetch(`${url}/Messages.json`, {
+        headers: { authorization: basic(`AC${'2'.repeat(32)}`, 'token1234') },
+      });
+      await requestArrived;
+      s.child.kill('SIGTERM');
+      const res = await pending;
+      assert.equal(res.status, 200);
+      assert.deepEqual((await json(res)).messages, []);
+      assert.equal(await s.exited, 0);
+    } finally {
+      s.child.kill('SIGKILL');
+      slow.closeAllConnections();
+      await new Promise((r) => slow.close(r));
+    }
+  });
+});
