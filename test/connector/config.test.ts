@@ -41,8 +41,10 @@ describe('connector configuration', () => {
       CONNECTOR_SECRET_KEY: 'abc',
       TWILIO_AUTH_TOKEN: 'has space in it',
     });
-    assert.equal(found.length, 5, found.join('\n'));
+    assert.equal(found.length, 7, found.join('\n'));
     assert.ok(found.some((p) => p.includes('--bogus')));
+    // the cross-option rules are judged too: a token without account SID, credentials without --api-key
+    assert.ok(found.some((p) => p.includes('needs TWILIO_ACCOUNT_SID')));
     assert.ok(!found.join(' ').includes('has space in it'));
   });
 
