@@ -281,4 +281,24 @@ describe('inbound texts', () => {
       true,
     );
   });
+
+  it('sends the status callbacks of a reply with the method of its <Message>', async () => {
+    configure(sb, { sms_url: `${hook.url}/ask` });
+    hook.answer((r) =>
+      r.path === '/ask' ? twiml('<Message action="/reply-get" method="GET">ok</Message>') : { status: 204 },
+    );
+    await inbound(sb, { From: SENDER, To: sb.phoneNumber, Body: 'q' });
+    const calls = await hook.waitFor(3, (r) => r.path.startsWith('/reply-get'));
+    assert.deepEqual(
+      calls.map((c) => [c.method, c.params['MessageStatus']]),
+      [
+        ['GET', 'sending'],
+        ['GET', 'sent'],
+        ['GET', 'delivered'],
+      ],
+    );
+    for (const c of calls) {
+      assert.equal(twilio.validateRequest(sb.authToken, String(c.headers['x-twilio-signature']), c.url, {}), true);
+    }
+  });
 });
