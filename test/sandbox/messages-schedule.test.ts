@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import twilio from 'twilio';
 import { getMessageBySid } from '../../src/sandbox/store/messages.js';
 import { insertNumber } from '../../src/sandbox/store/numbers.js';
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
@@ -19,8 +22,11 @@ const DAY = 86_400_000;
 describe('sandbox Messages: scheduling and cancel', () => {
   let sb: TestSandbox;
   let mg: string;
+  let receiver: Server;
   const to = '+15558675310';
   before(async () => {
+    receiver = createServer();
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     sb = await startSandbox({ statusDelay: 3_600_000 });
     mg = (await sb.client.messaging.v1.services.create({ friendlyName: 'Scheduler' })).sid;
     const pn = insertNumber(sb.sandbox.ctx.db, {
@@ -30,7 +36,10 @@ describe('sandbox Messages: scheduling and cancel', () => {
     });
     await sb.client.messaging.v1.services(mg).phoneNumbers.create({ phoneNumberSid: pn.sid });
   });
-  after(() => sb.close());
+  after(async () => {
+    await sb.close();
+    await new Promise((resolve) => receiver.close(resolve));
+  });
 
   const inMs = (ms: number): Date => new Date(Math.floor((Date.now() + ms) / 1000) * 1000);
 
@@ -74,6 +83,43 @@ describe('sandbox Messages: scheduling and cancel', () => {
     assert.equal(row.next_at, null, 'the lifecycle has nothing left to do');
     await rejectsWith(sb.client.messages(m.sid).update({ status: 'canceled' }), 400, 30409);
     assert.equal(await sb.client.messages(m.sid).remove(), true, 'a canceled message is complete and can be deleted');
+  });
+
+  it('sends the canceled status callback, signed, to the message’s StatusCallback', async () => {
+    const received = new Promise<{ params: URLSearchParams; signature: string | undefined }>((resolve) => {
+      receiver.once('request', (req: IncomingMessage, res: ServerResponse) => {
+        let body = '';
+        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        req.on('end', () => {
+          res.end('');
+          resolve({
+            params: new URLSearchParams(body),
+            signature: req.headers['x-twilio-signature'] as string | undefined,
+          });
+        });
+      });
+    });
+    const callback = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/status`;
+    const m = await sb.client.messages.create({
+      to,
+      messagingServiceSid: mg,
+      body: 'x',
+      scheduleType: 'fixed',
+      sendAt: inMs(DAY),
+      statusCallback: callback,
+    });
+    let got: Awaited<typeof received> | undefined;
+    void received.then((r) => (got = r));
+    await sb.client.messages(m.sid).update({ status: 'canceled' });
+    await sb.sandbox.ctx.services.get('webhooks')!.drain!();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(got, 'the callback was delivered');
+    const { params, signature } = got;
+    assert.equal(params.get('MessageSid'), m.sid);
+    assert.equal(params.get('MessageStatus'), 'canceled');
+    assert.equal(params.get('MessagingServiceSid'), mg);
+    assert.ok(signature);
+    assert.ok(twilio.validateRequest(sb.authToken, signature, callback, Object.fromEntries(params)));
   });
 
   it('keeps the window: more than 5 minutes, at most 35 days ahead (35114)', async () => {

@@ -212,3 +212,32 @@ describe('sandbox Messaging Services (/v1/Services)', () => {
     assert.equal(b.body, 'it\u2019s');
   });
 });
+
+describe('a service message once the lifecycle has moved it on', () => {
+  let sb: TestSandbox;
+  before(async () => {
+    sb = await startSandbox({ statusDelay: 0 });
+  });
+  after(() => sb.close());
+
+  it('shows the sender the service picked and its real segment count', async () => {
+    const service = await sb.client.messaging.v1.services.create({ friendlyName: 'Live' });
+    const pn = insertNumber(sb.sandbox.ctx.db, {
+      accountSid: sb.accountSid,
+      phoneNumber: '+14155550151',
+      now: Date.now(),
+    });
+    await sb.client.messaging.v1.services(service.sid).phoneNumbers.create({ phoneNumberSid: pn.sid });
+    const m = await sb.client.messages.create({
+      to: '+15558675310',
+      messagingServiceSid: service.sid,
+      body: 'a'.repeat(200),
+    });
+    assert.equal(m.from, null);
+    await sb.sandbox.ctx.services.get('lifecycle')!.drain!();
+    const later = await sb.client.messages(m.sid).fetch();
+    assert.notEqual(later.status, 'accepted');
+    assert.equal(later.from, '+14155550151');
+    assert.equal(later.numSegments, '2');
+  });
+});

@@ -1,6 +1,7 @@
 // /2010-04-01/Accounts/{AccountSid}/Messages: send (create), list, fetch, redact or cancel (update)
 // and delete. New messages are handed to the lifecycle through their next_at / next_status columns.
 import type { SandboxContext } from '../context.js';
+import { enqueueStatusCallback } from '../lifecycle/index.js';
 import { dateRange } from '../messaging/date-filter.js';
 import { validateCreate } from '../messaging/validate.js';
 import { isSid } from '../sids.js';
@@ -111,8 +112,14 @@ function update(ctx: SandboxContext, req: TwilioRequest): Representation {
   if (status !== null) {
     if (status !== 'canceled') throw invalidUpdate();
     if (m.status !== 'scheduled') throw new TwilioRestError(400, 30409, 'This message cannot be canceled');
-    next = cancelMessage(ctx.db, m, now);
+    // The receiver hears about the cancel like any other status change, in the same transaction.
+    next = ctx.db.transaction(() => {
+      const canceled = cancelMessage(ctx.db, m, now);
+      enqueueStatusCallback(ctx.db, canceled, now);
+      return canceled;
+    })();
     ctx.services.get('lifecycle')?.poke?.();
+    ctx.services.get('webhooks')?.poke?.();
   } else {
     if (body !== '') throw invalidUpdate();
     next = redactMessage(ctx.db, m, now);
