@@ -153,14 +153,17 @@ describe('sandbox Messaging Services (/v1/Services)', () => {
     assert.equal(row.num_segments, 1);
     assert.equal(row.next_status, 'queued');
     assert.equal(row.status_callback, 'https://example.com/service-status');
+    assert.equal(row.validity_period, 14400, "the service's default validity period");
 
     const own = await sb.client.messages.create({
       to: '+15558675310',
       messagingServiceSid: service.sid,
       body: 'hi',
       statusCallback: 'https://example.com/mine',
+      validityPeriod: 60,
     });
     assert.equal(getMessageBySid(sb.sandbox.ctx.db, own.sid)!.status_callback, 'https://example.com/mine');
+    assert.equal(getMessageBySid(sb.sandbox.ctx.db, own.sid)!.validity_period, 60);
 
     const explicit = await sb.client.messages.create({
       to: '+15558675310',

@@ -153,7 +153,8 @@ export function validateCreate(db: Db, accountSid: string, form: URLSearchParams
     segments: mediaUrls.length > 0 ? 1 : info.segments,
     statusCallback: statusCallback ?? (service?.status_callback ? service.status_callback : null),
     applicationSid: applicationSid ?? null,
-    validityPeriod,
+    // Without its own ValidityPeriod a message inherits its service's.
+    validityPeriod: validityPeriod ?? (service ? serviceExtra(service).validity_period : null),
     sendAt,
   };
 }
