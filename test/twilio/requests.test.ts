@@ -224,4 +224,20 @@ describe('twilio client requests', () => {
     await assert.rejects(c.request('PUT' as 'GET', '/Messages.json'), { code: 'TWILIO_INVALID_ARGUMENT' });
     assert.equal(s.received.length, 1);
   });
+
+  it('refuses form values Twilio could not read, with a 4xx-style error and no request', async () => {
+    const s = await start((_req, res) => sendJson(res, 201, messageJson(SID)));
+    const c = s.client();
+    for (const bad of [Number.NaN, Infinity, { nested: 1 }, [['a']]]) {
+      await assert.rejects(c.request('POST', '/Messages.json', { form: { To: '+1', Body: bad as string } }), (err) => {
+        assert.ok(err instanceof InvalidArgumentError);
+        assert.equal(err.status, 400);
+        assert.match(err.message, /^Body must be/);
+        return true;
+      });
+    }
+    assert.equal(s.received.length, 0);
+    await c.request('POST', '/Messages.json', { form: { To: '+1', Body: null as unknown as string, Attempt: 2 } });
+    assert.equal(s.received[0]!.body, 'To=%2B1&Attempt=2');
+  });
 });
