@@ -531,6 +531,48 @@ describe('webhook triggers: status callbacks from the sandbox lifecycle', () => 
   });
 });
 
+describe('SendMessage with track_status', () => {
+  it('sends through the connector and its status changes reach the status subscription and status_callback', async () => {
+    const h = await harness();
+    const cb = await startCallback();
+    const own = await startCallback();
+    try {
+      const headers = { authorization: basic(h.sb.accountSid, h.sb.authToken), 'content-type': 'application/json' };
+      const sub = await fetch(`${h.url}/subscriptions/messages/status`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ callbackUrl: cb.url, statuses: ['delivered'] }),
+      });
+      assert.equal(sub.status, 201);
+      const sent = await fetch(`${h.url}/Messages.json`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          from: h.sb.phoneNumber,
+          to: '+14155550123',
+          body: 'tracked',
+          status_callback: `${own.url}/mine`,
+          track_status: true,
+        }),
+      });
+      assert.equal(sent.status, 200, await sent.clone().text());
+      const sid = (await json(sent)).sid as string;
+      const [hit] = await cb.waitFor(1);
+      assert.equal((parsed(hit!) as { sid: string }).sid, sid);
+      assert.equal((parsed(hit!) as { status: string }).status, 'delivered');
+      let mine = await own.waitFor(1);
+      for (let n = 2; !mine.some((x) => new URLSearchParams(x.body).get('MessageStatus') === 'delivered'); n++) {
+        mine = await own.waitFor(n);
+      }
+      assert.ok(mine.every((x) => new URLSearchParams(x.body).get('MessageSid') === sid));
+    } finally {
+      await h.close();
+      await cb.close();
+      await own.close();
+    }
+  });
+});
+
 describe('webhook triggers: signed URLs behind a proxy and secrets at rest', () => {
   it('checks signatures against --public-url, and against forwarded headers only when trusted', async () => {
     const sb = await startSandbox();

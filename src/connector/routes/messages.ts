@@ -4,7 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import { envelope, fromUpstream, validation } from '../errors.js';
 import { IDEMPOTENCY_KEY, requestHash, type Outcome } from '../idempotency.js';
-import { action, asObject, rewritePageLinks, type ActionInput, type RouteContext } from './context.js';
+import { trackedStatusCallback } from '../triggers/twilio-endpoints.js';
+import { action, asObject, baseUrl, rewritePageLinks, type ActionInput, type RouteContext } from './context.js';
 import {
   bodyObject,
   checkSid,
@@ -183,6 +184,10 @@ function listQuery(query: Query): URLSearchParams {
 
 async function sendMessage(ctx: RouteContext, input: ActionInput): Promise<Outcome> {
   const message = parseSendMessage(input.request.body);
+  const track = (input.request.body as Record<string, unknown>)['track_status'];
+  if (track === true || track === 'true') {
+    message.status_callback = trackedStatusCallback(baseUrl(ctx.config, input.request), message.status_callback);
+  }
   try {
     const res = await input.client.request('POST', '/Messages.json', { form: toForm(message) });
     return { status: 200, body: JSON.stringify(messageModel(res.body)), contentType: 'application/json' };

@@ -66,6 +66,13 @@ export const SendMessageRequest = {
       'x-ms-summary': 'Status callback URL',
       'x-ms-visibility': 'advanced',
     },
+    track_status: {
+      type: 'boolean',
+      description:
+        'Route this message’s status changes through the connector to the "message status changed" trigger subscriptions (status_callback still receives them).',
+      'x-ms-summary': 'Track status',
+      'x-ms-visibility': 'advanced',
+    },
     messaging_service_sid: {
       type: 'string',
       pattern: sidPattern('MG'),
