@@ -229,12 +229,15 @@ describe('twilio client requests', () => {
     const s = await start((_req, res) => sendJson(res, 201, messageJson(SID)));
     const c = s.client();
     for (const bad of [Number.NaN, Infinity, { nested: 1 }, [['a']]]) {
-      await assert.rejects(c.request('POST', '/Messages.json', { form: { To: '+1', Body: bad as string } }), (err) => {
-        assert.ok(err instanceof InvalidArgumentError);
-        assert.equal(err.status, 400);
-        assert.match(err.message, /^Body must be/);
-        return true;
-      });
+      await assert.rejects(
+        c.request('POST', '/Messages.json', { form: { To: '+1', Body: bad as unknown as string } }),
+        (err) => {
+          assert.ok(err instanceof InvalidArgumentError);
+          assert.equal(err.status, 400);
+          assert.match(err.message, /^Body must be/);
+          return true;
+        },
+      );
     }
     assert.equal(s.received.length, 0);
     await c.request('POST', '/Messages.json', { form: { To: '+1', Body: null as unknown as string, Attempt: 2 } });
