@@ -177,12 +177,45 @@ describe('inbox web UI in Chromium', () => {
     await fresh.close();
   });
 
+  it('comes back to the same conversation and message after a reload', async () => {
+    await bubble(page, 'Echo: Is the shop open today?', 'out').click();
+    await page.locator('#detail .detail-head', { hasText: 'Delivered' }).waitFor();
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.match(await page.locator('#thread-heading').innerText(), new RegExp(`\\${CUSTOMER}`));
+    assert.match(await page.locator('#detail').innerText(), /Echo: Is the shop open today\?/);
+  });
+
+  it('shows the credentials in settings and deletes a message from its detail view', async () => {
+    const other = await openInbox(browser, sb.url);
+    await other.click('#settings-open');
+    const dialog = other.getByRole('dialog', { name: 'Settings & credentials' });
+    await dialog.waitFor();
+    const text = await dialog.innerText();
+    assert.ok(text.includes(sb.accountSid) && text.includes(sb.authToken), 'SID and token are shown');
+    assert.equal(await dialog.getByRole('button', { name: 'Copy auth token' }).count(), 1);
+    await other.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+
+    await page.locator('#conversations .conversation', { hasText: '+15558675310' }).click();
+    await bubble(page, 'Your code is 123456', 'out').waitFor();
+    await other.locator('#conversations .conversation', { hasText: '+15558675310' }).click();
+    await bubble(other, 'Your code is 123456', 'out').click();
+    await other.getByRole('button', { name: 'Delete message' }).click();
+    await bubble(other, 'Your code is 123456', 'out').waitFor({ state: 'detached' });
+    // the first page hears about it and drops the bubble without being touched
+    await bubble(page, 'Your code is 123456', 'out').waitFor({ state: 'detached' });
+    const res = await fetch(`${sb.url}/_sandbox/messages?q=${encodeURIComponent('123456')}`);
+    assert.deepEqual((await json(res)).messages, []);
+    await other.close();
+  });
+
   it('fits a narrow window without sideways scrolling, and looks right (screenshots)', async () => {
     await sb.client.messages.create({ from: sb.phoneNumber, to: '+15557654321', body: 'See you at six' });
     await sb.client.messages.create({
       from: sb.phoneNumber,
       to: CUSTOMER,
-      body: 'Yes! Open 9–17 today. Here is the storefront 👇',
+      body: 'Yes! Open 9–17 today. Here is the storefront.',
       mediaUrl: [`${hook.url}/cat.png`],
     });
     await page.locator('#conversations .conversation', { hasText: CUSTOMER }).click();

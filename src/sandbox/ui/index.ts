@@ -1,6 +1,6 @@
 // Serves the inbox web UI at /: one HTML page and its plain ES modules and CSS from ./assets,
 // read once at start. No build step and nothing from the network, so it works offline.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SandboxContext } from '../context.js';
@@ -18,7 +18,7 @@ const CSP =
   "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** The compiled build keeps assets next to this file only if copied; the source tree always has them. */
-function assetsDir(): string {
+function assetsDir(): string | undefined {
   const candidates = [
     new URL('./assets/', import.meta.url),
     new URL('../../../src/sandbox/ui/assets/', import.meta.url),
@@ -27,12 +27,19 @@ function assetsDir(): string {
     const dir = fileURLToPath(url);
     if (existsSync(dir)) return dir;
   }
-  throw new Error('inbox UI assets not found (expected src/sandbox/ui/assets)');
+  return undefined;
 }
 
 function loadAssets(): Map<string, { body: Buffer; type: string }> {
   const dir = assetsDir();
   const files = new Map<string, { body: Buffer; type: string }>();
+  // a broken install still runs the API; the page says what is missing instead of the sandbox failing
+  if (dir === undefined) {
+    const page =
+      '<!doctype html><title>Inbox unavailable</title><p>The inbox files are missing from this install (dist/sandbox/ui/assets). Run <code>npm run build</code>.</p>';
+    files.set('index.html', { body: Buffer.from(page), type: TYPES['html']! });
+    return files;
+  }
   for (const name of readdirSync(dir)) {
     const type = TYPES[name.slice(name.lastIndexOf('.') + 1)];
     if (type) files.set(name, { body: readFileSync(dir + name), type });
@@ -44,7 +51,7 @@ export function registerUi(app: FastifyInstance, _ctx: SandboxContext): void {
   const files = loadAssets();
 
   const send = (name: string) => {
-    return async (_request: unknown, reply: import('fastify').FastifyReply) => {
+    return async (_request: unknown, reply: FastifyReply) => {
       const file = files.get(name);
       if (!file) return reply.callNotFound();
       return reply

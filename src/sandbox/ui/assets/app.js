@@ -21,6 +21,8 @@ const state = {
   /** sids the page has shown, so only new ones are announced */
   known: new Set(),
   pendingAnnounce: new Set(),
+  /** the shown message changed: re-render its details on the next refresh */
+  detailDirty: false,
 };
 
 // ---- numbers -------------------------------------------------------------------------------
@@ -68,6 +70,7 @@ async function selectNumber(number) {
   $('compose-to').value = number;
   renderNumbers();
   await loadConversations();
+  saveLocation();
 }
 
 // ---- conversations -------------------------------------------------------------------------
@@ -137,6 +140,7 @@ async function selectPeer(peer) {
   state.threadNext = null;
   renderConversations();
   await loadThread();
+  saveLocation();
   $('thread-heading').focus();
 }
 
@@ -229,6 +233,7 @@ async function runSearch({ more = false } = {}) {
   const searching = state.query !== '';
   $('results').hidden = !searching;
   $('thread-section').hidden = searching;
+  saveLocation();
   if (!searching) return;
   try {
     const page = await api.messages({ q: state.query, before: more ? state.resultsNext : undefined, limit: PAGE });
@@ -278,8 +283,10 @@ async function showDetail(sid, { focus = true } = {}) {
     $('detail-heading').textContent =
       `Message details: ${isOutbound(data.message) ? 'sent' : 'received'} ${shortTime(data.message.date_created)}`;
   } catch (err) {
+    if (err.status === 404) state.detailSid = null;
     body.replaceChildren(h('p', { class: 'error' }, err.status === 404 ? 'This message was deleted.' : err.message));
   }
+  saveLocation();
   if (focus) $('detail-heading').focus();
 }
 
@@ -398,7 +405,14 @@ function refresh() {
       await loadConversations();
       await loadThread();
       if (state.query) await runSearch();
-      if (state.detailSid) await showDetail(state.detailSid, { focus: false });
+      if (state.detailSid && state.detailDirty) {
+        state.detailDirty = false;
+        const pane = $('detail');
+        const top = pane.scrollTop;
+        await showDetail(state.detailSid, { focus: false });
+        pane.scrollTop = top;
+      }
+      saveLocation();
     })
     .catch((err) => console.error(err));
   return refreshing;
@@ -426,12 +440,16 @@ async function resetView() {
 function onEvent(type, data) {
   if (type === 'message') {
     if (!state.known.has(data.sid)) state.pendingAnnounce.add(data.sid);
+    if (data.sid === state.detailSid) state.detailDirty = true;
     scheduleRefresh();
   } else if (type === 'message.deleted') {
     state.thread.delete(data.sid);
     scheduleRefresh();
   } else if (type === 'webhook') {
-    if (data.messageSid && data.messageSid === state.detailSid) scheduleRefresh();
+    if (data.messageSid && data.messageSid === state.detailSid) {
+      state.detailDirty = true;
+      scheduleRefresh();
+    }
   } else if (type === 'number') {
     loadAccount().catch((err) => console.error(err));
   } else if (type === 'settings') {
@@ -440,6 +458,7 @@ function onEvent(type, data) {
     resetView().catch((err) => console.error(err));
   } else if (type === 'hello') {
     // after a reconnect, whatever happened meanwhile
+    state.detailDirty = true;
     scheduleRefresh();
   }
 }
@@ -448,6 +467,28 @@ function onLiveState(s) {
   const el = $('live');
   el.textContent = s === 'live' ? 'Live' : s === 'reconnecting' ? 'Reconnecting…' : 'Disconnected';
   el.dataset.state = s;
+}
+
+// ---- address bar ---------------------------------------------------------------------------
+
+/** Keeps the place (number, conversation, message, search) in the URL so a reload or a link returns to it. */
+function saveLocation() {
+  const p = new URLSearchParams();
+  if (state.number) p.set('number', state.number);
+  if (state.peer) p.set('with', state.peer);
+  if (state.detailSid) p.set('message', state.detailSid);
+  if (state.query) p.set('q', state.query);
+  const hash = p.toString();
+  if (location.hash.slice(1) !== hash) history.replaceState(null, '', hash ? `#${hash}` : location.pathname);
+}
+
+function readLocation() {
+  const p = new URLSearchParams(location.hash.slice(1));
+  state.number = p.get('number');
+  state.peer = p.get('with');
+  state.detailSid = p.get('message');
+  state.query = p.get('q') ?? '';
+  $('search').value = state.query;
 }
 
 // ---- wiring --------------------------------------------------------------------------------
@@ -506,10 +547,15 @@ function wire() {
 
 async function main() {
   wire();
+  readLocation();
   listen(onEvent, onLiveState);
   await loadAccount();
   await loadConversations();
+  if (state.peer && state.thread.size === 0) await loadThread();
   renderThread();
+  if (state.query) await runSearch();
+  if (state.detailSid) await showDetail(state.detailSid, { focus: false });
+  saveLocation();
   document.body.dataset.ready = 'true';
 }
 

@@ -27,7 +27,13 @@ function media(list) {
           'li',
           {},
           m.content_type.startsWith('image/')
-            ? h('img', { src: m.url, alt: `Attachment ${i + 1} (${m.content_type})`, loading: 'lazy', class: 'thumb' })
+            ? h('img', {
+                src: m.url,
+                alt: `Attachment ${i + 1} (${m.content_type})`,
+                loading: 'lazy',
+                class: 'thumb',
+                onerror: (e) => e.currentTarget.remove(),
+              })
             : null,
           h('a', { href: m.url, target: '_blank', rel: 'noreferrer noopener' }, m.url),
           h('span', { class: 'muted' }, ` ${m.content_type} · ${m.sid}`),
