@@ -190,6 +190,11 @@ describe('sandbox available phone numbers', () => {
       ['PageSize=abc', /PageSize/],
       ['AreaCode=abc', /AreaCode/],
     ];
+    await assert.rejects(sb.client.availablePhoneNumbers('US').local.list({ contains: 'a' }), (err: any) => {
+      assert.equal(err.status, 400);
+      assert.equal(err.code, 20001);
+      return true;
+    });
     for (const [q, re] of cases) {
       const res = await sb.request('GET', `${base}/US/Local.json?${q}`);
       assert.equal(res.status, 400, q);

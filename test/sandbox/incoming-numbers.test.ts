@@ -17,6 +17,11 @@ function assertSchema(value: Record<string, unknown>): void {
   for (const key of expected) assert.ok(key in value, `missing ${key}`);
 }
 
+const listSchema = (spec as any).paths['/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json'].get.responses[
+  '200'
+].content['application/json'].schema as Record<string, unknown>;
+const validateList = ajv.compile({ ...listSchema, components: spec.components });
+
 function rejectsWith(status: number, code: number) {
   return (err: any): boolean => {
     assert.equal(err.status, status, err.message);
@@ -197,6 +202,13 @@ describe('sandbox incoming phone numbers', () => {
     assert.deepEqual(
       back?.instances.map((n) => n.sid),
       first.instances.map((n) => n.sid),
+    );
+    const listed = (await json(await sb.request('GET', `${base}.json?PageSize=2`))) as Record<string, any>;
+    assert.equal(validateList(listed), true, JSON.stringify(validateList.errors));
+    assert.equal(listed.incoming_phone_numbers.length, 2);
+    assert.match(
+      listed.next_page_uri,
+      /^\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\/IncomingPhoneNumbers\.json\?PageSize=2&Page=1&PageToken=PAPN[0-9a-f]{32}$/,
     );
     const res = await sb.request('GET', `${base}.json?Beta=maybe`);
     assert.equal(res.status, 400);

@@ -85,6 +85,7 @@ describe('sandbox API keys', () => {
     });
     await assert.rejects(sb.client.newKeys.create({ friendlyName: 'x'.repeat(65) }), (err: any) => {
       assert.equal(err.status, 400);
+      assert.equal(err.code, 20001);
       assert.match(err.message, /FriendlyName/);
       return true;
     });
