@@ -12,10 +12,10 @@ function signedData(url: string, params: SignedParams): string {
   let data = url;
   // default sort: UTF-16 code units, so uppercase keys come before lowercase ones
   for (const key of Object.keys(params).sort()) {
-    const value = params[key];
+    const value: unknown = params[key];
     if (value === undefined) continue;
-    if (typeof value === 'string') data += key + value;
-    else for (const v of [...new Set(value)].sort()) data += key + v;
+    if (Array.isArray(value)) for (const v of [...new Set(value.map(String))].sort()) data += key + v;
+    else data += key + String(value);
   }
   return data;
 }
