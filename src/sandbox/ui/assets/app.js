@@ -217,13 +217,16 @@ function renderThread() {
   }
   heading.textContent = `${state.peer} ↔ ${state.number}`;
   const focused = document.activeElement?.dataset?.sid;
+  // stay where the reader is: follow new messages only when already at the newest
+  const section = $('thread-section');
+  const fromBottom = section.scrollHeight - section.scrollTop;
+  const atBottom = fromBottom - section.clientHeight < 48;
   const messages = [...state.thread.values()].sort((a, b) => a.seq - b.seq);
   list.replaceChildren(...messages.map(bubble));
   $('thread-empty').hidden = messages.length > 0;
   $('thread-older').hidden = state.threadNext === null;
-  if (focused) list.querySelector(`[data-sid="${focused}"]`)?.focus();
-  const section = $('thread-section');
-  section.scrollTop = section.scrollHeight;
+  if (focused) list.querySelector(`[data-sid="${focused}"]`)?.focus({ preventScroll: true });
+  section.scrollTop = atBottom ? section.scrollHeight : section.scrollHeight - fromBottom;
 }
 
 // ---- search --------------------------------------------------------------------------------
