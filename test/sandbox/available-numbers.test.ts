@@ -203,4 +203,52 @@ describe('sandbox available phone numbers', () => {
       assert.match(body.message, re, q);
     }
   });
+
+  it('never answers 5xx whatever the filter values', async () => {
+    const params = [
+      'AreaCode',
+      'Contains',
+      'SmsEnabled',
+      'MmsEnabled',
+      'VoiceEnabled',
+      'FaxEnabled',
+      'Beta',
+      'InRegion',
+      'InPostalCode',
+      'InLocality',
+      'InRateCenter',
+      'InLata',
+      'NearNumber',
+      'NearLatLong',
+      'Distance',
+      'PageSize',
+      'ExcludeAllAddressRequired',
+      'PageToken',
+    ];
+    const values = [
+      '',
+      '\u0000',
+      '%',
+      '-1',
+      '1e400',
+      'NaN',
+      'x'.repeat(5000),
+      '+',
+      '$',
+      '99999999999999999999',
+      'true',
+    ];
+    for (const country of ['US', 'gb', 'XX', '..', 'U%20S']) {
+      for (const p of params) {
+        for (const v of values) {
+          const res = await sb.request(
+            'GET',
+            `${base}/${country}/Local.json?${new URLSearchParams({ [p]: v }).toString()}`,
+          );
+          assert.ok(res.status < 500, `${country} ${p}=${v.slice(0, 20)} → ${res.status}`);
+          await res.arrayBuffer();
+        }
+      }
+    }
+  });
 });

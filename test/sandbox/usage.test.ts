@@ -248,4 +248,29 @@ describe('sandbox usage records', () => {
     const far = await sb.request('GET', `${base}/Daily.json?StartDate=1970-01-01&Page=5000`);
     assert.equal(far.status, 200);
   });
+
+  it('never answers 5xx whatever the query', async () => {
+    const values = [
+      '',
+      '\u0000',
+      '%',
+      '-1',
+      '-99999days',
+      '+99999days',
+      '0000-01-01',
+      '9999-12-31',
+      'x'.repeat(5000),
+      'APMQ',
+      'AP',
+    ];
+    for (const sub of ['', '/Daily', '/Monthly', '/Yearly', '/AllTime', '/LastMonth']) {
+      for (const p of ['Category', 'StartDate', 'EndDate', 'PageSize', 'Page', 'PageToken', 'IncludeSubaccounts']) {
+        for (const v of values) {
+          const res = await sb.request('GET', `${base}${sub}.json?${new URLSearchParams({ [p]: v }).toString()}`);
+          assert.ok(res.status < 500, `${sub} ${p}=${v.slice(0, 20)} → ${res.status}`);
+          await res.arrayBuffer();
+        }
+      }
+    }
+  });
 });
