@@ -86,7 +86,7 @@ function paramsTable(params) {
   );
 }
 
-function webhook(w) {
+function webhook(w, index) {
   const ok = w.response_status !== null && w.response_status >= 200 && w.response_status < 300;
   const retries = Math.max(0, w.attempts - 1);
   return h(
@@ -94,11 +94,13 @@ function webhook(w) {
     { class: 'webhook' },
     h(
       'details',
-      { open: true },
+      // the first and any that did not get a 2xx start open; the rest are one line each
+      { open: index === 0 || !ok },
       h(
         'summary',
         {},
         h('strong', {}, describeKind(w.kind)),
+        w.params && typeof w.params === 'object' && w.params.MessageStatus ? ` (${w.params.MessageStatus})` : '',
         ' ',
         h(
           'span',
