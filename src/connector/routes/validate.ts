@@ -4,10 +4,6 @@ import { parseFilterDate } from '../../shared/dates.js';
 import { validation } from '../errors.js';
 
 export const E164 = /^\+[1-9]\d{1,14}$/;
-/** `whatsapp:+1…`, `messenger:…`, `rcs:…`: Twilio's channel addresses */
-export const CHANNEL_ADDRESS = /^[a-z][a-z0-9-]{1,19}:\S{1,256}$/;
-const ALPHANUMERIC_SENDER = /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/;
-const SHORT_CODE = /^\d{3,8}$/;
 
 export const sidPattern = (prefix: string): RegExp => new RegExp(`^${prefix}[0-9a-fA-F]{32}$`);
 
@@ -33,14 +29,6 @@ export function optionalString(body: Record<string, unknown>, name: string, max 
   if (typeof v !== 'string') throw validation(`Field ${name} must be a string`);
   if (v.length > max) throw validation(`Field ${name} must be at most ${max} characters`);
   return v;
-}
-
-export function isAddress(v: string): boolean {
-  return E164.test(v) || CHANNEL_ADDRESS.test(v);
-}
-
-export function isSender(v: string): boolean {
-  return isAddress(v) || ALPHANUMERIC_SENDER.test(v) || SHORT_CODE.test(v);
 }
 
 /** http(s) URL with a host; Twilio also refuses underscores in the host name. */
