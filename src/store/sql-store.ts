@@ -212,28 +212,23 @@ export function sqlStore(sql: Sql): ConnectorStore {
       });
     },
 
-    claimDue(owner, now, leaseMs, limit) {
-      return sql.tx(async (q) => {
-        // Only the head of each order key is eligible, so a failing event holds back the ones behind it.
-        const lock = q.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
-        const due = await q.all(
-          `SELECT o.id FROM outbox o
-           WHERE o.state = 'pending' AND o.next_attempt_at <= $1 AND (o.lease_until IS NULL OR o.lease_until <= $1)
-             AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.order_key = o.order_key AND p.state = 'pending' AND p.id < o.id)
-           ORDER BY o.id LIMIT $2 ${lock}`,
-          [now, limit],
-        );
-        const out: OutboxEvent[] = [];
-        for (const r of due) {
-          const rows = await q.all(
-            `UPDATE outbox SET lease_owner = $2, lease_until = $3, attempts = attempts + 1, updated_at = $4
-             WHERE id = $1 RETURNING *`,
-            [num(r['id']), owner, now + leaseMs, now],
-          );
-          if (rows[0] !== undefined) out.push(toEvent(rows[0]));
-        }
-        return out;
-      });
+    async claimDue(owner, now, leaseMs, limit) {
+      // Only the head of each order key is eligible, so a failing event holds back the ones behind it.
+      // Heads come from one grouped pass over the pending index: linear in the pending rows whatever
+      // the planner's statistics say (a correlated NOT EXISTS went quadratic on a fresh table). One
+      // statement both picks and leases; on PostgreSQL, SKIP LOCKED lets instances claim side by side.
+      const lock = sql.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+      const rows = await sql.all(
+        `UPDATE outbox SET lease_owner = $3, lease_until = $4, attempts = attempts + 1, updated_at = $1
+         WHERE id IN (
+           SELECT o.id FROM outbox o
+           WHERE o.id IN (SELECT MIN(p.id) FROM outbox p WHERE p.state = 'pending' GROUP BY p.order_key)
+             AND o.next_attempt_at <= $1 AND (o.lease_until IS NULL OR o.lease_until <= $1)
+           ORDER BY o.id LIMIT $2 ${lock})
+         RETURNING *`,
+        [now, limit, owner, now + leaseMs],
+      );
+      return rows.map(toEvent).sort((x, y) => x.id - y.id);
     },
 
     async markDelivered(id, owner, now) {
