@@ -53,6 +53,7 @@ export async function startServe(config: ConnectorConfig): Promise<Running> {
   const app = buildConnector(config, {
     store,
     upstreamUrl,
+    publishTriggers: true,
     plugins: [
       triggersPlugin({
         store,

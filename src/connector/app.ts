@@ -16,6 +16,7 @@ import { registerAvailablePhoneNumbers } from './routes/available-phone-numbers.
 import { registerIncomingPhoneNumbers } from './routes/incoming-phone-numbers.js';
 import { registerMessages } from './routes/messages.js';
 import { registerUsage } from './routes/usage.js';
+import { registerDefinitionRoutes } from './definitions/routes.js';
 import { Throttle } from './throttle.js';
 
 export interface ConnectorDeps {
@@ -31,6 +32,8 @@ export interface ConnectorDeps {
   logStream?: { write(line: string): void };
   /** clock for throttling */
   now?: () => number;
+  /** list the trigger operations in /swagger.json, /openapi.json and /docs (when the plugins serve them) */
+  publishTriggers?: boolean;
 }
 
 export const REDACTED_PATHS = [
@@ -162,6 +165,10 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
     reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
   );
 
+  registerDefinitionRoutes(app, {
+    publicUrl: config.publicUrl,
+    ...(deps.publishTriggers === true ? { triggers: true } : {}),
+  });
   registerMessages(app, ctx);
   registerIncomingPhoneNumbers(app, ctx);
   registerAvailablePhoneNumbers(app, ctx);

@@ -37,9 +37,15 @@ describe('connector protected by an API key with a server-side connection', () =
     assert.equal(res.status, 200);
   });
 
-  it('keeps /health open', async () => {
+  it('keeps /health and the published definitions open', async () => {
     const res = await h.call('GET', '/health', { auth: null });
     assert.equal(res.status, 200);
     assert.equal((await json(res)).status, 'ok');
+    const swagger = await h.call('GET', '/swagger.json', { auth: null });
+    assert.equal(swagger.status, 200);
+    const paths = (await json(swagger)).paths as Record<string, Record<string, { operationId: string }>>;
+    const ops = Object.values(paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
+    assert.ok(ops.includes('SendMessage') && ops.includes('ListUsage'), ops.join());
+    assert.equal((await h.call('GET', '/docs', { auth: null })).status, 200);
   });
 });
