@@ -69,10 +69,8 @@ describe('inbox web UI in Chromium', () => {
   before(async () => {
     hook = await startWebhookApp();
     sb = await startSandbox({ data: ':memory:', logLevel: 'silent', statusDelay: 0 });
-    // the IncomingPhoneNumbers update route belongs to another part; set the webhook in the store
-    sb.sandbox.ctx.db
-      .prepare('UPDATE incoming_numbers SET sms_url = ? WHERE phone_number = ?')
-      .run(`${hook.url}/sms`, sb.phoneNumber);
+    const [number] = await sb.client.incomingPhoneNumbers.list({ phoneNumber: sb.phoneNumber });
+    await sb.client.incomingPhoneNumbers(number!.sid).update({ smsUrl: `${hook.url}/sms` });
     browser = await launchBrowser();
     await mkdir(SHOTS, { recursive: true });
     page = await openInbox(browser, sb.url);
@@ -86,6 +84,7 @@ describe('inbox web UI in Chromium', () => {
   it('shows a message sent through the REST API live, without a reload', async () => {
     await page.evaluate('globalThis.sameDocument = true');
     assert.equal(await page.locator('#thread .bubble').count(), 0);
+    assert.match(await page.locator('#numbers').innerText(), new RegExp(`webhook: ${hook.url}/sms`));
     await sb.client.messages.create({ from: sb.phoneNumber, to: OTHER, body: 'Your code is 123456' });
     await bubble(page, 'Your code is 123456', 'out').locator('.badge', { hasText: 'Delivered' }).waitFor();
     await page.locator('#conversations .conversation', { hasText: OTHER }).waitFor();

@@ -27,8 +27,15 @@ const state = {
 
 // ---- numbers -------------------------------------------------------------------------------
 
+let accountJson = '';
+
 async function loadAccount() {
-  state.account = await api.account();
+  const account = await api.account();
+  // numbers change rarely: leave the DOM (and the focus in it) alone when nothing changed
+  const json = JSON.stringify(account);
+  if (json === accountJson) return;
+  accountJson = json;
+  state.account = account;
   const numbers = state.account.numbers;
   if (!numbers.some((n) => n.phone_number === state.number)) state.number = numbers[0]?.phone_number ?? null;
   renderNumbers();
@@ -405,6 +412,8 @@ let refreshing = Promise.resolve();
 function refresh() {
   refreshing = refreshing
     .then(async () => {
+      // numbers are not always announced on the event stream; asking is cheap
+      await loadAccount();
       await loadConversations();
       await loadThread();
       if (state.query) await runSearch();
