@@ -200,26 +200,30 @@ describe('inbox control API', () => {
     controller.abort();
   });
 
-  it('lets go of a subscription when the client leaves, and ends open streams when the sandbox closes', async () => {
-    const own = await startSandbox({ data: ':memory:', logLevel: 'silent' });
-    const listeners = () => (own.sandbox.ctx.events as any).emitter.listenerCount('event') as number;
-    const before = listeners();
-    const controller = new AbortController();
-    const left = await fetch(`${own.url}/_sandbox/events`, { signal: controller.signal });
-    await left.body!.getReader().read();
-    assert.equal(listeners(), before + 1);
-    controller.abort();
-    while (listeners() > before) await new Promise((resolve) => setImmediate(resolve));
+  // the timeout only turns a hang (close() waiting for the stream forever) into a failure
+  it(
+    'lets go of a subscription when the client leaves, and ends open streams when the sandbox closes',
+    { timeout: 30_000 },
+    async () => {
+      const own = await startSandbox({ data: ':memory:', logLevel: 'silent' });
+      const listeners = () => (own.sandbox.ctx.events as any).emitter.listenerCount('event') as number;
+      const before = listeners();
+      const controller = new AbortController();
+      const left = await fetch(`${own.url}/_sandbox/events`, { signal: controller.signal });
+      await left.body!.getReader().read();
+      assert.equal(listeners(), before + 1);
+      controller.abort();
+      while (listeners() > before) await new Promise((resolve) => setImmediate(resolve));
 
-    const stays = await fetch(`${own.url}/_sandbox/events`);
-    const reader = stays.body!.getReader();
-    await reader.read();
-    await own.close();
-    let done = false;
-    // close() resolving and the stream ending are the point: an open inbox must not hold the
-    // sandbox open (the test runner's timeout fails this test if it does)
-    while (!done) done = (await reader.read()).done;
-  });
+      const stays = await fetch(`${own.url}/_sandbox/events`);
+      const reader = stays.body!.getReader();
+      await reader.read();
+      await own.close();
+      let done = false;
+      // close() resolving and the stream ending are the point: an open inbox must not hold the sandbox open
+      while (!done) done = (await reader.read()).done;
+    },
+  );
 
   it('clears every message', async () => {
     const res = await fetch(`${sb.url}/_sandbox/messages/clear`, { method: 'POST' });
