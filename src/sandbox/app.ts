@@ -8,6 +8,7 @@ import type { SandboxConfig } from './config.js';
 import type { SandboxContext, Service } from './context.js';
 import { registerControl } from './control/index.js';
 import { registerLifecycle } from './lifecycle/index.js';
+import { registerRealism } from './realism/index.js';
 import { SandboxEvents } from './events.js';
 import { bootstrapAccount, type AccountRow } from './store/accounts.js';
 import { openDb } from './store/db.js';
@@ -104,6 +105,7 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
     );
   });
 
+  registerRealism(app, ctx);
   registerTwilioApi(app, ctx);
   registerServices(app, ctx);
   registerLifecycle(ctx);

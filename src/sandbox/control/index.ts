@@ -6,6 +6,8 @@ import type { AccountRow } from '../store/accounts.js';
 import { insertNumber } from '../store/numbers.js';
 import { registerEvents } from './events.js';
 import { registerInbound } from './inbound.js';
+import { realismHealth } from '../realism/index.js';
+import { registerSettings } from './settings.js';
 import { registerUiApi } from './ui-api.js';
 
 export function registerControl(app: FastifyInstance, ctx: SandboxContext, account: AccountRow): void {
@@ -16,7 +18,13 @@ export function registerControl(app: FastifyInstance, ctx: SandboxContext, accou
                 (SELECT COUNT(*) FROM webhooks WHERE state = 'pending') AS pending_webhooks`,
       )
       .get() as Record<string, number>;
-    return { status: 'ok', account_sid: account.sid, ...counts, speed_up: ctx.clock.speedUp };
+    return {
+      status: 'ok',
+      account_sid: account.sid,
+      ...counts,
+      speed_up: ctx.clock.speedUp,
+      realism: realismHealth(ctx),
+    };
   });
 
   app.post('/_sandbox/reset', () => {
@@ -42,4 +50,5 @@ export function registerControl(app: FastifyInstance, ctx: SandboxContext, accou
   registerInbound(app, ctx);
   registerUiApi(app, ctx, account);
   registerEvents(app, ctx);
+  registerSettings(app, ctx);
 }

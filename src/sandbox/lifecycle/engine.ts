@@ -9,6 +9,7 @@ import type { MessageRow, MessageStatus } from '../store/messages.js';
 import { enqueueStatusCallback, type TokenCache } from './callbacks.js';
 import { decideFate, decodeFate, encodeFate } from './fate.js';
 import { priceOf } from './pricing.js';
+import { senderTurn } from '../realism/throughput.js';
 
 const BATCH = 500;
 /** setTimeout cannot wait longer than this */
@@ -156,6 +157,7 @@ export class LifecycleEngine implements Service {
         break;
     }
     if (next.next_status !== null) next.next_at = now + Math.ceil(this.ctx.clock.delay(this.ctx.config.statusDelay));
-    return next;
+    // with throughput on, a message waits for its sender's turn (or its queue is full, or it expires)
+    return { ...next, ...senderTurn(this.ctx, next, now) };
   }
 }

@@ -21,6 +21,7 @@ export const FATE_CODES: Readonly<Record<number, { status: 'undelivered' | 'fail
   30008: { status: 'undelivered', message: 'Unknown error' },
   30010: { status: 'failed', message: 'Message price exceeds max price' },
   30034: { status: 'failed', message: 'Message from an unregistered number' },
+  30036: { status: 'failed', message: 'Validity Period Expired' },
 };
 
 const deciders = new WeakMap<SandboxContext, FateDecider>();

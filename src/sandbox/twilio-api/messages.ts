@@ -4,6 +4,7 @@ import type { SandboxContext } from '../context.js';
 import { enqueueStatusCallback } from '../lifecycle/index.js';
 import { dateRange } from '../messaging/date-filter.js';
 import { validateCreate } from '../messaging/validate.js';
+import { admitMessage } from '../realism/index.js';
 import { isSid } from '../sids.js';
 import {
   cancelMessage,
@@ -43,6 +44,23 @@ function create(ctx: SandboxContext, req: TwilioRequest): { status: number; rep:
   const now = ctx.clock.now();
   const plan = validateCreate(ctx.db, req.account.sid, req.form, now);
   const status: MessageStatus = plan.sendAt !== undefined ? 'scheduled' : plan.service ? 'accepted' : 'queued';
+  // fault injection and the sender's queue have the last word (21611 when it is full)
+  const first = admitMessage(
+    ctx,
+    {
+      to_addr: plan.to,
+      from_addr: plan.from,
+      media: plan.media,
+      num_segments: plan.segments,
+      validity_period: plan.validityPeriod,
+      date_created: now,
+      send_at: plan.sendAt ?? null,
+      next_at: plan.sendAt ?? now + ctx.clock.delay(ctx.config.statusDelay),
+      next_status: status === 'queued' ? 'sending' : 'queued',
+      fate: null,
+    },
+    now,
+  );
   const row = insertMessage(ctx.db, {
     account_sid: req.account.sid,
     to_addr: plan.to,
@@ -63,9 +81,7 @@ function create(ctx: SandboxContext, req: TwilioRequest): { status: number; rep:
     send_at: plan.sendAt ?? null,
     date_created: now,
     date_sent: null,
-    next_at: plan.sendAt ?? now + ctx.clock.delay(ctx.config.statusDelay),
-    next_status: status === 'queued' ? 'sending' : 'queued',
-    fate: null,
+    ...first,
     media: plan.media,
     extra: plan.senderPending ? { sender_pending: true } : {},
   });

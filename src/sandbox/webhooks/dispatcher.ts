@@ -2,8 +2,10 @@
 // flight, a message's webhooks one at a time and in order. Status callbacks are retried with
 // exponential backoff (`webhookRetries`); inbound webhooks are not retried but fall back to the
 // number's SmsFallbackUrl, and their TwiML answer is acted on (see twiml/replies.ts).
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SandboxContext, Service } from '../context.js';
 import type { SandboxEvent } from '../events.js';
+import { settingsOf, webhookFault } from '../realism/index.js';
 import { handleTwimlOutcome } from '../twiml/replies.js';
 import { sendWebhook, type HttpOutcome } from './http.js';
 import { dueWebhooks, nextWebhookAt, recordAttempt, type AttemptResult, type WebhookRow } from './outbox.js';
@@ -106,11 +108,18 @@ export class WebhookDispatcher implements Service {
 
   private async deliver(row: WebhookRow): Promise<void> {
     const twiml = row.kind !== 'status';
-    const outcome = await sendWebhook(row, {
-      timeoutMs: this.ctx.config.webhookTimeout,
-      bodyLimit: twiml ? TWIML_LIMIT : LOGGED_BODY,
-      signal: this.abort.signal,
-    });
+    // chaos: a dropped webhook fails as if no answer came; a slow one is held back first
+    const fault = webhookFault(settingsOf(this.ctx));
+    if (fault && 'delayMs' in fault)
+      await sleep(fault.delayMs, undefined, { signal: this.abort.signal }).catch(() => {});
+    const outcome: HttpOutcome =
+      fault && 'drop' in fault
+        ? { status: null, body: null, contentType: null, durationMs: 0, error: 'Dropped by a sandbox chaos rule' }
+        : await sendWebhook(row, {
+            timeoutMs: this.ctx.config.webhookTimeout,
+            bodyLimit: twiml ? TWIML_LIMIT : LOGGED_BODY,
+            signal: this.abort.signal,
+          });
     if (this.abort.signal.aborted) {
       // cut short by stop(): due again as soon as the sandbox runs again, with the same token
       this.ctx.db
