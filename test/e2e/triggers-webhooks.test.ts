@@ -190,6 +190,7 @@ describe('webhook triggers: messages received', () => {
       [{ to: h.sb.phoneNumber }, 'callbackUrl'],
       [{ callbackUrl: 'ftp://x', to: h.sb.phoneNumber }, 'callbackUrl'],
       [{ callbackUrl: cb.url, to: 'nope' }, 'to'],
+      [{ callbackUrl: cb.url, to: 5 }, 'to'],
       [{ callbackUrl: cb.url, to: '+15005550199' }, 'to'],
       [{ callbackUrl: cb.url, to: h.sb.phoneNumber, autoReply: 5 }, 'autoReply'],
       [[1, 2], 'object'],
@@ -322,6 +323,18 @@ describe('webhook triggers: messages received', () => {
     },
   );
 
+  it('watches the only number of the account when `to` is left out', { timeout: 60_000 }, async () => {
+    const res = await subscribe({ callbackUrl: `${cb.url}/any` });
+    assert.equal(res.status, 201);
+    const body = await json(res);
+    assert.equal(body.to, h.sb.phoneNumber);
+    const del = await fetch(`${h.url}/subscriptions/${body.id as string}`, {
+      method: 'DELETE',
+      headers: { authorization: basic(h.sb.accountSid, h.sb.authToken) },
+    });
+    assert.equal(del.status, 204);
+  });
+
   it('unsubscribes: the last DELETE restores the previous SmsUrl and method', { timeout: 60_000 }, async () => {
     const del = (id: string): Promise<Response> =>
       fetch(`${h.url}/subscriptions/${id}`, {
@@ -422,6 +435,61 @@ describe('webhook triggers: status changes and dead letters', () => {
       assert.equal(cb.hits.length, 1, 'sent was filtered out and the repeat was dropped');
     },
   );
+
+  it('accepts the published single `status` and `from` filters', { timeout: 60_000 }, async () => {
+    const mine = await startCallback();
+    const elsewhere = await startCallback();
+    try {
+      for (const [url, from] of [
+        [mine.url, h.sb.phoneNumber],
+        [elsewhere.url, '+15005550006'],
+      ] as const) {
+        const res = await fetch(`${h.url}/subscriptions/messages/status`, {
+          method: 'POST',
+          headers: auth(),
+          body: JSON.stringify({ callbackUrl: url, status: 'undelivered', from }),
+        });
+        assert.equal(res.status, 201);
+        assert.equal((await json(res)).from, from);
+      }
+      const target = `${h.url}/twilio/messages/status`;
+      for (const status of ['sent', 'undelivered']) {
+        const params = {
+          MessageSid: 'SM' + 'd'.repeat(32),
+          AccountSid: h.sb.accountSid,
+          From: h.sb.phoneNumber,
+          To: '+14155550100',
+          MessageStatus: status,
+        };
+        const r = await fetch(target, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-twilio-signature': twilio.getExpectedTwilioSignature(h.sb.authToken, target, params),
+          },
+          body: formBody(params),
+        });
+        assert.equal(r.status, 204);
+      }
+      const [hit] = await mine.waitFor(1);
+      assert.equal((parsed(hit!) as { status: string }).status, 'undelivered');
+      // the stored events decide: nothing was queued for the other sender's subscription
+      const queued = [
+        ...(await h.store.listOutbox(h.sb.accountSid, 'pending', 500)),
+        ...(await h.store.listOutbox(h.sb.accountSid, 'delivered', 500)),
+      ].filter((e) => e.callback_url === elsewhere.url);
+      assert.deepEqual(queued, []);
+      const bad = await fetch(`${h.url}/subscriptions/messages/status`, {
+        method: 'POST',
+        headers: auth(),
+        body: JSON.stringify({ callbackUrl: mine.url, status: 'lost' }),
+      });
+      assert.equal(bad.status, 400);
+    } finally {
+      await mine.close();
+      await elsewhere.close();
+    }
+  });
 
   it('lists events whose retries ran out as dead letters', { timeout: 60_000 }, async () => {
     const down = await startCallback();

@@ -36,7 +36,7 @@ function decodeCursor(text: string): Cursor {
   } catch {
     // fall through to the error
   }
-  throw validation('Query parameter cursor is not one this connector issued; start again without it');
+  throw validation('Query parameter Cursor is not one this connector issued; start again without it');
 }
 
 function createdMs(m: Message): number {
@@ -54,13 +54,14 @@ export function registerPolling(app: FastifyInstance, ctx: TriggerContext): void
       if (typeof v !== 'string' || v.length > 300) throw validation(`Query parameter ${key} must be one phone number`);
       filter[key] = v;
     }
-    const rawCursor = q['cursor'];
+    // `Cursor` as published; `cursor` too, as links issued by early versions spelt it
+    const rawCursor = q['Cursor'] ?? q['cursor'];
     if (rawCursor !== undefined && typeof rawCursor !== 'string')
-      throw validation('Query parameter cursor must appear once');
+      throw validation('Query parameter Cursor must appear once');
     const client = ctx.clientFor(connection);
 
     const location = (c: Cursor): string => {
-      const params = new URLSearchParams({ ...filter, cursor: encodeCursor(c) });
+      const params = new URLSearchParams({ ...filter, Cursor: encodeCursor(c) });
       return `${baseUrlOf(request, ctx.publicUrl, ctx.trustProxy)}${PATH}?${params.toString()}`;
     };
     const waiting = (c: Cursor) =>

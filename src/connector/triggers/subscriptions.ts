@@ -83,7 +83,11 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
     id: sub.id,
     kind: sub.kind,
     callbackUrl: sub.callback_url,
-    ...(sub.phone_number === null ? {} : { to: sub.phone_number }),
+    ...(sub.phone_number === null
+      ? {}
+      : sub.kind === 'received'
+        ? { to: sub.phone_number }
+        : { from: sub.phone_number }),
     ...(sub.auto_reply === null ? {} : { autoReply: sub.auto_reply }),
     ...(sub.statuses === null ? {} : { statuses: sub.statuses }),
     location: `${baseUrlOf(request, ctx.publicUrl, ctx.trustProxy)}/subscriptions/${sub.id}`,
@@ -96,9 +100,9 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
       const connection = ctx.authenticate(request);
       const b = body(request);
       const callback = callbackUrl(b);
-      const to = b['to'];
-      if (typeof to !== 'string' || !E164.test(to)) {
-        throw validation('Field to is required: one of your Twilio numbers in E.164 form, e.g. +14155550123');
+      let to = b['to'];
+      if (to !== undefined && to !== null && to !== '' && (typeof to !== 'string' || !E164.test(to))) {
+        throw validation('Field to must be one of your Twilio numbers in E.164 form, e.g. +14155550123');
       }
       const autoReply = b['autoReply'];
       if (autoReply !== undefined && autoReply !== null && (typeof autoReply !== 'string' || autoReply.length > 1600)) {
@@ -108,20 +112,36 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
       const client = ctx.clientFor(connection);
       let number;
       try {
-        number = (await client.incomingPhoneNumbers.list({ PhoneNumber: to, PageSize: 20 })).items.find(
-          (n) => n.phone_number === to,
-        );
+        if (typeof to === 'string' && to !== '') {
+          const wanted = to;
+          number = (await client.incomingPhoneNumbers.list({ PhoneNumber: wanted, PageSize: 20 })).items.find(
+            (n) => n.phone_number === wanted,
+          );
+          if (number === undefined) throw validation(`Field to: ${wanted} is not one of this account’s phone numbers`);
+        } else {
+          // without `to`, an account with a single number means that number
+          const page = await client.incomingPhoneNumbers.list({ PageSize: 2 });
+          if (page.items.length !== 1) {
+            throw validation(
+              page.items.length === 0
+                ? 'This account has no phone numbers to receive messages on'
+                : 'Field to is required when the account has several numbers: which one should be watched?',
+            );
+          }
+          number = page.items[0]!;
+          to = number.phone_number;
+        }
       } catch (err) {
         throw fromUpstream(err);
       }
-      if (number === undefined) throw validation(`Field to: ${to} is not one of this account’s phone numbers`);
+      const phone = number.phone_number;
       const hookUrl = baseUrlOf(request, ctx.publicUrl, ctx.trustProxy) + RECEIVED_PATH;
       const sub: Subscription = {
         id: randomUUID(),
         kind: 'received',
         account_sid: connection.accountSid,
         callback_url: callback,
-        phone_number: to,
+        phone_number: phone,
         number_sid: number.sid,
         auto_reply: typeof autoReply === 'string' && autoReply !== '' ? autoReply : null,
         statuses: null,
@@ -133,7 +153,7 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
           {
             account_sid: connection.accountSid,
             number_sid: number.sid,
-            phone_number: to,
+            phone_number: phone,
             previous_sms_url: number.sms_url ?? '',
             previous_sms_method: number.sms_method,
           },
@@ -169,12 +189,24 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
         }
         statuses = [...new Set(raw as string[])];
       }
+      const one = b['status'];
+      if (one !== undefined && one !== null && one !== '') {
+        if (typeof one !== 'string' || !STATUSES.has(one)) {
+          throw validation(`Field status must be one of ${[...STATUSES].join(', ')}`);
+        }
+        statuses = [...new Set([...(statuses ?? []), one])];
+      }
+      const from = b['from'];
+      if (from !== undefined && from !== null && from !== '' && (typeof from !== 'string' || !E164.test(from))) {
+        throw validation('Field from must be one of your Twilio numbers in E.164 form, e.g. +14155550123');
+      }
       const sub: Subscription = {
         id: randomUUID(),
         kind: 'status',
         account_sid: connection.accountSid,
         callback_url: callback,
-        phone_number: null,
+        // status subscriptions keep their sender filter here
+        phone_number: typeof from === 'string' && from !== '' ? from : null,
         number_sid: null,
         auto_reply: null,
         statuses,

@@ -107,6 +107,7 @@ export function registerTwilioEndpoints(app: FastifyInstance, ctx: TriggerContex
     const orderKey = event.from ?? event.to;
     const events: NewOutboxEvent[] = statusSubs
       .filter((s) => s.statuses === null || s.statuses.includes(event.status))
+      .filter((s) => s.phone_number === null || s.phone_number === event.from)
       .map((s) => ({
         account_sid: accountSid,
         subscription_id: s.id,
