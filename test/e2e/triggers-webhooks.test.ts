@@ -498,7 +498,7 @@ describe('webhook triggers: status changes and dead letters', () => {
       const res = await fetch(`${h.url}/subscriptions/messages/status`, {
         method: 'POST',
         headers: auth(),
-        body: JSON.stringify({ callbackUrl: `${down.url}/down` }),
+        body: JSON.stringify({ callbackUrl: `${down.url}/down?sig=s3cret` }),
       });
       const id = (await json(res)).id as string;
       const target = `${h.url}/twilio/messages/status`;
@@ -523,6 +523,11 @@ describe('webhook triggers: status changes and dead letters', () => {
         ).filter((d) => d.subscription_id === id);
         if (dead.length > 0) {
           assert.equal(dead[0]!.last_error, 'HTTP 500');
+          assert.equal(
+            (dead[0] as unknown as { callback_url: string }).callback_url,
+            `${down.url}/down`,
+            'no signature shown',
+          );
           assert.equal(dead[0]!.payload.body.status, 'failed');
           break;
         }

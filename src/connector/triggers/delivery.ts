@@ -29,6 +29,8 @@ export interface DeliveryOptions {
   keepDeliveredMs?: number;
   /** how often old rows are pruned; default 1 h */
   maintenanceMs?: number;
+  /** told about store failures (the worker keeps going); never given callback URLs, which may hold secrets */
+  onError?: (err: unknown) => void;
 }
 
 export interface DeliveryWorker {
@@ -115,7 +117,7 @@ export function startDelivery(store: ConnectorStore, options: DeliveryOptions = 
     }
     clearTimeout(timer);
     running = drain()
-      .catch(() => undefined)
+      .catch((err: unknown) => options.onError?.(err))
       .finally(() => {
         running = undefined;
         if (stopped) return;
@@ -133,7 +135,7 @@ export function startDelivery(store: ConnectorStore, options: DeliveryOptions = 
     void store
       .pruneOutbox(now - (options.keepDeliveredMs ?? 7 * 86_400_000))
       .then(() => store.pruneIdempotencyKeys(now))
-      .catch(() => undefined);
+      .catch((err: unknown) => options.onError?.(err));
   };
   const maintenance = setInterval(maintain, options.maintenanceMs ?? 3_600_000);
   maintenance.unref();

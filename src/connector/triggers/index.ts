@@ -42,7 +42,13 @@ export interface TriggerDeps {
 
 export function triggersPlugin(deps: TriggerDeps): FastifyPluginAsync {
   return async (app) => {
-    const worker = deps.deliver === false ? undefined : startDelivery(deps.store, deps.delivery);
+    const worker =
+      deps.deliver === false
+        ? undefined
+        : startDelivery(deps.store, {
+            onError: (err) => app.log.error({ err }, 'trigger delivery: store failure'),
+            ...deps.delivery,
+          });
     app.addHook('onClose', async () => {
       await worker?.stop();
     });

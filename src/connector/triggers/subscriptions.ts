@@ -51,6 +51,15 @@ function callbackUrl(b: Record<string, unknown>): string {
   return raw;
 }
 
+function withoutQuery(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.origin + u.pathname;
+  } catch {
+    return '';
+  }
+}
+
 function seal(ctx: TriggerContext, c: Connection): string {
   if (ctx.box === undefined) {
     throw new ApiError(
@@ -226,7 +235,8 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
       value: dead.map((e) => ({
         id: e.id,
         subscription_id: e.subscription_id,
-        callback_url: e.callback_url,
+        // callback URLs often carry a signature in their query (Logic Apps' `sig`): show only where they lead
+        callback_url: withoutQuery(e.callback_url),
         attempts: e.attempts,
         last_error: e.last_error,
         created_at: new Date(e.created_at).toISOString(),
