@@ -57,7 +57,9 @@ export function registerConcurrencyGate(app: FastifyInstance, ctx: SandboxContex
       if (left <= 0) counts.delete(key);
       else counts.set(key, left);
     };
-    // 'close' fires once the response is written or the client has gone, whichever comes first
+    // 'finish': the response is handed to the socket (before the client can read it); 'close': the
+    // client went away before that
+    reply.raw.once('finish', release);
     reply.raw.once('close', release);
     void reply.header('Twilio-Concurrent-Requests', String(current));
 
