@@ -33,10 +33,8 @@ describe('/docs try-it forms in Chromium', () => {
     const section = page.locator(`#op-${operationId}`);
     await section.locator('form.try button[type=submit]').click();
     const out = section.locator('.out');
-    await page.waitForFunction(
-      (id) => /^[0-9]{3} /.test(document.querySelector(`#op-${id} .out`)?.textContent ?? ''),
-      operationId,
-    );
+    // the form shows "…" while the request runs, then "<status> <text>" and the body
+    await out.filter({ hasText: /^[0-9]{3} / }).waitFor();
     return (await out.textContent()) ?? '';
   }
 
