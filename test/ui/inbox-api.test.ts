@@ -137,6 +137,8 @@ describe('inbox control API', () => {
     assert.deepEqual(body.conversations[0].last.media, [
       { sid: body.conversations[0].last.media[0].sid, content_type: 'image/png', url: 'https://example.com/cat.png' },
     ]);
+    const unencoded = await get(`/_sandbox/conversations?number=${sb.phoneNumber}`);
+    assert.equal(unencoded.body.conversations.length, 2, 'a raw "+" (read as a space) still finds the number');
     const thread = await get(
       `/_sandbox/messages?number=${encodeURIComponent(sb.phoneNumber)}&with=${encodeURIComponent(peerA)}`,
     );

@@ -8,7 +8,7 @@ import { messageJson, type MessageRow } from '../store/messages.js';
 import type { NumberRow } from '../store/numbers.js';
 import { TwilioRestError } from '../twilio-api/errors.js';
 import { sendTwilioError } from '../twilio-api/route.js';
-import { parseSearch, SearchError, type Filter } from '../ui/search.js';
+import { normalizeNumber, parseSearch, SearchError, type Filter } from '../ui/search.js';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
@@ -59,6 +59,11 @@ function positiveInt(value: unknown, max: number): number | undefined | null {
   if (!/^\d{1,15}$/.test(s)) return null;
   const n = Number(s);
   return n >= 1 && n <= max ? n : null;
+}
+
+function optionalNumber(value: unknown): string | undefined {
+  const s = text(value)?.trim();
+  return s === undefined || s === '' ? undefined : normalizeNumber(s);
 }
 
 /** Webhook parameters are stored as JSON; show whatever is there even if it is not. */
@@ -155,8 +160,9 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
       if (err instanceof SearchError) return fail(reply, 400, err.message);
       throw err;
     }
-    const number = text(query['number']);
-    const peer = text(query['with']);
+    // an unencoded "+" arrives as a space: normalizing forgives it
+    const number = optionalNumber(query['number']);
+    const peer = optionalNumber(query['with']);
     if (peer !== undefined && number === undefined) return fail(reply, 400, '`with` needs `number`');
     let branches: Filter[][] = [filters];
     if (number !== undefined && peer !== undefined) {
@@ -187,10 +193,10 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
 
   app.get('/_sandbox/conversations', (request, reply) => {
     const query = request.query as Record<string, unknown>;
-    const number = text(query['number']);
+    const number = optionalNumber(query['number']);
     const limit = positiveInt(query['limit'], MAX_LIMIT);
     const before = positiveInt(query['before'], Number.MAX_SAFE_INTEGER);
-    if (number === undefined || number === '') return fail(reply, 400, 'number is required (one of your numbers)');
+    if (number === undefined) return fail(reply, 400, 'number is required (one of your numbers)');
     if (limit === null) return fail(reply, 400, `limit must be a whole number from 1 to ${MAX_LIMIT}`);
     if (before === null) return fail(reply, 400, 'before must be the positive seq of a message');
     const size = limit ?? DEFAULT_LIMIT;
