@@ -94,6 +94,16 @@ describe('sandbox incoming phone numbers', () => {
     assert.equal(direct.phoneNumber, '+15005550006');
   });
 
+  it('accepts a purchase typed with punctuation or without the country code', async () => {
+    const [a, b] = await sb.client.availablePhoneNumbers('US').local.list({ areaCode: 512, limit: 2 });
+    const national = a!.phoneNumber.slice(2);
+    const typed = `(${national.slice(0, 3)}) ${national.slice(3, 6)}-${national.slice(6)}`;
+    const first = await sb.client.incomingPhoneNumbers.create({ phoneNumber: typed });
+    assert.equal(first.phoneNumber, a!.phoneNumber);
+    const second = await sb.client.incomingPhoneNumbers.create({ phoneNumber: b!.phoneNumber.slice(1) });
+    assert.equal(second.phoneNumber, b!.phoneNumber);
+  });
+
   it('buys by area code from the inventory (US and Canada)', async () => {
     const us = await sb.client.incomingPhoneNumbers.create({ areaCode: '808' });
     assert.match(us.phoneNumber, /^\+1808\d{7}$/);

@@ -36,13 +36,22 @@ const magicPurchase = (): Purchase => ({
   beta: false,
 });
 
+/** Accepts what people type: punctuation is dropped and a bare 10-digit number is taken as NANP. */
+function normalize(text: string): string {
+  const trimmed = text.trim();
+  if (!/^\+?[\d\s().-]+$/.test(trimmed)) return trimmed;
+  const digits = trimmed.replace(/\D/g, '');
+  if (trimmed.startsWith('+')) return `+${digits}`;
+  return digits.length === 10 ? `+1${digits}` : `+${digits}`;
+}
+
 /** `isOwned` says whether any sandbox account already holds a number. */
 export function choosePhoneNumber(
   text: string,
   type: NumberType | undefined,
   isOwned: (e164: string) => boolean,
 ): Purchase {
-  const e164 = text.trim();
+  const e164 = normalize(text);
   if (!/^\+[1-9]\d{6,14}$/.test(e164) || e164 === '+15005550001') throw invalidNumber();
   if (e164 === '+15005550000' || isOwned(e164)) throw unavailable();
   if (e164 === MAGIC_AVAILABLE) {
