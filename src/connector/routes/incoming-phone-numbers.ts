@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { validation } from '../errors.js';
 import { action, asObject, rewritePageLinks, type RouteContext } from './context.js';
-import { E164, bodyObject, boolParam, checkSid, optionalString, paging, single, truncate } from './validate.js';
+import { bodyObject, checkSid, optionalString, paging, single } from './validate.js';
 
 export function registerIncomingPhoneNumbers(app: FastifyInstance, ctx: RouteContext): void {
   action(app, ctx, {
@@ -11,16 +11,12 @@ export function registerIncomingPhoneNumbers(app: FastifyInstance, ctx: RouteCon
     method: 'GET',
     path: '/IncomingPhoneNumbers.json',
     handler: async ({ client, query, request, format }) => {
+      // PhoneNumber, FriendlyName and Beta were checked (and typed) by the operation's schema
       const out = new URLSearchParams();
-      for (const name of ['PhoneNumber', 'FriendlyName'] as const) {
+      for (const name of ['PhoneNumber', 'FriendlyName', 'Beta'] as const) {
         const v = single(query, name);
-        if (v !== undefined && v !== '') {
-          if (v.length > 64) throw validation(`Query parameter ${name} must be at most 64 characters`);
-          out.set(name, v);
-        }
+        if (v !== undefined && v !== '') out.set(name, v);
       }
-      const beta = single(query, 'Beta');
-      if (beta !== undefined && beta !== '') out.set('Beta', boolParam(beta, 'Beta'));
       paging(query, out);
       const res = await client.request('GET', '/IncomingPhoneNumbers.json', { query: out });
       return { root: 'IncomingPhoneNumberList', data: rewritePageLinks(asObject(res.body), request, ctx, format) };
@@ -32,24 +28,16 @@ export function registerIncomingPhoneNumbers(app: FastifyInstance, ctx: RouteCon
     method: 'POST',
     path: '/IncomingPhoneNumbers.json',
     handler: async ({ client, request }) => {
+      // the AddIncomingPhoneNumberRequest schema checked the fields and that one of PhoneNumber / AreaCode is there
       const body = bodyObject(request.body);
-      const phone = optionalString(body, 'PhoneNumber', 40);
-      const areaCode = optionalString(body, 'AreaCode', 10);
-      const friendly = optionalString(body, 'FriendlyName', 64);
-      if ((phone === undefined || phone === '') && (areaCode === undefined || areaCode === '')) {
+      const text = (name: string): string | undefined => {
+        const v = optionalString(body, name, 64);
+        return v === '' ? undefined : v;
+      };
+      const form = { PhoneNumber: text('PhoneNumber'), AreaCode: text('AreaCode'), FriendlyName: text('FriendlyName') };
+      if (form.PhoneNumber === undefined && form.AreaCode === undefined) {
         throw validation('Field PhoneNumber is required (or AreaCode, to take any number in that area code)');
       }
-      if (phone !== undefined && phone !== '' && !E164.test(phone)) {
-        throw validation(`Field PhoneNumber must be an E.164 number such as +14155550123, got "${truncate(phone)}"`);
-      }
-      if (areaCode !== undefined && areaCode !== '' && !/^\d{3}$/.test(areaCode)) {
-        throw validation(`Field AreaCode must be 3 digits, got "${truncate(areaCode)}"`);
-      }
-      const form = {
-        PhoneNumber: phone === '' ? undefined : phone,
-        AreaCode: areaCode === '' ? undefined : areaCode,
-        FriendlyName: friendly === '' ? undefined : friendly,
-      };
       const res = await client.request('POST', '/IncomingPhoneNumbers.json', { form });
       return { root: 'IncomingPhoneNumber', data: res.body };
     },

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { validation } from '../errors.js';
 import { action, asObject, rewritePageLinks, type ActionInput, type RouteContext } from './context.js';
-import { boolParam, paging, single, truncate } from './validate.js';
+import { paging, single, truncate } from './validate.js';
 
 export const SUBRESOURCES = [
   'Daily',
@@ -16,8 +16,6 @@ export const SUBRESOURCES = [
   'ThisMonth',
   'LastMonth',
 ] as const;
-
-const DATE = /^(\d{4}-\d{2}-\d{2}|[+-]\d{1,4}days)$/;
 
 function subresource(value: string): string {
   const found = SUBRESOURCES.find((s) => s.toLowerCase() === value.toLowerCase());
@@ -39,21 +37,12 @@ async function listUsage(
   sub: string | undefined,
 ): Promise<{ root: string; data: unknown }> {
   const { query, client, request, format } = input;
+  // Category, StartDate, EndDate and IncludeSubaccounts were checked by the operation's schema
   const out = new URLSearchParams();
-  const category = single(query, 'Category');
-  if (category !== undefined && category !== '') {
-    if (!/^[a-z0-9-]{1,100}$/.test(category))
-      throw validation('Query parameter Category must be a usage category such as sms');
-    out.set('Category', category);
-  }
-  for (const name of ['StartDate', 'EndDate'] as const) {
+  for (const name of ['Category', 'StartDate', 'EndDate', 'IncludeSubaccounts'] as const) {
     const v = single(query, name);
-    if (v === undefined || v === '') continue;
-    if (!DATE.test(v)) throw validation(`Query parameter ${name} must be YYYY-MM-DD or an offset such as -30days`);
-    out.set(name, v);
+    if (v !== undefined && v !== '') out.set(name, v);
   }
-  const include = single(query, 'IncludeSubaccounts');
-  if (include !== undefined && include !== '') out.set('IncludeSubaccounts', boolParam(include, 'IncludeSubaccounts'));
   paging(query, out);
   const path = sub === undefined ? '/Usage/Records.json' : `/Usage/Records/${sub}.json`;
   const res = await client.request('GET', path, { query: out });

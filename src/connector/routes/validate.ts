@@ -3,8 +3,6 @@
 import { parseFilterDate } from '../../shared/dates.js';
 import { validation } from '../errors.js';
 
-export const E164 = /^\+[1-9]\d{1,14}$/;
-
 export const sidPattern = (prefix: string): RegExp => new RegExp(`^${prefix}[0-9a-fA-F]{32}$`);
 
 export type QueryValue = string | number | boolean;
@@ -89,12 +87,6 @@ export function dateFilter(value: string, name: string): string {
     throw validation(`Query parameter ${name} must be a date such as 2024-01-31, got "${truncate(value, 40)}"`);
   }
   return value;
-}
-
-export function boolParam(value: string, name: string): string {
-  const v = value.toLowerCase();
-  if (v !== 'true' && v !== 'false') throw validation(`Query parameter ${name} must be true or false`);
-  return v;
 }
 
 /** Request bodies must be JSON objects (or form data parsed into one). */
