@@ -364,19 +364,33 @@ function renderCredentials() {
   );
 }
 
+/** A settings value as nested field lists, so grouped settings read as groups. */
+function settingView(value) {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return h('code', {}, '{}');
+    return h(
+      'dl',
+      { class: 'fields nested' },
+      entries.flatMap(([k, v]) => field(k, settingView(v))),
+    );
+  }
+  if (Array.isArray(value)) {
+    return value.every((v) => v === null || typeof v !== 'object')
+      ? h('code', {}, value.length ? value.join(', ') : 'none')
+      : h('pre', { class: 'code' }, JSON.stringify(value, null, 2));
+  }
+  return h('code', {}, String(value));
+}
+
 async function loadSettings() {
   const target = $('settings-list');
   try {
     const settings = await api.settings();
     const entries = Object.entries(settings ?? {});
     target.replaceChildren(
-      entries.length
-        ? h(
-            'dl',
-            { class: 'fields' },
-            entries.flatMap(([k, v]) => field(k, h('code', {}, typeof v === 'object' ? JSON.stringify(v) : String(v)))),
-          )
-        : h('p', { class: 'muted' }, 'No settings.'),
+      h('p', { class: 'muted' }, 'Read-only here: the sandbox reports these through GET /_sandbox/settings.'),
+      entries.length ? settingView(settings) : h('p', { class: 'muted' }, 'No settings.'),
     );
   } catch (err) {
     target.replaceChildren(
