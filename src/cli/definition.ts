@@ -45,9 +45,9 @@ export const definitionSpec = {
   triggers: option({
     flag: 'triggers',
     env: 'DEFINITION_TRIGGERS',
-    description: 'Include the trigger operations',
+    description: 'Include the trigger operations (--no-triggers for actions only)',
     parse: parsers.bool,
-    default: false,
+    default: true,
     switch: true,
   }),
 };

@@ -525,7 +525,7 @@ const SUBSCRIPTION_CREATED: Readonly<Record<string, ResponseSpec>> = {
  */
 export const triggerOperations: readonly OperationSpec[] = [
   {
-    operationId: 'OnMessageReceived',
+    operationId: 'OnMessageReceivedPoll',
     method: 'get',
     path: '/triggers/messages/received',
     summary: 'When a message is received (polling)',
@@ -548,13 +548,22 @@ export const triggerOperations: readonly OperationSpec[] = [
         },
       },
       {
+        name: 'From',
+        in: 'query',
+        type: 'string',
+        summary: 'From phone number',
+        description: 'Only messages from this sender; empty for everyone.',
+        visibility: 'advanced',
+        maxLength: 64,
+      },
+      {
         name: 'Cursor',
         in: 'query',
         type: 'string',
         summary: 'Cursor',
-        description: 'Position of the last message seen.',
+        description: 'Position of the last message seen; the connector puts it in the Location URL.',
         visibility: 'internal',
-        maxLength: 512,
+        maxLength: 2048,
       },
     ],
     responses: {
@@ -565,7 +574,7 @@ export const triggerOperations: readonly OperationSpec[] = [
     trigger: { kind: 'batch', mode: 'polling', hint: 'Text one of your Twilio numbers.' },
   },
   {
-    operationId: 'WhenMessageReceived',
+    operationId: 'OnMessageReceived',
     method: 'post',
     path: '/subscriptions/messages/received',
     summary: 'When a message is received',
@@ -583,7 +592,7 @@ export const triggerOperations: readonly OperationSpec[] = [
     },
   },
   {
-    operationId: 'WhenMessageStatusChanges',
+    operationId: 'OnMessageStatusChanged',
     method: 'post',
     path: '/subscriptions/messages/status',
     summary: 'When a message status changes',

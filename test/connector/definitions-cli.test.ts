@@ -29,7 +29,7 @@ describe('twilio-connector definition', () => {
 
   it('writes the Power Platform files and openapi.json for the given host', async () => {
     const out = join(dir, 'connector');
-    const r = await cli(['--out', out, '--host', 'twilio.example.com']);
+    const r = await cli(['--out', out, '--host', 'twilio.example.com', '--no-triggers']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /apiDefinition\.swagger\.json/);
     const swagger = JSON.parse(readFileSync(join(out, 'apiDefinition.swagger.json'), 'utf8'));
@@ -45,7 +45,7 @@ describe('twilio-connector definition', () => {
     assert.deepEqual(oas.servers, [{ url: 'https://twilio.example.com' }]);
   });
 
-  it('includes triggers on request and honours --scheme and --base-path', async () => {
+  it('includes the triggers by default and honours --scheme and --base-path', async () => {
     const out = join(dir, 'with-triggers');
     const r = await cli([
       '--out',

@@ -44,7 +44,7 @@ describe('OpenAPI 3.1 definition', () => {
         }
       }
     }
-    assert.ok(ids.has('SendMessage') && ids.has('WhenMessageReceived'));
+    assert.ok(ids.has('SendMessage') && ids.has('OnMessageReceived') && ids.has('OnMessageReceivedPoll'));
     const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
     assert.ok(refs.length > 10);
     for (const r of refs) {

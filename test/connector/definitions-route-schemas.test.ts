@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { operations } from '../../src/connector/operations.js';
+import { operations, triggerOperations } from '../../src/connector/operations.js';
 import { fastifyPath, routeSchemasFor } from '../../src/connector/schemas/route-schemas.js';
 import { formatValidationErrors } from '../../src/connector/schemas/validation-messages.js';
 import { json } from '../helpers/sandbox.js';
@@ -15,7 +15,7 @@ describe('connector route schemas under Fastify', () => {
     app = Fastify({
       schemaErrorFormatter: (errors, dataVar) => new Error(formatValidationErrors(errors, dataVar)),
     });
-    for (const op of operations) {
+    for (const op of [...operations, ...triggerOperations]) {
       app.route({
         method: op.method.toUpperCase(),
         url: fastifyPath(op.path),
@@ -112,5 +112,30 @@ describe('connector route schemas under Fastify', () => {
     assert.equal(ok.operationId, 'ListUsageBySubResource');
     assert.equal((await fetch(`${base}/Usage/Records/Hourly.json`)).status, 400);
     assert.equal((await fetch(`${base}/AvailablePhoneNumbers/USA/Local.json`)).status, 400);
+  });
+
+  it('validates trigger subscriptions', async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const ok = await post('/subscriptions/messages/received', {
+      callbackUrl: 'https://flow.example.com/cb',
+      to: '+14155552671',
+    });
+    assert.equal((await json(ok)).operationId, 'OnMessageReceived');
+    const noUrl = await post('/subscriptions/messages/received', { to: '+14155552671' });
+    assert.equal(noUrl.status, 400);
+    assert.equal((await json(noUrl)).message, 'body.callbackUrl is required');
+    const badStatus = await post('/subscriptions/messages/status', {
+      callbackUrl: 'https://f.example.com/',
+      status: 'lost',
+    });
+    assert.equal(badStatus.status, 400);
+    assert.match((await json(badStatus)).message, /^body\.status must be one of: queued/);
+    const del = await fetch(`${base}/subscriptions/${crypto.randomUUID()}`, { method: 'DELETE' });
+    assert.equal((await json(del)).operationId, 'DeleteSubscription');
   });
 });

@@ -1,18 +1,34 @@
 // Trigger models: the subscription requests Logic Apps / Power Automate send when a webhook trigger
 // is added to a flow, and the batch a polling trigger returns.
-import { HTTP_URL, RECIPIENT, type JsonSchema } from './common.js';
+import { E164, HTTP_URL, type JsonSchema } from './common.js';
+
+/** What a status subscription can filter on (the statuses Twilio reports). */
+export const MESSAGE_STATUSES = [
+  'queued',
+  'sending',
+  'sent',
+  'failed',
+  'delivered',
+  'undelivered',
+  'receiving',
+  'received',
+  'accepted',
+  'scheduled',
+  'read',
+  'canceled',
+] as const;
 
 const callbackUrl = {
   type: 'string',
   pattern: HTTP_URL,
-  maxLength: 4000,
+  maxLength: 2000,
   description: 'Where the connector posts each event; filled in by the workflow engine.',
   'x-ms-summary': 'Callback URL',
 } as const;
 
 const ownNumber = {
   type: 'string',
-  pattern: RECIPIENT,
+  pattern: E164,
   description: 'Only events for this number of the account; empty for all numbers.',
   'x-ms-summary': 'Phone number',
   'x-ms-dynamic-values': {
@@ -27,7 +43,17 @@ export const MessageReceivedSubscription = {
   type: 'object',
   description: 'Start the flow for every message one of the account’s numbers receives.',
   required: ['callbackUrl'],
-  properties: { callbackUrl, to: { ...ownNumber, 'x-ms-summary': 'To phone number' } },
+  properties: {
+    callbackUrl,
+    to: { ...ownNumber, 'x-ms-summary': 'To phone number' },
+    autoReply: {
+      type: 'string',
+      maxLength: 1600,
+      description: 'Text sent back to every sender at once (a TwiML reply); empty for none.',
+      'x-ms-summary': 'Automatic reply',
+      'x-ms-visibility': 'advanced',
+    },
+  },
 } as const;
 
 export const MessageStatusSubscription = {
@@ -39,9 +65,17 @@ export const MessageStatusSubscription = {
     from: { ...ownNumber, 'x-ms-summary': 'From phone number' },
     status: {
       type: 'string',
-      enum: ['sent', 'delivered', 'undelivered', 'failed', 'read'],
+      enum: MESSAGE_STATUSES,
       description: 'Only this status; empty for every change.',
       'x-ms-summary': 'Status',
+    },
+    statuses: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'string', enum: MESSAGE_STATUSES },
+      description: 'Only these statuses (combined with status).',
+      'x-ms-summary': 'Statuses',
+      'x-ms-visibility': 'advanced',
     },
   },
 } as const;
