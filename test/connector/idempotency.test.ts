@@ -51,6 +51,27 @@ describe('connector Idempotency-Key on SendMessage', () => {
     assert.equal(await sentTo(to), 1);
   });
 
+  it('two connector instances sharing the store still send once', async () => {
+    const second = await startConnector({}, { store }, h.sb);
+    try {
+      const to = '+14155550306';
+      const message = { from: h.sb.phoneNumber, to, body: 'two instances' };
+      const responses = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          (i % 2 === 0 ? h : second).call('POST', '/Messages.json', {
+            json: message,
+            headers: { 'idempotency-key': 'k-shared' },
+          }),
+        ),
+      );
+      const sids = await Promise.all(responses.map(async (r) => ((await json(r)) as { sid: string }).sid));
+      assert.equal(new Set(sids).size, 1);
+      assert.equal(await sentTo(to), 1);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('the same key with a different body is refused with 422', async () => {
     const to = '+14155550303';
     await h.call('POST', '/Messages.json', {
