@@ -109,6 +109,32 @@ describe('inbox control API', () => {
     assert.equal((await get('/_sandbox/conversations')).status, 400);
   });
 
+  it('answers odd input with a 2xx or a 4xx, never a 5xx', async () => {
+    const odd = [
+      '/_sandbox/messages?q=%22',
+      '/_sandbox/messages?q=from%3A%22',
+      '/_sandbox/messages?q=to%3A%22%22',
+      '/_sandbox/messages?q=%5C%25_%27%3B--',
+      `/_sandbox/messages?q=${'x'.repeat(600)}`,
+      `/_sandbox/messages?q=${'a '.repeat(30)}`,
+      '/_sandbox/messages?q=after%3A2024-02-30',
+      '/_sandbox/messages?q=status%3A',
+      '/_sandbox/messages?limit=1&limit=2&before=3&before=x',
+      '/_sandbox/messages?before=99999999999999999999',
+      '/_sandbox/messages?with=%2B1',
+      '/_sandbox/conversations?number=%00&limit=abc',
+      '/_sandbox/messages/..%2F..%2Fetc%2Fpasswd',
+      '/ui/..%2Fui-api.ts',
+      '/ui/%2e%2e%2Findex.ts',
+    ];
+    for (const path of odd) {
+      const res = await fetch(sb.url + path);
+      await res.arrayBuffer();
+      assert.ok(res.status < 500, `${path} → ${res.status}`);
+      if (path.includes('..') || path.includes('%2e')) assert.equal(res.status, 404, `${path} must not reach a file`);
+    }
+  });
+
   it('pages with before=<seq> without repeating or losing a message', async () => {
     const seen: string[] = [];
     let next: number | null | undefined;

@@ -35,7 +35,9 @@ function media(list) {
                 onerror: (e) => e.currentTarget.remove(),
               })
             : null,
-          h('a', { href: m.url, target: '_blank', rel: 'noreferrer noopener' }, m.url),
+          /^https?:\/\//i.test(m.url)
+            ? h('a', { href: m.url, target: '_blank', rel: 'noreferrer noopener' }, m.url)
+            : h('code', {}, m.url),
           h('span', { class: 'muted' }, ` ${m.content_type} · ${m.sid}`),
         ),
       ),
