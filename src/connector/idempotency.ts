@@ -14,6 +14,8 @@ export interface Outcome {
   /** the JSON body of the answer */
   body: string;
   contentType: string;
+  /** headers of the first answer only (a replay is the stored body) */
+  headers?: Record<string, string>;
   /** true when the request surely did not reach Twilio, so the key may be used again */
   release?: boolean;
 }

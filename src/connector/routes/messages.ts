@@ -144,10 +144,12 @@ async function sendMessage(ctx: RouteContext, input: ActionInput): Promise<Outco
       apiError.code === 'TWILIO_RATE_LIMITED' ||
       (apiError.code === 'UPSTREAM_UNREACHABLE' && typeof errno === 'string' && NOT_SENT.has(errno));
     if (apiError.code === 'INTERNAL') throw apiError;
+    if (apiError.status >= 500) input.request.log.warn({ code: apiError.code, err }, 'upstream failure');
     return {
       status: apiError.status,
       body: JSON.stringify(envelope(apiError, input.request.id)),
       contentType: 'application/json',
+      headers: apiError.headers,
       release,
     };
   }
@@ -174,12 +176,8 @@ export function registerMessages(app: FastifyInstance, ctx: RouteContext): void 
         outcome = await ctx.idempotency.run(input.connection.scope, key, hash, () => sendMessage(ctx, input));
       }
       const isError = outcome.status >= 400;
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...(outcome.headers ?? {}) };
       if (key !== undefined) headers['idempotent-replayed'] = outcome.replayed ? 'true' : 'false';
-      if (isError) {
-        const parsed = JSON.parse(outcome.body) as { error: { code: string } };
-        if (parsed.error.code === 'TWILIO_RATE_LIMITED') headers['retry-after'] = '1';
-      }
       return { status: outcome.status, root: isError ? 'error' : 'Message', json: outcome.body, headers };
     },
   });
