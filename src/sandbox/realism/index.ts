@@ -7,7 +7,7 @@ import { createFault } from './chaos.js';
 import { registerConcurrencyGate, requestsInFlight } from './concurrency.js';
 import { RetentionPruner } from './retention.js';
 import { initSettings, settingsOf } from './state.js';
-import { admitToQueue, type Plan, type SenderMessage } from './throughput.js';
+import { admitToQueue, clearQueues, type Plan, type SenderMessage } from './throughput.js';
 
 export { senderTurn, clearQueues, type Plan } from './throughput.js';
 export { settingsOf, updateSettings, resetSettings } from './state.js';
@@ -18,6 +18,10 @@ export function registerRealism(app: FastifyInstance, ctx: SandboxContext): void
   initSettings(ctx);
   registerConcurrencyGate(app, ctx);
   ctx.services.set('retention', new RetentionPruner(ctx));
+  // a sandbox reset empties every queue along with the messages in it
+  ctx.events.subscribe((e) => {
+    if (e.type === 'reset') clearQueues(ctx);
+  });
 }
 
 /**
