@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerDefinitionRoutes } from '../../src/connector/definitions/routes.js';
+import { ERROR_CATALOG } from '../../src/connector/errors.js';
 import { operations } from '../../src/connector/operations.js';
 import { json } from '../helpers/sandbox.js';
 
@@ -66,6 +67,7 @@ describe('definition routes', () => {
       assert.ok(html.includes(`id="model-${model}"`), model);
     }
     assert.ok(html.includes('<form class="try" data-method="POST" data-path="/Messages.json">'));
+    for (const code of Object.keys(ERROR_CATALOG)) assert.ok(html.includes(`<code>${code}</code>`), code);
     assert.ok(html.includes('DateSent&#60;'), 'parameter names are escaped');
     // nothing is loaded from elsewhere: no external scripts, styles or fonts
     assert.doesNotMatch(html, /<(script|link|img)[^>]+(src|href)="https?:/);

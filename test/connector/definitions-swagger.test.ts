@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import ajvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
+import { ERROR_CATALOG } from '../../src/connector/errors.js';
 import { operations } from '../../src/connector/operations.js';
 import { buildSwagger } from '../../src/connector/definitions/swagger.js';
 
@@ -100,6 +101,7 @@ describe('Swagger 2.0 definition', () => {
     assert.ok(byName['DateSent<'] && byName['DateSent>']);
     assert.equal(list.responses['200'].schema.$ref, '#/definitions/MessageList');
     assert.ok(doc['x-ms-connector-metadata'].some((m: any) => m.propertyName === 'Categories'));
+    assert.deepEqual(doc.definitions.ErrorEnvelope.properties.error.properties.code.enum, Object.keys(ERROR_CATALOG));
   });
 
   it('publishes the trigger operations valid against the schema once they are enabled', () => {
@@ -116,6 +118,24 @@ describe('Swagger 2.0 definition', () => {
     assert.equal(doc.paths['/subscriptions/{SubscriptionId}'].delete['x-ms-visibility'], 'internal');
     const actionsOnly: any = buildSwagger();
     assert.equal(actionsOnly.paths['/triggers/messages/received'], undefined);
+  });
+
+  it('gives every parameter and body field a designer label and a description', () => {
+    const doc: any = buildSwagger(undefined, { triggers: true });
+    const unlabeled: string[] = [];
+    for (const [path, item] of Object.entries<any>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(item)) {
+        if (typeof op !== 'object' || !op.operationId) continue;
+        if (!op.summary || !op.description) unlabeled.push(`${method} ${path}`);
+        for (const p of op.parameters) {
+          if (!p['x-ms-summary'] || !p.description) unlabeled.push(`${op.operationId}.${p.name}`);
+          for (const [name, prop] of Object.entries<any>(p.schema?.properties ?? {})) {
+            if (!prop['x-ms-summary'] || !prop.description) unlabeled.push(`${op.operationId}.${name}`);
+          }
+        }
+      }
+    }
+    assert.deepEqual(unlabeled, []);
   });
 
   it('every $ref points at a definition', () => {

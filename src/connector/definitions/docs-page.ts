@@ -2,6 +2,7 @@
 // a "try it" form per operation that calls the connector from the browser with fetch.
 import { publishedOperations, type OperationSpec, type ParameterSpec, type PublishOptions } from '../operations.js';
 import type { JsonSchema } from '../schemas/common.js';
+import { ERROR_CATALOG } from '../errors.js';
 import { models } from '../schemas/models.js';
 import { CONNECTOR_DESCRIPTION, CONNECTOR_VERSION } from './info.js';
 
@@ -51,6 +52,13 @@ function modelTable(name: string, schema: JsonSchema): string {
     `<section class="model" id="model-${e(name)}"><h3>${e(name)}</h3><p>${e(String(schema['description'] ?? ''))}</p>` +
     `<table><tr><th>field</th><th>type</th><th>description</th></tr>${rows}</table></section>`
   );
+}
+
+function errorTable(): string {
+  const rows = Object.entries(ERROR_CATALOG)
+    .map(([code, c]) => `<tr><td><code>${e(code)}</code></td><td>${c.status}</td><td>${e(c.summary)}</td></tr>`)
+    .join('');
+  return `<h2 id="errors">Error codes</h2><p>Every error answers with an <a href="#model-ErrorEnvelope">ErrorEnvelope</a>; match on <code>error.code</code>.</p><table><tr><th>code</th><th>status</th><th>meaning</th></tr>${rows}</table>`;
 }
 
 function tryForm(op: OperationSpec): string {
@@ -144,7 +152,7 @@ export function renderDocsPage(opts: PublishOptions = {}): string {
   const ops = publishedOperations(opts);
   const nav =
     ops.map((op) => `<a href="#op-${e(op.operationId)}">${e(op.summary)}</a>`).join('') +
-    '<hr>' +
+    '<hr><a href="#errors">Error codes</a><hr>' +
     Object.keys(models)
       .map((m) => `<a href="#model-${e(m)}">${e(m)}</a>`)
       .join('');
@@ -161,6 +169,7 @@ Auth Token as password. Errors have one shape: <a href="#model-ErrorEnvelope">Er
 <label>Account SID <input id="sid" autocomplete="off"></label>
 <label>Auth Token <input id="token" type="password" autocomplete="off"></label></div>
 ${ops.map(operationSection).join('\n')}
+${errorTable()}
 <h2 id="models">Models</h2>
 ${Object.entries(models)
   .map(([name, s]) => modelTable(name, s))

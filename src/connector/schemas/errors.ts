@@ -1,6 +1,9 @@
 // The envelope of every error the connector answers with. `code` is stable (match on it); Twilio's
 // own code and documentation link are added when Twilio produced the error.
+import { ERROR_CATALOG } from '../errors.js';
 import type { JsonSchema } from './common.js';
+
+export const ERROR_CODES = Object.keys(ERROR_CATALOG);
 
 export const ErrorEnvelope = {
   type: 'object',
@@ -13,7 +16,9 @@ export const ErrorEnvelope = {
       properties: {
         code: {
           type: 'string',
-          description: 'Stable error code, e.g. VALIDATION_FAILED, TWILIO_AUTH_FAILED, NOT_FOUND, THROTTLED.',
+          enum: ERROR_CODES,
+          description:
+            'Stable error code to match on, e.g. VALIDATION_FAILED, TWILIO_AUTH_FAILED, NOT_FOUND, THROTTLED.',
           'x-ms-summary': 'Error code',
         },
         message: {
