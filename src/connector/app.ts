@@ -98,12 +98,13 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
   };
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    const out: Record<string, string | string[]> = {};
+    // a Map, then own properties: a field named `__proto__` stays a field
+    const fields = new Map<string, string | string[]>();
     for (const [k, v] of new URLSearchParams(body as string)) {
-      const prev = out[k];
-      out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+      const prev = fields.get(k);
+      fields.set(k, prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v]);
     }
-    done(null, out);
+    done(null, Object.fromEntries(fields));
   });
 
   // headers help when debugging a workflow's calls; the redaction above keeps credentials out

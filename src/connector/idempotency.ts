@@ -122,6 +122,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   claimIdempotencyKey(scope: string, key: string, hash: string, ttlMs: number): Promise<IdempotencyClaim> {
     const id = `${scope}\n${key}`;
     const now = Date.now();
+    if (this.entries.size >= 10_000) this.sweep(now);
     const entry = this.entries.get(id);
     if (!entry || entry.expires <= now) {
       this.entries.set(id, { hash, expires: now + ttlMs });
@@ -140,5 +141,9 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   releaseIdempotencyKey(scope: string, key: string): Promise<void> {
     this.entries.delete(`${scope}\n${key}`);
     return Promise.resolve();
+  }
+
+  private sweep(now: number): void {
+    for (const [id, entry] of this.entries) if (entry.expires <= now) this.entries.delete(id);
   }
 }
