@@ -75,6 +75,23 @@ describe('connector message actions', () => {
     assert.equal(sids.size, 3);
   });
 
+  it('builds paging links from --public-url when set, keeping the .xml variant', async () => {
+    const behindProxy = await startConnector({ publicUrl: 'https://flows.example.com/twilio' }, {}, h.sb);
+    try {
+      await h.sb.client.messages.create({ from: h.sb.phoneNumber, to: '+14155550197', body: 'a' });
+      await h.sb.client.messages.create({ from: h.sb.phoneNumber, to: '+14155550197', body: 'b' });
+      const page = await json(await behindProxy.call('GET', '/Messages.json?To=%2B14155550197&PageSize=1'));
+      assert.match(
+        page.next_page_uri,
+        /^https:\/\/flows\.example\.com\/twilio\/Messages\.json\?To=%2B14155550197&PageSize=1&Page=1&PageToken=/,
+      );
+      const xml = await (await behindProxy.call('GET', '/Messages.xml?To=%2B14155550197&PageSize=1')).text();
+      assert.match(xml, /<next_page_uri>https:\/\/flows\.example\.com\/twilio\/Messages\.xml\?/);
+    } finally {
+      await behindProxy.close();
+    }
+  });
+
   it('maps DateSent<= and DateSent>= to Twilio’s inclusive filters', async () => {
     const to = '+14155550198';
     await h.sb.client.messages.create({ from: h.sb.phoneNumber, to, body: 'dated' });
