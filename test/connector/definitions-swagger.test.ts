@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import ajvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 import { ERROR_CATALOG } from '../../src/connector/errors.js';
 import { operations } from '../../src/connector/operations.js';
 import { buildSwagger } from '../../src/connector/definitions/swagger.js';
+import { json } from '../helpers/sandbox.js';
+import { startConnector, type Harness } from './harness.js';
 
 // Power Platform's own definition schema (draft-04, JSON with comments), kept in the shared
 // references beside the repository.
@@ -146,5 +148,25 @@ describe('Swagger 2.0 definition', () => {
       const name = r.slice('"$ref":"#/definitions/'.length, -1);
       assert.ok(doc.definitions[name], r);
     }
+  });
+});
+
+describe('the running connector’s /swagger.json', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startConnector({}, { publishTriggers: true });
+  });
+  after(() => h.close());
+
+  it('is valid, points at the connector and lists actions and triggers', async () => {
+    const validate = paconnValidator();
+    const res = await h.call('GET', '/swagger.json', { auth: null });
+    assert.equal(res.status, 200);
+    const doc = await json(res);
+    assert.ok(validate(doc), JSON.stringify(validate.errorsOf()?.slice(0, 5), null, 2));
+    assert.equal(doc.host, new URL(h.url).host);
+    const ids = Object.values<any>(doc.paths).flatMap((item) => Object.values<any>(item).map((op) => op.operationId));
+    for (const [id] of DESIGN_TABLE) assert.ok(ids.includes(id), id);
+    assert.ok(ids.includes('OnMessageReceived') && ids.includes('OnMessageReceivedPoll'));
   });
 });
