@@ -40,7 +40,12 @@ export async function startServe(config: ConnectorConfig): Promise<Running> {
         logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
       }),
     );
-    sandboxUrl = await sandbox.listen();
+    try {
+      sandboxUrl = await sandbox.listen();
+    } catch (err) {
+      await sandbox.close();
+      throw err;
+    }
   }
   const upstreamUrl = sandboxUrl ?? config.twilioBaseUrl ?? 'https://api.twilio.com';
   const store = await openStore({
