@@ -20,9 +20,8 @@ export class Metrics {
   observeRequest(operation: string, status: number, seconds: number): void {
     const key = `operation="${label(operation)}",status="${status}"`;
     this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-    const hKey = `operation="${label(operation)}"`;
-    let h = this.latency.get(hKey);
-    if (!h) this.latency.set(hKey, (h = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 }));
+    let h = this.latency.get(key);
+    if (!h) this.latency.set(key, (h = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 }));
     for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) h.counts[i]!++;
     h.sum += seconds;
     h.count++;
@@ -38,7 +37,7 @@ export class Metrics {
     out.push('# HELP connector_requests_total Requests answered, by operation and HTTP status.');
     out.push('# TYPE connector_requests_total counter');
     for (const [k, v] of this.requests) out.push(`connector_requests_total{${k}} ${v}`);
-    out.push('# HELP connector_request_duration_seconds Time to answer a request, by operation.');
+    out.push('# HELP connector_request_duration_seconds Time to answer a request, by operation and HTTP status.');
     out.push('# TYPE connector_request_duration_seconds histogram');
     for (const [k, h] of this.latency) {
       BUCKETS.forEach((b, i) => out.push(`connector_request_duration_seconds_bucket{${k},le="${b}"} ${h.counts[i]}`));

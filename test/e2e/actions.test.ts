@@ -180,6 +180,6 @@ describe('e2e: the ten connector actions through the client to the sandbox', () 
     assert.equal(res.status, 200);
     const text = await res.text();
     assert.match(text, /connector_requests_total\{operation="SendMessage",status="200"\} \d+/);
-    assert.match(text, /connector_request_duration_seconds_count\{operation="ListMessages"\} \d+/);
+    assert.match(text, /connector_request_duration_seconds_count\{operation="ListMessages",status="200"\} \d+/);
   });
 });
