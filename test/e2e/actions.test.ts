@@ -109,14 +109,24 @@ describe('e2e: the ten connector actions through the client to the sandbox', () 
       assert.equal(res.status, 200, JSON.stringify(res.body));
       const items = res.body.available_phone_numbers as Record<string, unknown>[];
       assert.ok(items.length > 0);
-      const sdk = await h.sb.client
-        .availablePhoneNumbers(country)
-        [type === 'Local' ? 'local' : type === 'TollFree' ? 'tollFree' : 'mobile'].list({ limit: 3 });
+      const resource = h.sb.client.availablePhoneNumbers(country);
+      const sdk: { phoneNumber: string; capabilities: { sms?: boolean; mms?: boolean; voice?: boolean } }[] =
+        type === 'Local'
+          ? await resource.local.list({ limit: 3 })
+          : type === 'TollFree'
+            ? await resource.tollFree.list({ limit: 3 })
+            : await resource.mobile.list({ limit: 3 });
+      let compared = 0;
       for (const item of items) {
         for (const cap of ['sms', 'mms', 'voice']) assert.equal(typeof item[cap], 'boolean', cap);
         const oracle = sdk.find((n) => n.phoneNumber === item['phone_number']);
-        if (oracle) assert.equal(item['sms'], oracle.capabilities.sms);
+        if (!oracle) continue;
+        compared++;
+        assert.equal(item['sms'], oracle.capabilities.sms === true);
+        assert.equal(item['mms'], oracle.capabilities.mms === true);
+        assert.equal(item['voice'], oracle.capabilities.voice === true);
       }
+      assert.ok(compared > 0, 'the SDK saw the same numbers');
     });
   }
 
