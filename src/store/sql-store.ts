@@ -217,14 +217,18 @@ export function sqlStore(sql: Sql): ConnectorStore {
       // Heads come from one grouped pass over the pending index: linear in the pending rows whatever
       // the planner's statistics say (a correlated NOT EXISTS went quadratic on a fresh table). One
       // statement both picks and leases; on PostgreSQL, SKIP LOCKED lets instances claim side by side.
+      // `o.state` and the lease are tested on `o` itself because PostgreSQL re-checks those against
+      // the newest row version after waiting for a lock: an event another instance delivered
+      // meanwhile must not be picked again from this statement's older snapshot.
       const lock = sql.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
       const rows = await sql.all(
-        `UPDATE outbox SET lease_owner = $3, lease_until = $4, attempts = attempts + 1, updated_at = $1
-         WHERE id IN (
+        `WITH due AS MATERIALIZED (
            SELECT o.id FROM outbox o
-           WHERE o.id IN (SELECT MIN(p.id) FROM outbox p WHERE p.state = 'pending' GROUP BY p.order_key)
-             AND o.next_attempt_at <= $1 AND (o.lease_until IS NULL OR o.lease_until <= $1)
+           WHERE o.state = 'pending' AND o.next_attempt_at <= $1 AND (o.lease_until IS NULL OR o.lease_until <= $1)
+             AND o.id IN (SELECT MIN(p.id) FROM outbox p WHERE p.state = 'pending' GROUP BY p.order_key)
            ORDER BY o.id LIMIT $2 ${lock})
+         UPDATE outbox SET lease_owner = $3, lease_until = $4, attempts = attempts + 1, updated_at = $1
+         WHERE id IN (SELECT id FROM due) AND state = 'pending'
          RETURNING *`,
         [now, limit, owner, now + leaseMs],
       );

@@ -91,10 +91,10 @@ eachBackend('outbox', (b) => {
     await b.store.markDelivered(e2.id, 'w', now);
   });
 
-  it('lets two instances drain one queue with every event claimed exactly once', async () => {
+  it('lets four workers on two instances drain one queue with every event claimed exactly once', async () => {
     const other = await b.open();
     const now = 5_000;
-    const events = Array.from({ length: 60 }, (_, i) => ev(`K${i % 6}`, `SM${i}`));
+    const events = Array.from({ length: 300 }, (_, i) => ev(`K${i % 6}`, `SM${i}`));
     await b.store.enqueue(events, now);
     const seen: string[] = [];
     const worker = async (name: string, store: typeof other): Promise<void> => {
@@ -112,9 +112,9 @@ eachBackend('outbox', (b) => {
         }
       }
     };
-    await Promise.all([worker('x', b.store), worker('y', other)]);
-    assert.equal(seen.length, 60);
-    assert.equal(new Set(seen).size, 60);
+    await Promise.all([worker('x', b.store), worker('y', other), worker('z', b.store), worker('v', other)]);
+    assert.equal(new Set(seen).size, 300);
+    assert.equal(seen.length, 300, 'no event claimed again after it was delivered');
     for (let k = 0; k < 6; k++) {
       const order = seen.filter((s) => s.startsWith(`K${k}/`)).map((s) => Number(s.split('/SM')[1]));
       assert.deepEqual(
