@@ -193,7 +193,7 @@ describe('inbox web UI in Chromium', () => {
     const text = await dialog.innerText();
     assert.ok(text.includes(sb.accountSid) && text.includes(sb.authToken), 'SID and token are shown');
     assert.equal(await dialog.getByRole('button', { name: 'Copy auth token' }).count(), 1);
-    await dialog.locator('#settings-list', { hasText: /Read-only here|not available/ }).waitFor();
+    await dialog.locator('#settings-list', { hasText: /Realism and fault injection|not available/ }).waitFor();
     await other.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
 

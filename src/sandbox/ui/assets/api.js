@@ -41,6 +41,8 @@ export const api = {
   deleteMessage: (sid) => call('DELETE', `/_sandbox/messages/${encodeURIComponent(sid)}`),
   clear: () => call('POST', '/_sandbox/messages/clear'),
   settings: () => call('GET', '/_sandbox/settings'),
+  saveSettings: (doc) => call('PUT', '/_sandbox/settings', doc),
+  resetSettings: () => call('POST', '/_sandbox/settings/reset'),
   inbound: (form) => call('POST', '/_sandbox/inbound', form),
 };
 

@@ -2,6 +2,7 @@
 // "text this number" composer and settings, kept current by the sandbox's event stream.
 import { api, listen } from './api.js';
 import { renderDetail } from './detail.js';
+import { settingsForm } from './settings-form.js';
 import { $, announce, badge, copyButton, field, h, isOutbound, shortTime } from './dom.js';
 
 const PAGE = 50;
@@ -364,33 +365,16 @@ function renderCredentials() {
   );
 }
 
-/** A settings value as nested field lists, so grouped settings read as groups. */
-function settingView(value) {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const entries = Object.entries(value);
-    if (entries.length === 0) return h('code', {}, '{}');
-    return h(
-      'dl',
-      { class: 'fields nested' },
-      entries.flatMap(([k, v]) => field(k, settingView(v))),
-    );
-  }
-  if (Array.isArray(value)) {
-    return value.every((v) => v === null || typeof v !== 'object')
-      ? h('code', {}, value.length ? value.join(', ') : 'none')
-      : h('pre', { class: 'code' }, JSON.stringify(value, null, 2));
-  }
-  return h('code', {}, String(value));
-}
-
 async function loadSettings() {
   const target = $('settings-list');
   try {
     const settings = await api.settings();
     const entries = Object.entries(settings ?? {});
     target.replaceChildren(
-      h('p', { class: 'muted' }, 'Read-only here: the sandbox reports these through GET /_sandbox/settings.'),
-      entries.length ? settingView(settings) : h('p', { class: 'muted' }, 'No settings.'),
+      h('p', { class: 'muted' }, 'Realism and fault injection: changes apply at once and are kept across restarts.'),
+      entries.length
+        ? settingsForm(settings, { save: (doc) => api.saveSettings(doc), reset: () => api.resetSettings() })
+        : h('p', { class: 'muted' }, 'No settings.'),
     );
   } catch (err) {
     target.replaceChildren(
