@@ -1,6 +1,9 @@
 // The benchmark sections, in the order they run. Each returns the Markdown it records.
+import { benchConnector } from './connector.js';
 import { benchRealism } from './realism.js';
 import { benchSandbox } from './sandbox.js';
+import { benchTriggers } from './triggers.js';
+import { benchUi, SEARCHES } from './ui.js';
 import { fmt, type LoadResult } from './lib/load.js';
 
 export interface Section {
@@ -57,6 +60,72 @@ export const sections: Section[] = [
         on && chaos
           ? `Chaos rules: **${fmt(chaos.ratio, 2)}×** the create rate with realism off; throughput and chaos: **${fmt(on.ratio, 2)}×**.`
           : '',
+      ].join('\n');
+    },
+  },
+  {
+    name: 'connector',
+    title: 'Connector: SendMessage versus a pass-through proxy and the twilio SDK by hand',
+    async run(opts) {
+      const r = await benchConnector(opts);
+      const { connector: c, proxy: a, sdk: b } = r;
+      const mem = (x: typeof c): string => `${row(x.label, x.result)} ${fmt(x.rssMiB, 0)} |`;
+      return [
+        `Load: ${r.concurrency} concurrent keep-alive connections on 127.0.0.1 sending POST /Messages.json (JSON). Upstream: a fixed-response Messages.json stand-in in its own process. Each server runs in its own process (connector with throttling off and logs off); ${r.rounds} interleaved rounds, medians; RSS is the largest VmRSS sampled during load.`,
+        '',
+        '| case | req/s | p50 ms | p99 ms | requests | errors | peak RSS MiB |',
+        '|---|---|---|---|---|---|---|',
+        mem(c),
+        mem(a),
+        mem(b),
+        '',
+        `Connector throughput: **${fmt((100 * c.result.rps) / a.result.rps, 0)} %** of the pass-through proxy (target ≥ 80 %) and **${fmt(c.result.rps / b.result.rps, 2)}×** the SDK server (target ≥ 1.8×); proxy/SDK: ${fmt(a.result.rps / b.result.rps, 2)}×. Connector peak RSS **${fmt(c.rssMiB, 0)} MiB** (target ≤ 150 MB).`,
+      ].join('\n');
+    },
+  },
+  {
+    name: 'triggers',
+    title: 'Triggers: inbound webhook acknowledgement and delivery to callbacks, SQLite and PostgreSQL',
+    async run(opts) {
+      const cases = await benchTriggers(opts);
+      const dash = '–';
+      return [
+        'Load: 16 concurrent keep-alive connections posting correctly signed inbound-message webhooks (X-Twilio-Signature) to `/twilio/messages/received`, 32 numbers with one subscription each; every event is committed to the outbox before the answer and delivered to a local callback receiver (204). The connector runs in its own process; 3 rounds per store after a warm-up, medians. Delivery rate: events delivered from the first webhook sent to the last event received; delivery latency: webhook sent → callback received. PostgreSQL is the embedded test cluster on 127.0.0.1 (fsync off).',
+        '',
+        '| case | ack req/s | ack p50 ms | ack p99 ms | requests | errors | deliveries/s | delivery p50 ms | delivery p99 ms |',
+        '|---|---|---|---|---|---|---|---|---|',
+        ...cases.map((c) =>
+          c.delivery
+            ? `${row(c.label, c.ack)} ${fmt(c.delivery.perSecond, 0)} (${c.delivery.delivered}/${c.delivery.sent}) | ${fmt(c.delivery.p50, 1)} | ${fmt(c.delivery.p99, 1)} |`
+            : `${row(c.label, c.ack)} ${dash} | ${dash} | ${dash} |`,
+        ),
+        '',
+        ...cases
+          .filter((c) => c.delivery)
+          .map(
+            (c) =>
+              `${c.label}: acknowledgement p99 **${fmt(c.ack.p99, 1)} ms** (target ≤ 20 ms; baseline ${fmt(cases[0]!.ack.p99, 1)} ms), **${fmt(c.delivery!.perSecond, 0)} deliveries/s** (target on SQLite ≥ 1,000).`,
+          ),
+      ].join('\n');
+    },
+  },
+  {
+    name: 'ui',
+    title: 'Inbox: first paint and filtered search with 100,000 versus 1,000 stored messages',
+    async run(opts) {
+      const cases = await benchUi(opts);
+      const [small, large] = cases as [(typeof cases)[0], (typeof cases)[0]];
+      return [
+        'Debian Chromium (headless, fresh profile per page load) via playwright-core opening the sandbox inbox on 127.0.0.1 (SQLite); store sizes alternate, medians of the rounds. "List drawn": navigation start → first conversation shown. "Search": Enter in the search box → results status shown.',
+        '',
+        `| stored messages | FCP ms | list drawn ms | ${SEARCHES.map((q) => `search \`${q}\` ms`).join(' | ')} |`,
+        `|---|---|---|${SEARCHES.map(() => '---|').join('')}`,
+        ...cases.map(
+          (c) =>
+            `| ${c.count.toLocaleString('en')} | ${fmt(c.fcp, 0)} | ${fmt(c.listed, 0)} | ${c.search.map((x, i) => `${fmt(x, 0)} (${c.shown[i] ?? ''})`).join(' | ')} |`,
+        ),
+        '',
+        `With ${large.count.toLocaleString('en')} messages: FCP **${fmt(large.fcp / small.fcp, 2)}×**, list **${fmt(large.listed / small.listed, 2)}×**, search ${large.search.map((x, i) => `**${fmt(x / small.search[i]!, 2)}×**`).join(' and ')} the ${small.count.toLocaleString('en')}-message figures.`,
       ].join('\n');
     },
   },

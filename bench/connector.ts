@@ -1,0 +1,94 @@
+// Connector benchmark: SendMessage through the connector versus (a) a minimal pass-through proxy
+// (the limit for this design) and (b) a server calling the official `twilio` SDK per request (what
+// users write by hand), all against one fixed-response upstream. Every server runs in its own
+// process so its peak RSS under load is its own; the cases run interleaved, several rounds, medians.
+import { startChild, withRssSampling, type Child } from './lib/child.js';
+import { describe, fmt, runLoad, type LoadResult } from './lib/load.js';
+import { medianResult } from './lib/stats.js';
+
+const ACCOUNT_SID = `AC${'b'.repeat(32)}`;
+const AUTH = `Basic ${Buffer.from(`${ACCOUNT_SID}:bench-auth-token`).toString('base64')}`;
+
+export interface ConnectorCase {
+  label: string;
+  result: LoadResult;
+  rounds: LoadResult[];
+  rssMiB: number;
+}
+
+export interface ConnectorBenchResult {
+  connector: ConnectorCase;
+  proxy: ConnectorCase;
+  sdk: ConnectorCase;
+  concurrency: number;
+  rounds: number;
+}
+
+function sendLoad(url: string, requests: number, concurrency: number, warmup: number): Promise<LoadResult> {
+  return runLoad({
+    origin: url,
+    concurrency,
+    requests,
+    warmup,
+    maxMs: 30_000,
+    make: (i) => ({
+      method: 'POST',
+      path: '/Messages.json',
+      headers: { authorization: AUTH, 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({
+        from: '+14155550100',
+        to: `+1415555${String(1000 + (i % 9000)).padStart(4, '0')}`,
+        body: `Load test message ${i}`,
+      }),
+    }),
+  });
+}
+
+export async function benchConnector(opts: { quick: boolean }): Promise<ConnectorBenchResult> {
+  const concurrency = 32;
+  const rounds = opts.quick ? 3 : 5;
+  const perRound = opts.quick ? 2000 : 6000;
+  const started: Child[] = [];
+  try {
+    const upstream = await startChild('./upstream-stub.ts', {});
+    started.push(upstream);
+    const env = { UPSTREAM_URL: upstream.url };
+    const servers = {
+      connector: await startChild('./connector-server.ts', env),
+      proxy: await startChild('./proxy-server.ts', env),
+      sdk: await startChild('./sdk-server.ts', env),
+    };
+    started.push(...Object.values(servers));
+    const labels = {
+      connector: 'connector (buildConnector)',
+      proxy: '(a) pass-through proxy (undici)',
+      sdk: '(b) node:http + twilio SDK per request',
+    };
+    const names = ['connector', 'proxy', 'sdk'] as const;
+    const runs: Record<(typeof names)[number], LoadResult[]> = { connector: [], proxy: [], sdk: [] };
+    const rss: Record<(typeof names)[number], number> = { connector: 0, proxy: 0, sdk: 0 };
+    // warm every server (JIT, pools) before anything is recorded
+    for (const name of names) await sendLoad(servers[name].url, 1000, concurrency, 0);
+    for (let round = 0; round < rounds; round++) {
+      // rotate the order so no case always runs first (or right after the heaviest one)
+      const order = names.map((_, i) => names[(i + round) % names.length]!);
+      for (const name of order) {
+        const [r, peak] = await withRssSampling(servers[name], () =>
+          sendLoad(servers[name].url, perRound, concurrency, 200),
+        );
+        runs[name].push(r);
+        rss[name] = Math.max(rss[name], peak);
+        console.log(`round ${round + 1} ${name.padEnd(9)} ${describe(r)}, RSS ≤ ${fmt(peak, 0)} MiB`);
+      }
+    }
+    const make = (name: (typeof names)[number]): ConnectorCase => ({
+      label: labels[name],
+      result: medianResult(runs[name]),
+      rounds: runs[name],
+      rssMiB: rss[name],
+    });
+    return { connector: make('connector'), proxy: make('proxy'), sdk: make('sdk'), concurrency, rounds };
+  } finally {
+    await Promise.all(started.map((c) => c.stop()));
+  }
+}
