@@ -7,6 +7,8 @@ import { deliveryFault } from './chaos.js';
 import { clearSettings, defaultSettings, loadSettings, saveSettings, type RealismSettings } from './settings.js';
 
 const states = new WeakMap<SandboxContext, RealismSettings>();
+/** sandboxes whose fate decider is the chaos one */
+const ownDecider = new WeakSet<SandboxContext>();
 
 /** The settings in force (the defaults when realism was never registered, e.g. bare test contexts). */
 export function settingsOf(ctx: SandboxContext): RealismSettings {
@@ -17,7 +19,13 @@ function apply(ctx: SandboxContext, settings: RealismSettings): void {
   states.set(ctx, settings);
   ctx.clock.setSpeedUp(settings.speed_up);
   const delivery = settings.chaos.enabled && settings.chaos.rules.some((r) => r.type === 'delivery_failure');
-  setFateDecider(ctx, delivery ? (m) => deliveryFault(settingsOf(ctx), m) : undefined);
+  // a decider installed by code embedding the sandbox stays unless chaos needs the slot
+  if (delivery) {
+    setFateDecider(ctx, (m) => deliveryFault(settingsOf(ctx), m));
+    ownDecider.add(ctx);
+  } else if (ownDecider.delete(ctx)) {
+    setFateDecider(ctx, undefined);
+  }
   // a changed speed-up or retention limit should take effect now, not at the next timer
   ctx.services.get('lifecycle')?.poke?.();
   ctx.services.get('retention')?.poke?.();
