@@ -1,7 +1,7 @@
 // Who a request acts as. A connection is HTTP Basic `AccountSid:AuthToken`, or `ApiKeySid:Secret`
 // with the account in `X-Twilio-Account-Sid`; it is forwarded to Twilio per request and never stored
 // or logged. With --api-key the connector itself is protected and may hold a default connection.
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { ConnectorConfig } from './config.js';
 import { defaultConnection } from './config.js';
@@ -12,8 +12,22 @@ export interface Connection {
   /** AC… (auth token) or SK… (API key) */
   username: string;
   password: string;
-  /** stable, non-secret identity of the connection: throttling and idempotency scope */
+  /** stable, non-secret identity of the connection: the idempotency scope */
   scope: string;
+  /**
+   * throttling bucket: the identity plus a keyed hash of the secret, so calls with a wrong token
+   * cannot use up the allowance of the account's real connection
+   */
+  throttleKey: string;
+}
+
+/** per-process key: the throttle buckets never hold a stable fingerprint of a secret */
+const THROTTLE_SALT = randomBytes(32);
+
+function connection(accountSid: string, username: string, password: string): Connection {
+  const scope = username === accountSid ? accountSid : `${accountSid}/${username}`;
+  const tag = createHmac('sha256', THROTTLE_SALT).update(password).digest('base64url').slice(0, 22);
+  return { accountSid, username, password, scope, throttleKey: `${scope}#${tag}` };
 }
 
 export const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
@@ -28,10 +42,6 @@ function sameSecret(a: string, b: string): boolean {
 function header(request: FastifyRequest, name: string): string | undefined {
   const v = request.headers[name];
   return Array.isArray(v) ? v[0] : v;
-}
-
-function scopeOf(accountSid: string, username: string): string {
-  return username === accountSid ? accountSid : `${accountSid}/${username}`;
 }
 
 /** Checks the connector's own API key when one is configured. */
@@ -54,7 +64,7 @@ export function authenticate(config: ConnectorConfig, request: FastifyRequest): 
   const auth = header(request, 'authorization');
   if (auth === undefined || auth.toLowerCase().startsWith('bearer ')) {
     const fallback = defaultConnection(config);
-    if (fallback) return { ...fallback, scope: scopeOf(fallback.accountSid, fallback.username) };
+    if (fallback) return connection(fallback.accountSid, fallback.username, fallback.password);
     throw new ApiError(
       'AUTH_MISSING',
       'Missing credentials: send HTTP Basic auth with your Twilio Account SID and Auth Token (or an API key SID and secret plus X-Twilio-Account-Sid)',
@@ -75,7 +85,7 @@ export function authenticate(config: ConnectorConfig, request: FastifyRequest): 
     if (accountHeader !== undefined && accountHeader !== username) {
       throw new ApiError('AUTH_INVALID', 'X-Twilio-Account-Sid differs from the Account SID in the credentials');
     }
-    return { accountSid: username, username, password, scope: scopeOf(username, username) };
+    return connection(username, username, password);
   }
   if (API_KEY_SID.test(username)) {
     if (accountHeader === undefined) {
@@ -87,7 +97,7 @@ export function authenticate(config: ConnectorConfig, request: FastifyRequest): 
     if (!ACCOUNT_SID.test(accountHeader)) {
       throw new ApiError('AUTH_INVALID', 'X-Twilio-Account-Sid must be AC followed by 32 hex characters');
     }
-    return { accountSid: accountHeader, username, password, scope: scopeOf(accountHeader, username) };
+    return connection(accountHeader, username, password);
   }
   throw new ApiError(
     'AUTH_INVALID',

@@ -13,6 +13,11 @@ describe('connector throttling per connection', () => {
   after(() => h.close());
 
   it('answers 429 THROTTLED with Retry-After after N calls, for that connection only', async () => {
+    // calls with a wrong token for the same account use their own bucket, not the real connection's
+    for (let i = 0; i < 4; i++) {
+      const wrong = await h.call('GET', '/Messages.json', { auth: basic(h.sb.accountSid, 'not-the-token-1') });
+      assert.equal(wrong.status, i < 3 ? 401 : 429);
+    }
     for (let i = 0; i < 3; i++) assert.equal((await h.call('GET', '/Messages.json')).status, 200);
     const res = await h.call('GET', '/Messages.json');
     assert.equal(res.status, 429);

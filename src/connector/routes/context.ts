@@ -149,7 +149,7 @@ export function action(
       onRequest: (request, _reply, done) => {
         try {
           const connection = authenticate(ctx.config, request);
-          const decision = ctx.throttle.take(connection.scope);
+          const decision = ctx.throttle.take(connection.throttleKey);
           if (!decision.allowed) {
             throw new ApiError(
               'THROTTLED',
