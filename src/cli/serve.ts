@@ -19,6 +19,9 @@ export interface Running {
   url: string;
   sandbox: Sandbox | undefined;
   sandboxUrl: string | undefined;
+  upstreamUrl: string;
+  /** a server-side default connection is configured */
+  defaultConnection: boolean;
   close(): Promise<void>;
 }
 
@@ -88,6 +91,8 @@ export async function startServe(config: ConnectorConfig): Promise<Running> {
     url,
     sandbox,
     sandboxUrl,
+    upstreamUrl,
+    defaultConnection: config.accountSid !== undefined,
     async close() {
       // the connector first, so in-flight requests still reach the sandbox and the store
       await app.close();
@@ -100,7 +105,13 @@ export async function startServe(config: ConnectorConfig): Promise<Running> {
 export function serveBanner(r: Running): string {
   const lines = [`twilio-connector listening on ${r.url}`, `  API reference  ${r.url}/docs`];
   if (!r.sandbox || r.sandboxUrl === undefined) {
-    lines.push('  Calls go to Twilio with the credentials each caller sends (HTTP Basic AccountSid:AuthToken).', '');
+    lines.push(`  upstream       ${r.upstreamUrl}`);
+    lines.push(
+      r.defaultConnection
+        ? '  Callers present the connector API key (X-Api-Key); without Basic credentials the configured account is used.'
+        : '  Calls go upstream with the credentials each caller sends (HTTP Basic AccountSid:AuthToken).',
+      '',
+    );
     return lines.join('\n');
   }
   const { sid, auth_token } = r.sandbox.account;
