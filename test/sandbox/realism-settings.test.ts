@@ -107,6 +107,36 @@ describe('sandbox settings control API', () => {
     assert.deepEqual(s.chaos.rules, []);
   });
 
+  it('never answers 5xx, whatever the body', async () => {
+    const odd: unknown[] = [
+      null,
+      0,
+      'x',
+      { throughput: null },
+      { chaos: { rules: [null] } },
+      { chaos: { rules: [{ type: 'latency', ms: '5' }] } },
+      { chaos: { rules: Array.from({ length: 51 }, () => ({ type: 'webhook_drop' })) } },
+      { speed_up: 1e308 },
+      { speed_up: -1 },
+      { retention: { max_age_days: null } },
+      { concurrency: [] },
+      { __proto__: { speed_up: 5 } },
+      JSON.parse('{"constructor": {"prototype": {"polluted": true}}}'),
+    ];
+    for (const body of odd) {
+      for (const method of ['PUT', 'PATCH']) {
+        const res = await send(sb, method, JSON.stringify(body));
+        assert.ok(res.status === 400 || res.status === 200, `${method} ${JSON.stringify(body)}: ${res.status}`);
+      }
+    }
+    for (const raw of ['', '{', '[]]', '\u0000']) {
+      const res = await send(sb, 'PATCH', raw);
+      assert.equal(res.status, 400, JSON.stringify(raw));
+    }
+    assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+    assert.equal((await json(await fetch(`${sb.url}/_sandbox/settings`))).speed_up, 1);
+  });
+
   it('reports the chaos rules in force in /_sandbox/health', async () => {
     await send(sb, 'PATCH', { chaos: { enabled: true, rules: [{ type: 'webhook_drop', probability: 0.25 }] } });
     const health = await json(await fetch(`${sb.url}/_sandbox/health`));
