@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { getMessageBySid } from '../../src/sandbox/store/messages.js';
 import { reach } from '../helpers/outbound.js';
@@ -128,5 +131,36 @@ describe('sender throughput and queues, through the official SDK', () => {
       assert.ok(row.next_at === null || row.next_at <= row.date_created, m.body);
     }
     for (const m of made) await reach(sb, m.sid, 'delivered');
+  });
+});
+
+describe('sender queues across a restart', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tc-throughput-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('new messages queue behind the ones still waiting from before the restart', async () => {
+    const data = join(dir, 'sandbox.db');
+    const first = await startSandbox({ data, statusDelay: 0 });
+    try {
+      await settings(first, { throughput: { enabled: true, queue_seconds: 30 } });
+      for (let i = 0; i < 6; i++) {
+        await first.client.messages.create({ from: first.phoneNumber, to: '+15557770110', body: `before ${i}` });
+      }
+    } finally {
+      await first.close();
+    }
+    const second = await startSandbox({ data, statusDelay: 0 });
+    try {
+      const after = await second.client.messages.create({
+        from: second.phoneNumber,
+        to: '+15557770110',
+        body: 'after',
+      });
+      const row = getMessageBySid(second.sandbox.ctx.db, after.sid)!;
+      // behind the five that were still waiting: about six seconds from the first, not at once
+      assert.ok(row.next_at! - row.date_created >= 3000, `sends ${row.next_at! - row.date_created} ms later`);
+    } finally {
+      await second.close();
+    }
   });
 });

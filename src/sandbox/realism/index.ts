@@ -7,7 +7,7 @@ import { createFault } from './chaos.js';
 import { registerConcurrencyGate, requestsInFlight } from './concurrency.js';
 import { RetentionPruner } from './retention.js';
 import { initSettings, settingsOf } from './state.js';
-import { admitToQueue, clearQueues, type Plan, type SenderMessage } from './throughput.js';
+import { admitToQueue, clearQueues, restoreQueues, type Plan, type SenderMessage } from './throughput.js';
 
 export { senderTurn, clearQueues, type Plan } from './throughput.js';
 export { settingsOf, updateSettings, resetSettings } from './state.js';
@@ -16,6 +16,7 @@ export type { RealismSettings, ChaosRule } from './settings.js';
 
 export function registerRealism(app: FastifyInstance, ctx: SandboxContext): void {
   initSettings(ctx);
+  restoreQueues(ctx);
   registerConcurrencyGate(app, ctx);
   ctx.services.set('retention', new RetentionPruner(ctx));
   // a sandbox reset empties every queue along with the messages in it

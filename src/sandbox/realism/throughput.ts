@@ -90,6 +90,24 @@ export function admitToQueue(ctx: SandboxContext, m: SenderMessage & Plan, now: 
   return placed;
 }
 
+/**
+ * Rebuilds the senders' backlog from the messages still waiting for their turn, so that after a
+ * restart new messages queue behind them instead of jumping ahead.
+ */
+export function restoreQueues(ctx: SandboxContext): void {
+  const t = settingsOf(ctx).throughput;
+  if (!t.enabled) return;
+  const rows = ctx.db
+    .prepare(
+      `SELECT from_addr, MAX(next_at) AS at FROM messages
+       WHERE next_at IS NOT NULL AND next_status = 'sending' GROUP BY from_addr`,
+    )
+    .all() as { from_addr: string; at: number }[];
+  const q = queueOf(ctx);
+  // the last one's length is not kept: count it as one segment
+  for (const r of rows) q.set(r.from_addr, r.at + ctx.clock.delay(1000 / senderRate(t, r.from_addr)));
+}
+
 /** Forgets every sender's backlog (settings reset, sandbox reset). */
 export function clearQueues(ctx: SandboxContext): void {
   queues.delete(ctx);
