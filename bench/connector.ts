@@ -4,7 +4,7 @@
 // process so its peak RSS under load is its own; the cases run interleaved, several rounds, medians.
 import { startChild, withRssSampling, type Child } from './lib/child.js';
 import { describe, fmt, runLoad, type LoadResult } from './lib/load.js';
-import { medianResult } from './lib/stats.js';
+import { median, medianResult } from './lib/stats.js';
 
 const ACCOUNT_SID = `AC${'b'.repeat(32)}`;
 const AUTH = `Basic ${Buffer.from(`${ACCOUNT_SID}:bench-auth-token`).toString('base64')}`;
@@ -14,11 +14,14 @@ export interface ConnectorCase {
   result: LoadResult;
   rounds: LoadResult[];
   rssMiB: number;
+  /** median CPU time (user + system) the server process spent per request, µs: steadier than req/s on a shared machine */
+  cpuUs: number;
 }
 
 export interface ConnectorBenchResult {
   connector: ConnectorCase;
   proxy: ConnectorCase;
+  fastifyProxy: ConnectorCase;
   sdk: ConnectorCase;
   concurrency: number;
   rounds: number;
@@ -50,35 +53,43 @@ export async function benchConnector(opts: { quick: boolean }): Promise<Connecto
   const perRound = opts.quick ? 2000 : 6000;
   const started: Child[] = [];
   try {
-    const upstream = await startChild('./upstream-stub.ts', {});
+    const upstream = await startChild('upstream-stub', {});
     started.push(upstream);
     const env = { UPSTREAM_URL: upstream.url };
     const servers = {
-      connector: await startChild('./connector-server.ts', env),
-      proxy: await startChild('./proxy-server.ts', env),
-      sdk: await startChild('./sdk-server.ts', env),
+      connector: await startChild('connector-server', env),
+      proxy: await startChild('proxy-server', env),
+      fastifyProxy: await startChild('fastify-proxy-server', env),
+      sdk: await startChild('sdk-server', env),
     };
     started.push(...Object.values(servers));
     const labels = {
       connector: 'connector (buildConnector)',
-      proxy: '(a) pass-through proxy (undici)',
+      proxy: '(a) pass-through proxy (node:http + undici)',
+      fastifyProxy: "(a') the same pass-through on Fastify",
       sdk: '(b) node:http + twilio SDK per request',
     };
-    const names = ['connector', 'proxy', 'sdk'] as const;
-    const runs: Record<(typeof names)[number], LoadResult[]> = { connector: [], proxy: [], sdk: [] };
-    const rss: Record<(typeof names)[number], number> = { connector: 0, proxy: 0, sdk: 0 };
+    const names = ['connector', 'proxy', 'fastifyProxy', 'sdk'] as const;
+    const runs: Record<(typeof names)[number], LoadResult[]> = { connector: [], proxy: [], fastifyProxy: [], sdk: [] };
+    const rss: Record<(typeof names)[number], number> = { connector: 0, proxy: 0, fastifyProxy: 0, sdk: 0 };
+    const cpu: Record<(typeof names)[number], number[]> = { connector: [], proxy: [], fastifyProxy: [], sdk: [] };
     // warm every server (JIT, pools) before anything is recorded
     for (const name of names) await sendLoad(servers[name].url, 1000, concurrency, 0);
     for (let round = 0; round < rounds; round++) {
       // rotate the order so no case always runs first (or right after the heaviest one)
       const order = names.map((_, i) => names[(i + round) % names.length]!);
       for (const name of order) {
+        const cpu0 = servers[name].cpuMs();
         const [r, peak] = await withRssSampling(servers[name], () =>
           sendLoad(servers[name].url, perRound, concurrency, 200),
         );
         runs[name].push(r);
         rss[name] = Math.max(rss[name], peak);
-        console.log(`round ${round + 1} ${name.padEnd(9)} ${describe(r)}, RSS ≤ ${fmt(peak, 0)} MiB`);
+        // includes the round's 200 warm-up requests
+        cpu[name].push(((servers[name].cpuMs() - cpu0) * 1000) / (r.requests + 200));
+        console.log(
+          `round ${round + 1} ${name.padEnd(12)} ${describe(r)}, RSS ≤ ${fmt(peak, 0)} MiB, CPU ${fmt(cpu[name].at(-1)!, 0)} µs/request`,
+        );
       }
     }
     const make = (name: (typeof names)[number]): ConnectorCase => ({
@@ -86,8 +97,16 @@ export async function benchConnector(opts: { quick: boolean }): Promise<Connecto
       result: medianResult(runs[name]),
       rounds: runs[name],
       rssMiB: rss[name],
+      cpuUs: median(cpu[name]),
     });
-    return { connector: make('connector'), proxy: make('proxy'), sdk: make('sdk'), concurrency, rounds };
+    return {
+      connector: make('connector'),
+      proxy: make('proxy'),
+      fastifyProxy: make('fastifyProxy'),
+      sdk: make('sdk'),
+      concurrency,
+      rounds,
+    };
   } finally {
     await Promise.all(started.map((c) => c.stop()));
   }

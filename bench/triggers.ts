@@ -28,9 +28,15 @@ export interface DeliveryFigures {
   sent: number;
 }
 
+/** webhooks in flight at once for the light-load acknowledgement figure (below saturation) */
+export const LIGHT = 2;
+
 export interface TriggerCase {
   label: string;
+  /** 16 webhooks in flight: the most the endpoint takes */
   ack: LoadResult;
+  /** LIGHT webhooks in flight: the latency Twilio sees when the connector is not saturated */
+  light: LoadResult;
   delivery: DeliveryFigures | undefined;
 }
 
@@ -42,12 +48,13 @@ function inboundLoad(
   requests: number,
   warmup: number,
   sentAt: Map<string, number> | undefined,
+  concurrency = 16,
 ): Promise<LoadResult> {
   const run = runId++;
   const target = `${url}${PATH}`;
   return runLoad({
     origin: url,
-    concurrency: 16,
+    concurrency,
     requests,
     warmup,
     maxMs: 60_000,
@@ -84,12 +91,13 @@ async function measureTriggers(
   receiver: Receiver,
   requests: number,
   rounds: number,
-): Promise<{ ack: LoadResult; delivery: DeliveryFigures }> {
+): Promise<{ ack: LoadResult; light: LoadResult; delivery: DeliveryFigures }> {
   // warm-up: JIT, pools, the store's first pages; its deliveries are waited for and forgotten
   const warm = new Map<string, number>();
-  await inboundLoad(server.url, 500, 0, warm);
+  await inboundLoad(server.url, 1500, 0, warm);
   await receiver.waitFor(new Set(warm.keys()), 30_000);
   const acks: LoadResult[] = [];
+  const lights: LoadResult[] = [];
   const rates: number[] = [];
   const p50s: number[] = [];
   const p99s: number[] = [];
@@ -116,12 +124,17 @@ async function measureTriggers(
     p99s.push(percentile(latencies, 99));
     delivered += latencies.length;
     sent += sentAt.size;
+    // then the light load, once the backlog is delivered; its deliveries are waited for too
+    const lightSent = new Map<string, number>();
+    lights.push(await inboundLoad(server.url, Math.round(requests / 3), 0, lightSent, LIGHT));
+    await receiver.waitFor(new Set(lightSent.keys()), 60_000);
     console.log(
-      `  round ${round + 1}: ack ${describe(ack)}; delivered ${latencies.length}/${sentAt.size} at ${fmt(rates.at(-1)!, 0)}/s, p50 ${fmt(p50s.at(-1)!, 1)} ms, p99 ${fmt(p99s.at(-1)!, 1)} ms`,
+      `  round ${round + 1}: ack ${describe(ack)}; light ack p99 ${fmt(lights.at(-1)!.p99, 2)} ms; delivered ${latencies.length}/${sentAt.size} at ${fmt(rates.at(-1)!, 0)}/s, p50 ${fmt(p50s.at(-1)!, 1)} ms, p99 ${fmt(p99s.at(-1)!, 1)} ms`,
     );
   }
   return {
     ack: medianResult(acks),
+    light: medianResult(lights),
     delivery: { perSecond: median(rates), p50: median(p50s), p99: median(p99s), delivered, sent },
   };
 }
@@ -142,17 +155,19 @@ export async function benchTriggers(opts: { quick: boolean }): Promise<TriggerCa
   });
   try {
     const cases: TriggerCase[] = [];
-    const baseline = await startChild('./ack-server.ts', {});
+    const baseline = await startChild('ack-server', {});
     started.push(baseline);
-    await inboundLoad(baseline.url, 500, 0, undefined);
+    await inboundLoad(baseline.url, 1500, 0, undefined);
     const baseAcks: LoadResult[] = [];
+    const baseLights: LoadResult[] = [];
     const measureBaseline = async (): Promise<void> => {
       baseAcks.push(await inboundLoad(baseline.url, requests, 0, undefined));
+      baseLights.push(await inboundLoad(baseline.url, Math.round(requests / 3), 0, undefined, LIGHT));
     };
 
     console.log('SQLite (WAL, synchronous=NORMAL):');
     await measureBaseline();
-    const sqlite = await startChild('./triggers-server.ts', env({ DATA_DIR: join(dir, 'sqlite') }));
+    const sqlite = await startChild('triggers-server', env({ DATA_DIR: join(dir, 'sqlite') }));
     started.push(sqlite);
     const s = await measureTriggers(sqlite, receiver, requests, rounds);
     await sqlite.stop();
@@ -161,7 +176,7 @@ export async function benchTriggers(opts: { quick: boolean }): Promise<TriggerCa
     pg = await startPostgres();
     console.log('PostgreSQL (embedded, local, fsync off):');
     await measureBaseline();
-    const postgres = await startChild('./triggers-server.ts', env({ DATA_DIR: join(dir, 'pg'), DATABASE_URL: pg.url }));
+    const postgres = await startChild('triggers-server', env({ DATA_DIR: join(dir, 'pg'), DATABASE_URL: pg.url }));
     started.push(postgres);
     const p = await measureTriggers(postgres, receiver, requests, rounds);
     await postgres.stop();
@@ -170,7 +185,12 @@ export async function benchTriggers(opts: { quick: boolean }): Promise<TriggerCa
     await measureBaseline();
     const base = medianResult(baseAcks);
     console.log(`baseline ack (median of ${baseAcks.length}): ${describe(base)}`);
-    cases.unshift({ label: 'baseline: plain Fastify ack, no verify, no store', ack: base, delivery: undefined });
+    cases.unshift({
+      label: 'baseline: plain Fastify ack, no verify, no store',
+      ack: base,
+      light: medianResult(baseLights),
+      delivery: undefined,
+    });
     return cases;
   } finally {
     await Promise.all(started.map((c) => c.stop()));

@@ -1,14 +1,42 @@
 // Runs one benchmark server in its own Node process, so its memory (VmRSS) and CPU are its own and
 // the load generator does not share its event loop. The child prints `LISTENING <url>` once ready.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+// Children run the project compiled to plain JavaScript, as it is deployed: under tsx every process
+// would carry a loader thread and transform cache (about 30 MB of RSS) that no user runs.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// inside node_modules so the compiled files resolve the project's packages by walking up
+const BUILD = join(ROOT, 'node_modules', '.cache', 'twilio-connector-bench');
+let built: Promise<void> | undefined;
+
+/** Compiles src/ and bench/ once per run (type errors do not stop the emit). */
+function build(): Promise<void> {
+  built ??= (async () => {
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const args = [tsc, '-p', join(ROOT, 'tsconfig.json'), '--outDir', BUILD, '--noEmit', 'false'];
+    await promisify(execFile)(process.execPath, [...args, '--declaration', 'false', '--sourceMap', 'false'], {
+      cwd: ROOT,
+    }).catch((err: unknown) => {
+      // tsc exits non-zero on type errors yet still writes every file
+      if ((err as { code?: unknown }).code !== 2) throw err;
+    });
+    // the code finds its own package.json (version, "type": "module") relative to itself
+    copyFileSync(join(ROOT, 'package.json'), join(BUILD, 'package.json'));
+  })();
+  return built;
+}
 
 export interface Child {
   url: string;
   pid: number;
   /** resident set size now, in MiB (from /proc/<pid>/status) */
   rssMiB(): number;
+  /** CPU time (user + system) used so far, in ms (from /proc/<pid>/stat, 10 ms resolution) */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -23,10 +51,28 @@ export function rssMiB(pid: number): number {
   }
 }
 
-/** Starts `bench/lib/<script>` under tsx with the given environment; rejects when it exits early or takes over 30 s. */
-export function startChild(script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<Child> {
-  const path = fileURLToPath(new URL(script, import.meta.url));
-  const proc: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path], {
+export function cpuMs(pid: number): number {
+  try {
+    // the command name (field 2) may hold spaces; fields 14 and 15 count after its closing parenthesis
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS;
+  } catch {
+    return 0;
+  }
+}
+// USER_HZ: 100 on every Linux configuration Node supports
+const TICKS = 100;
+
+/** Starts compiled `bench/lib/<name>.js` with the given environment; rejects when it exits early or takes over 30 s. */
+export async function startChild(name: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<Child> {
+  // BENCH_NO_BUILD=1 reuses the last build, e.g. to try a change to the compiled files while profiling
+  if (process.env['BENCH_NO_BUILD'] !== '1') await build();
+  return spawnChild(name, join(BUILD, 'bench', 'lib', `${name}.js`), env, nodeArgs);
+}
+
+function spawnChild(script: string, path: string, env: Record<string, string>, nodeArgs: string[]): Promise<Child> {
+  const proc: ChildProcess = spawn(process.execPath, [...nodeArgs, path], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -60,7 +106,7 @@ export function startChild(script: string, env: Record<string, string>, nodeArgs
       clearTimeout(timer);
       proc.stdout?.removeAllListeners('data');
       proc.stdout?.resume();
-      resolve({ url: m[1]!, pid: proc.pid!, rssMiB: () => rssMiB(proc.pid!), stop });
+      resolve({ url: m[1]!, pid: proc.pid!, rssMiB: () => rssMiB(proc.pid!), cpuMs: () => cpuMs(proc.pid!), stop });
     });
   });
 }
