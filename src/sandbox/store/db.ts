@@ -14,7 +14,29 @@ export function openDb(file: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  cacheStatements(db);
   return db;
+}
+
+const STATEMENT_CACHE_SIZE = 512;
+
+/**
+ * Compiling a statement costs more than running most of ours, and every request prepares a few:
+ * keep the compiled ones by SQL text (bounded, oldest out first). Safe because nothing here
+ * iterates a statement while another use of it is under way.
+ */
+function cacheStatements(db: Db): void {
+  const compile = db.prepare.bind(db);
+  const cache = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let stmt = cache.get(sql);
+    if (stmt === undefined) {
+      stmt = compile(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  }) as Db['prepare'];
 }
 
 export function migrate(db: Db): void {
