@@ -3,10 +3,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSandbox, type Sandbox } from '../src/sandbox/app.js';
+import { buildSandbox } from '../src/sandbox/app.js';
 import { sandboxConfig } from '../src/sandbox/config.js';
 import { describe, fmt, runLoad, type LoadResult } from './lib/load.js';
 import { startPrism } from './lib/prism.js';
+import { startChild } from './lib/child.js';
+import { randomBytes } from 'node:crypto';
 import { seedMessages } from './lib/seed.js';
 
 const basic = (u: string, p: string): string => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
@@ -15,12 +17,6 @@ export interface SandboxBenchResult {
   create: { sandbox: LoadResult; prism: LoadResult; ratio: number };
   list: { sandbox: LoadResult; prism: LoadResult; ratio: number };
   depth: { small: LoadResult; large: LoadResult; ratio: number; smallCount: number; largeCount: number };
-}
-
-async function startFileSandbox(dir: string, statusDelay: number): Promise<{ sb: Sandbox; url: string }> {
-  const sb = buildSandbox(sandboxConfig({ data: join(dir, 'sandbox.db'), statusDelay }));
-  const url = await sb.listen();
-  return { sb, url };
 }
 
 function createLoad(
@@ -79,15 +75,22 @@ export async function benchSandbox(opts: { quick: boolean }): Promise<SandboxBen
   const concurrency = 16;
   const n = opts.quick ? 2000 : 10_000;
   try {
-    // 1. create + list: sandbox (persisting to SQLite, default lifecycle) versus Prism.
-    const { sb, url } = await startFileSandbox(dir, 1000);
+    // 1. create + list: sandbox (its own process, persisting to SQLite, default lifecycle) versus Prism.
+    const sid = `AC${randomBytes(16).toString('hex')}`;
+    const auth_token = randomBytes(16).toString('hex');
+    const phone = '+14155550100';
+    const child = await startChild('sandbox-server', {
+      BENCH_SANDBOX_DATA: join(dir, 'sandbox.db'),
+      BENCH_ACCOUNT_SID: sid,
+      BENCH_AUTH_TOKEN: auth_token,
+    });
+    const url = child.url;
     const prism = await startPrism(4399 + Math.floor(Math.random() * 500));
     let create: SandboxBenchResult['create'];
     let list: SandboxBenchResult['list'];
     try {
-      const { sid, auth_token } = sb.account;
-      const sbCreate = await createLoad(url, sid, auth_token, sb.phoneNumber, n, concurrency);
-      const prCreate = await createLoad(prism.url, sid, auth_token, sb.phoneNumber, Math.min(n, 2000), concurrency);
+      const sbCreate = await createLoad(url, sid, auth_token, phone, n, concurrency);
+      const prCreate = await createLoad(prism.url, sid, auth_token, phone, Math.min(n, 2000), concurrency);
       create = { sandbox: sbCreate, prism: prCreate, ratio: sbCreate.rps / prCreate.rps };
       console.log(`create  sandbox: ${describe(sbCreate)}`);
       console.log(`create  prism:   ${describe(prCreate)}`);
@@ -98,7 +101,7 @@ export async function benchSandbox(opts: { quick: boolean }): Promise<SandboxBen
       console.log(`list    prism:   ${describe(prList)}`);
     } finally {
       prism.stop();
-      await sb.close();
+      await child.stop();
     }
 
     // 2. list latency by depth of the store: 10,000 versus 1,000,000 messages (sequential requests).
