@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { insertMessage, messageListQuery, type MessageFilter } from '../../src/sandbox/store/messages.js';
+import { messageListQuery, type MessageFilter } from '../../src/sandbox/store/messages.js';
+import { storeMessage } from '../helpers/messages.js';
 import type { KeysetWindow } from '../../src/sandbox/twilio-api/paging.js';
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
@@ -15,29 +16,14 @@ describe('sandbox Messages: list, filters and paging', () => {
 
   function add(name: string, to: string, from: string, sent: string | null): void {
     const created = sent === null ? Date.UTC(2019, 5, 13) : Date.parse(sent);
-    const row = insertMessage(sb.sandbox.ctx.db, {
-      account_sid: sb.accountSid,
+    const row = storeMessage(sb, {
       to_addr: to,
       from_addr: from,
       body: name,
       status: sent === null ? 'failed' : 'delivered',
-      direction: 'outbound-api',
-      num_segments: 1,
-      encoding: 'GSM-7',
       price: null,
-      price_unit: 'USD',
-      error_code: null,
-      error_message: null,
-      messaging_service_sid: null,
-      status_callback: null,
-      application_sid: null,
-      validity_period: null,
-      send_at: null,
       date_created: created,
       date_sent: sent === null ? null : Date.parse(sent),
-      next_at: null,
-      next_status: null,
-      fate: null,
     });
     sids[name] = row.sid;
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { getMessageBySid, insertMessage, type MessageRow } from '../../src/sandbox/store/messages.js';
+import { getMessageBySid, type MessageRow } from '../../src/sandbox/store/messages.js';
+import { storeMessage } from '../helpers/messages.js';
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 /** Asserts the SDK call fails the way Twilio fails it. */
@@ -16,32 +17,7 @@ async function rejectsWith(call: Promise<unknown>, status: number, code: number,
 
 /** A finished outbound message, as the lifecycle would leave it. */
 function delivered(sb: TestSandbox, media: string[] = []): MessageRow {
-  const now = Date.now();
-  return insertMessage(sb.sandbox.ctx.db, {
-    account_sid: sb.accountSid,
-    to_addr: '+15558675310',
-    from_addr: sb.phoneNumber,
-    body: 'done',
-    status: 'delivered',
-    direction: 'outbound-api',
-    num_segments: 1,
-    encoding: 'GSM-7',
-    price: '-0.00790',
-    price_unit: 'USD',
-    error_code: null,
-    error_message: null,
-    messaging_service_sid: null,
-    status_callback: null,
-    application_sid: null,
-    validity_period: null,
-    send_at: null,
-    date_created: now,
-    date_sent: now,
-    next_at: null,
-    next_status: null,
-    fate: null,
-    media: media.map((url) => ({ url, contentType: 'image/png' })),
-  });
+  return storeMessage(sb, { media: media.map((url) => ({ url, contentType: 'image/png' })) });
 }
 
 describe('sandbox Messages: create', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { insertMessage } from '../../src/sandbox/store/messages.js';
+import { storeMessage } from '../helpers/messages.js';
 import { insertNumber } from '../../src/sandbox/store/numbers.js';
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
@@ -89,29 +89,13 @@ describe('sandbox responses validate against Twilio’s OpenAPI spec', () => {
       SendAt: sendAt,
     });
     const now = Date.now();
-    const done = insertMessage(sb.sandbox.ctx.db, {
-      account_sid: sb.accountSid,
-      to_addr: '+15558675310',
-      from_addr: sb.phoneNumber,
-      body: 'done',
+    const done = storeMessage(sb, {
       status: 'undelivered',
-      direction: 'outbound-api',
       num_segments: 2,
-      encoding: 'GSM-7',
       price: '-0.01580',
-      price_unit: 'USD',
       error_code: 30003,
       error_message: 'Unreachable destination handset',
-      messaging_service_sid: null,
-      status_callback: null,
-      application_sid: null,
-      validity_period: null,
-      send_at: null,
       date_created: now,
-      date_sent: now,
-      next_at: null,
-      next_status: null,
-      fate: null,
     });
     bodies.push(['finished', await json(await sb.request('GET', `${messages}/${done.sid}.json`))]);
   });

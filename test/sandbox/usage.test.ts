@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Ajv } from 'ajv';
-import { insertMessage, type NewMessage } from '../../src/sandbox/store/messages.js';
+import type { NewMessage } from '../../src/sandbox/store/messages.js';
+import { storeMessage } from '../helpers/messages.js';
 import { MESSAGE_USAGE_SQL } from '../../src/sandbox/store/usage.js';
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
@@ -27,30 +28,7 @@ describe('sandbox usage records', () => {
   const now = Date.now();
 
   function message(over: Partial<NewMessage> & Pick<NewMessage, 'date_created'>): void {
-    insertMessage(sb.sandbox.ctx.db, {
-      account_sid: sb.accountSid,
-      to_addr: '+15551230000',
-      from_addr: sb.phoneNumber,
-      body: 'hi',
-      status: 'delivered',
-      direction: 'outbound-api',
-      num_segments: 1,
-      encoding: 'GSM-7',
-      price: '-0.00790',
-      price_unit: 'USD',
-      error_code: null,
-      error_message: null,
-      messaging_service_sid: null,
-      status_callback: null,
-      application_sid: null,
-      validity_period: null,
-      send_at: null,
-      date_sent: over.date_created,
-      next_at: null,
-      next_status: null,
-      fate: null,
-      ...over,
-    });
+    storeMessage(sb, { to_addr: '+15551230000', body: 'hi', ...over });
   }
 
   before(async () => {

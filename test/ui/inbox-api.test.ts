@@ -2,7 +2,8 @@
 // the server-sent event stream, against a real sandbox.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { insertMessage, type NewMessage } from '../../src/sandbox/store/messages.js';
+import type { NewMessage } from '../../src/sandbox/store/messages.js';
+import { storeMessage } from '../helpers/messages.js';
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 const DAY = 86_400_000;
@@ -14,32 +15,7 @@ describe('inbox control API', () => {
   const other = '+15005550006';
   const peerA = '+447700900001';
   const peerB = '+447700900002';
-  const add = (m: Partial<NewMessage>) =>
-    insertMessage(sb.sandbox.ctx.db, {
-      account_sid: sb.accountSid,
-      to_addr: peerA,
-      from_addr: sb.phoneNumber,
-      body: 'hello',
-      status: 'delivered',
-      direction: 'outbound-api',
-      num_segments: 1,
-      encoding: 'GSM-7',
-      price: '-0.00790',
-      price_unit: 'USD',
-      error_code: null,
-      error_message: null,
-      messaging_service_sid: null,
-      status_callback: null,
-      application_sid: null,
-      validity_period: null,
-      send_at: null,
-      date_created: T0,
-      date_sent: T0,
-      next_at: null,
-      next_status: null,
-      fate: null,
-      ...m,
-    });
+  const add = (m: Partial<NewMessage>) => storeMessage(sb, { to_addr: peerA, body: 'hello', date_created: T0, ...m });
   const get = async (path: string) => {
     const res = await fetch(sb.url + path);
     return { status: res.status, body: await json(res) };

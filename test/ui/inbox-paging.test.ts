@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { insertMessage } from '../../src/sandbox/store/messages.js';
+import { storeMessage } from '../helpers/messages.js';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
@@ -28,29 +28,14 @@ describe('inbox with thousands of messages', () => {
         const count = peer === BUSY ? 1000 : PER_PEER;
         for (let i = 0; i < count; i++, n++) {
           const inbound = i % 2 === 0;
-          insertMessage(db, {
-            account_sid: sb.accountSid,
+          storeMessage(sb, {
             to_addr: inbound ? sb.phoneNumber : peer,
             from_addr: inbound ? peer : sb.phoneNumber,
             body: `${peer} #${i}`,
             status: inbound ? 'received' : 'delivered',
             direction: inbound ? 'inbound' : 'outbound-api',
-            num_segments: 1,
-            encoding: 'GSM-7',
             price: null,
-            price_unit: 'USD',
-            error_code: null,
-            error_message: null,
-            messaging_service_sid: null,
-            status_callback: null,
-            application_sid: null,
-            validity_period: null,
-            send_at: null,
             date_created: t0 + n * 1000,
-            date_sent: t0 + n * 1000,
-            next_at: null,
-            next_status: null,
-            fate: null,
           });
         }
       }
