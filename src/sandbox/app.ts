@@ -2,7 +2,6 @@
 // the /_sandbox control API and the inbox UI, over one SQLite database. Does not listen: see
 // startSandbox() for that.
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { randomBytes } from 'node:crypto';
 import { Clock } from './clock.js';
 import type { SandboxConfig } from './config.js';
 import type { SandboxContext, Service } from './context.js';
@@ -12,11 +11,13 @@ import { registerRealism } from './realism/index.js';
 import { SandboxEvents } from './events.js';
 import { bootstrapAccount, type AccountRow } from './store/accounts.js';
 import { openDb } from './store/db.js';
+import { GroupCommit } from './store/group-commit.js';
 import { insertNumber, numberByPhone } from './store/numbers.js';
 import { TwilioRestError } from './twilio-api/errors.js';
 import { registerTwilioApi } from './twilio-api/index.js';
 import { formatOf, sendTwilioError, splitUrl } from './twilio-api/route.js';
 import { registerServices } from './services.js';
+import { newSid } from './sids.js';
 import { registerUi } from './ui/index.js';
 
 export interface Sandbox {
@@ -53,7 +54,16 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
 
   let base = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const services = new Map<string, Service>();
-  const ctx: SandboxContext = { config, db, clock, events: new SandboxEvents(), baseUrl: () => base, services };
+  const writes = new GroupCommit(db);
+  const ctx: SandboxContext = {
+    config,
+    db,
+    writes,
+    clock,
+    events: new SandboxEvents(),
+    baseUrl: () => base,
+    services,
+  };
 
   const app = Fastify({
     logger:
@@ -61,7 +71,7 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
         ? false
         : { level: config.logLevel, redact: { paths: ['req.headers.authorization'], censor: '[redacted]' } },
     bodyLimit: 1024 * 1024,
-    genReqId: () => `RQ${randomBytes(16).toString('hex')}`,
+    genReqId: () => newSid('RQ'),
     routerOptions: { ignoreTrailingSlash: true },
   });
 
@@ -75,7 +85,9 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
       void reply.header('Twilio-Request-Id', request.id);
       void reply.headers(TWILIO_HEADERS);
     }
-    done(null, payload);
+    // nobody hears of a write before it is committed
+    if (writes.pending) writes.committed().then(() => done(null, payload), done);
+    else done(null, payload);
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -131,6 +143,7 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
       for (const service of services.values()) await service.stop();
       if (listening) await app.close();
       else await app.close();
+      writes.close();
       db.close();
     },
   };

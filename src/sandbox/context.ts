@@ -4,6 +4,7 @@ import type { Clock } from './clock.js';
 import type { SandboxConfig } from './config.js';
 import type { SandboxEvents } from './events.js';
 import type { Db } from './store/db.js';
+import type { GroupCommit } from './store/group-commit.js';
 
 /** A background service: started after listen, stopped before the database closes. */
 export interface Service {
@@ -18,6 +19,8 @@ export interface Service {
 export interface SandboxContext {
   readonly config: SandboxConfig;
   readonly db: Db;
+  /** API writes of one event-loop turn share a transaction: join it before writing, answer after it commits */
+  readonly writes: GroupCommit;
   readonly clock: Clock;
   readonly events: SandboxEvents;
   /** base URL the sandbox is reachable at (known after listen) */

@@ -100,6 +100,7 @@ export class TwilioRoutes {
       if (accountSid !== undefined && accountSid !== principal.account.sid) throw notFound(path);
       const form = request.body instanceof URLSearchParams ? request.body : new URLSearchParams();
       const jsonPath = SUFFIX.test(path) ? path.replace(SUFFIX, '.json') : `${path}.json`;
+      if (request.method !== 'GET') this.ctx.writes.join();
       const result = await handler({
         account: principal.account,
         principal,
