@@ -44,10 +44,10 @@ describe('group commit over HTTP', () => {
     const { db } = sb.sandbox.ctx;
     const exec = db.exec.bind(db);
     let failed = 0;
-    db.exec = ((sql: string) => {
+    db.exec = (sql: string) => {
       if (sql === 'COMMIT' && failed++ === 0) throw new Error('disk I/O error');
       return exec(sql);
-    });
+    };
     try {
       const res = await sb.request('POST', `/2010-04-01/Accounts/${sb.accountSid}/Messages.json`, {
         form: { From: sb.phoneNumber, To: '+14155551234', Body: 'lost to a failed commit' },
@@ -83,14 +83,30 @@ describe('group commit failures', () => {
     const waiting = [writes.committed(), writes.committed()];
     // make COMMIT fail the way a full disk would, once
     const exec = db.exec.bind(db);
-    db.exec = ((sql: string) => {
+    db.exec = (sql: string) => {
       if (sql === 'COMMIT') throw new Error('disk I/O error');
       return exec(sql);
-    });
+    };
     for (const w of waiting) await assert.rejects(w, /disk I\/O error/);
     assert.equal(db.inTransaction, false);
     assert.deepEqual(db.prepare('SELECT COUNT(*) AS n FROM t').get(), { n: 0 });
     assert.equal(writes.pending, false);
+    db.close();
+  });
+
+  it('abort rolls back the turn and fails its waiters, and the next turn starts clean', async () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE t (x INTEGER NOT NULL)');
+    const writes = new GroupCommit(db);
+    writes.join();
+    db.prepare('INSERT INTO t (x) VALUES (1)').run();
+    const waiting = writes.committed();
+    writes.abort(new Error('half-written'));
+    await assert.rejects(waiting, /half-written/);
+    writes.join();
+    db.prepare('INSERT INTO t (x) VALUES (2)').run();
+    await writes.committed();
+    assert.deepEqual(db.prepare('SELECT x FROM t').all(), [{ x: 2 }]);
     db.close();
   });
 

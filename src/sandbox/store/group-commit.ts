@@ -5,7 +5,9 @@
 // no client ever hears of a write that is not committed.
 //
 // Statements inside the open transaction behave as before: `db.transaction()` nests as a
-// savepoint, so a failed multi-statement write still rolls back alone.
+// savepoint, so a failed multi-statement write still rolls back alone. Hot paths may skip the
+// savepoint (it copies every page it touches); if such a write fails half-way, the caller aborts
+// the whole turn instead: nobody has been answered yet, so every request in it gets an error.
 import type { Db } from './db.js';
 
 export class GroupCommit {
@@ -42,6 +44,16 @@ export class GroupCommit {
     if (this.open) this.commit();
   }
 
+  /** Rolls back the turn's writes (one of them failed half-way); its requests get an error. */
+  abort(err: unknown): void {
+    if (!this.open) return;
+    this.open = false;
+    const waiters = this.waiters;
+    this.waiters = [];
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    for (const w of waiters) w.reject(err);
+  }
+
   close(): void {
     this.flush();
     this.closed = true;
@@ -55,8 +67,9 @@ export class GroupCommit {
     try {
       this.db.exec('COMMIT');
     } catch (err) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      for (const w of waiters) w.reject(err);
+      this.open = true;
+      this.waiters = waiters;
+      this.abort(err);
       return;
     }
     for (const w of waiters) w.resolve();

@@ -102,7 +102,7 @@ export function insertMessage(db: Db, input: NewMessage): MessageRow {
     fate: input.fate,
     extra: JSON.stringify(input.extra ?? {}),
   };
-  return db.transaction(() => {
+  const write = (): MessageRow => {
     const info = db.prepare(INSERT_SQL).run(row);
     const insertMedia = db.prepare(
       'INSERT INTO media (sid, account_sid, message_sid, content_type, url, date_created, date_updated) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -117,7 +117,8 @@ export function insertMessage(db: Db, input: NewMessage): MessageRow {
       row.date_created,
     );
     return { ...row, seq: Number(info.lastInsertRowid) };
-  })();
+  };
+  return db.inTransaction ? write() : db.transaction(write)();
 }
 
 export function getMessage(db: Db, accountSid: string, sid: string): MessageRow | undefined {

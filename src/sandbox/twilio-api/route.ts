@@ -118,6 +118,8 @@ export class TwilioRoutes {
       return reply.code(status).type(contentType).send(body);
     } catch (err) {
       if (err instanceof TwilioRestError) return sendTwilioError(reply, err, format);
+      // an unexpected failure may have left a write half-done: the turn's writes go with it
+      this.ctx.writes.abort(err);
       throw err;
     }
   }
