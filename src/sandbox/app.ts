@@ -10,6 +10,7 @@ import { registerLifecycle } from './lifecycle/index.js';
 import { registerRealism } from './realism/index.js';
 import { SandboxEvents } from './events.js';
 import { bootstrapAccount, type AccountRow } from './store/accounts.js';
+import { startCheckpointer } from './store/checkpointer.js';
 import { openDb } from './store/db.js';
 import { GroupCommit } from './store/group-commit.js';
 import { insertNumber, numberByPhone } from './store/numbers.js';
@@ -123,6 +124,8 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
   registerLifecycle(ctx);
   registerControl(app, ctx, account);
   registerUi(app, ctx);
+  // last, so it stops after everything that writes
+  if (config.data !== ':memory:') services.set('checkpoint', startCheckpointer(db, config.data));
 
   let listening = false;
   return {

@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GroupCommit } from '../../src/sandbox/store/group-commit.js';
@@ -62,6 +62,26 @@ describe('group commit over HTTP', () => {
     assert.equal(failed, 1);
     const page = await sb.client.messages.list({ limit: 1000 });
     assert.equal(page.filter((m) => m.body === 'lost to a failed commit').length, 0);
+  });
+
+  it('checkpoints the WAL into the database file in the background', async () => {
+    await sb.client.messages.create({ from: sb.phoneNumber, to: '+14155551234', body: 'checkpointed' });
+    // the database file alone, without its WAL, holds the message once a checkpoint has run
+    const copy = join(dir, 'copy.db');
+    const inMainFile = (): boolean => {
+      copyFileSync(join(dir, 'sandbox.db'), copy);
+      const db = new Database(copy);
+      try {
+        return db.prepare("SELECT 1 FROM messages WHERE body = 'checkpointed'").get() !== undefined;
+      } catch {
+        return false; // not even the schema has reached the file yet
+      } finally {
+        db.close();
+      }
+    };
+    const deadline = Date.now() + 10_000;
+    while (!inMainFile() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(inMainFile(), 'the message reached the database file');
   });
 
   it('issues SIDs that sort in creation order and still match Twilio’s pattern', () => {
