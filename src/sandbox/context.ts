@@ -12,8 +12,8 @@ export interface Service {
   stop(): Promise<void>;
   /** runs due work now (tests, instant mode); resolves when idle */
   drain?(): Promise<void>;
-  /** new work may be due: look now instead of at the next timer */
-  poke?(): void;
+  /** new work may be due (at `at`, clock ms, when known): look now instead of at the next timer */
+  poke?(at?: number): void;
 }
 
 export interface SandboxContext {

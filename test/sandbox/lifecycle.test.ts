@@ -169,3 +169,27 @@ describe('message lifecycle (timed)', () => {
     assert.equal((await reach(sb, afterReset.sid, 'delivered')).status, 'delivered');
   });
 });
+
+describe('message lifecycle (default pace, messages created while a step is pending)', () => {
+  let sb: TestSandbox;
+  before(async () => {
+    sb = await startSandbox({ statusDelay: 500 });
+  });
+  after(() => sb.close());
+
+  it('moves every message at its own pace, however they interleave', async () => {
+    const first = await sb.client.messages.create({ from: sb.phoneNumber, to: '+14155551234', body: 'first' });
+    await new Promise((r) => setTimeout(r, 150));
+    const second = await sb.client.messages.create({ from: sb.phoneNumber, to: '+14155551235', body: 'second' });
+    for (const m of [first, second]) {
+      await reach(sb, m.sid, 'delivered');
+      const ats = (
+        sb.sandbox.ctx.db.prepare('SELECT at FROM message_events WHERE message_sid = ? ORDER BY id').all(m.sid) as {
+          at: number;
+        }[]
+      ).map((r) => r.at);
+      assert.deepEqual(timeline(sb, m.sid), ['queued', 'sending', 'sent', 'delivered']);
+      for (let i = 1; i < ats.length; i++) assert.ok(ats[i]! - ats[i - 1]! >= 500, `step ${i} of ${m.body}`);
+    }
+  });
+});

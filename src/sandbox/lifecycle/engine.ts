@@ -12,6 +12,12 @@ import { priceOf } from './pricing.js';
 import { senderTurn } from '../realism/throughput.js';
 
 const BATCH = 500;
+/**
+ * With steps of half a second or more, ticks come at most this often (ms): under load every due
+ * row would otherwise get a timer, a query and a commit of its own, while Twilio's own status
+ * timings vary far more than this.
+ */
+const TICK_QUANTUM_MS = 20;
 /** setTimeout cannot wait longer than this */
 const MAX_TIMER = 2_147_483_647;
 
@@ -22,6 +28,9 @@ const UPDATE = `UPDATE messages SET status = @status, next_status = @next_status
 export class LifecycleEngine implements Service {
   private readonly ctx: SandboxContext;
   private timer: NodeJS.Timeout | undefined;
+  /** when the timer fires (clock ms) */
+  private timerAt: number | undefined;
+  private lastTick = 0;
   private immediate: NodeJS.Immediate | undefined;
   private running = false;
   private unsubscribe: (() => void) | undefined;
@@ -47,8 +56,10 @@ export class LifecycleEngine implements Service {
     return Promise.resolve();
   }
 
-  poke(): void {
+  /** `at`: when the new work is due; nothing to do when the timer already fires by then. */
+  poke(at?: number): void {
     if (!this.running || this.immediate) return;
+    if (at !== undefined && this.timerAt !== undefined && at >= this.timerAt) return;
     this.immediate = setImmediate(() => {
       this.immediate = undefined;
       this.tick();
@@ -65,11 +76,13 @@ export class LifecycleEngine implements Service {
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
+    this.timerAt = undefined;
     this.immediate = undefined;
   }
 
   private tick(): void {
     if (!this.running) return;
+    this.lastTick = this.ctx.clock.now();
     const moved = this.advanceDue(this.ctx.clock.now());
     // a full batch means more may be due: continue on the next turn so requests still get served
     if (moved === BATCH) this.poke();
@@ -80,13 +93,18 @@ export class LifecycleEngine implements Service {
     if (!this.running) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.timerAt = undefined;
     const row = this.ctx.db.prepare('SELECT MIN(next_at) AS at FROM messages WHERE next_at IS NOT NULL').get() as {
       at: number | null;
     };
     if (row.at === null) return;
-    const wait = Math.min(MAX_TIMER, Math.max(0, row.at - this.ctx.clock.now()));
+    const now = this.ctx.clock.now();
+    const quantum = this.ctx.config.statusDelay >= 500 ? TICK_QUANTUM_MS : 0;
+    const wait = Math.min(MAX_TIMER, Math.max(0, row.at - now, this.lastTick + quantum - now));
+    this.timerAt = now + wait;
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      this.timerAt = undefined;
       this.tick();
     }, wait);
     this.timer.unref();

@@ -85,7 +85,7 @@ function create(ctx: SandboxContext, req: TwilioRequest): { status: number; rep:
     media: plan.media,
     extra: plan.senderPending ? { sender_pending: true } : {},
   });
-  ctx.services.get('lifecycle')?.poke?.();
+  ctx.services.get('lifecycle')?.poke?.(row.next_at ?? undefined);
   announce(ctx, row);
   return { status: 201, rep: instance(row) };
 }
