@@ -21,9 +21,9 @@ const TICK_QUANTUM_MS = 20;
 /** setTimeout cannot wait longer than this */
 const MAX_TIMER = 2_147_483_647;
 
-const UPDATE = `UPDATE messages SET status = @status, next_status = @next_status, next_at = @next_at, fate = @fate,
-  date_sent = @date_sent, price = @price, error_code = @error_code, error_message = @error_message, date_updated = @date_updated
-  WHERE sid = @sid`;
+// by rowid (seq): no detour through the SID index
+const UPDATE = `UPDATE messages SET status = ?, next_status = ?, next_at = ?, fate = ?, date_sent = ?, price = ?,
+  error_code = ?, error_message = ?, date_updated = ? WHERE seq = ?`;
 
 export class LifecycleEngine implements Service {
   private readonly ctx: SandboxContext;
@@ -126,7 +126,18 @@ export class LifecycleEngine implements Service {
         // with no delay, a message runs its whole course in this one transaction
         while (row.next_at !== null && row.next_at <= now && row.next_status !== null) {
           row = this.step(row, now);
-          update.run(row);
+          update.run(
+            row.status,
+            row.next_status,
+            row.next_at,
+            row.fate,
+            row.date_sent,
+            row.price,
+            row.error_code,
+            row.error_message,
+            row.date_updated,
+            row.seq,
+          );
           event.run(row.sid, row.status, row.error_code, now);
           events.push({ type: 'message', sid: row.sid, status: row.status, accountSid: row.account_sid });
           const id = enqueueStatusCallback(db, row, now, tokens);
