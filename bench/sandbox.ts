@@ -26,13 +26,14 @@ function createLoad(
   from: string,
   requests: number,
   concurrency: number,
+  warmup = 200,
 ) {
   const auth = basic(accountSid, token);
   return runLoad({
     origin: url,
     concurrency,
     requests,
-    warmup: 200,
+    warmup,
     maxMs: 30_000,
     make: (i) => ({
       method: 'POST',
@@ -89,7 +90,8 @@ export async function benchSandbox(opts: { quick: boolean }): Promise<SandboxBen
     let create: SandboxBenchResult['create'];
     let list: SandboxBenchResult['list'];
     try {
-      const sbCreate = await createLoad(url, sid, auth_token, phone, n, concurrency);
+      // long enough that the lifecycle (1 s steps) of earlier creates runs during the measurement
+      const sbCreate = await createLoad(url, sid, auth_token, phone, n * 3, concurrency, 2000);
       const prCreate = await createLoad(prism.url, sid, auth_token, phone, Math.min(n, 2000), concurrency);
       create = { sandbox: sbCreate, prism: prCreate, ratio: sbCreate.rps / prCreate.rps };
       console.log(`create  sandbox: ${describe(sbCreate)}`);
