@@ -33,7 +33,7 @@ export const sections: Section[] = [
         '',
         `Create throughput: **${fmt(r.create.ratio)}×** Prism (target ≥ 20×). List throughput: **${fmt(r.list.ratio)}×** Prism.`,
         '',
-        `List latency, one client, first page of 50, sequential requests:`,
+        `List latency, one client, first page of 50, sequential requests; both stores open at once, five alternating rounds of 1,000 requests each, medians:`,
         '',
         HEAD,
         row(`${r.depth.smallCount.toLocaleString('en')} stored messages`, r.depth.small),
