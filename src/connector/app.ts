@@ -81,13 +81,21 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
 
   const agent = new Agent({ keepAliveTimeout: 10_000, connections: 256 });
   const metrics = new Metrics();
-  const clientFor =
+  const makeClient =
     deps.clientFactory ??
     ((c: Connection): UpstreamClient =>
       new TwilioClient(
         { accountSid: c.accountSid, username: c.username, password: c.password },
         { baseUrl: upstreamUrl, dispatcher: agent, timeoutMs: config.upstreamTimeout },
       ));
+  // one client per connection rather than per call; authenticate() keeps a connection's identity
+  // while its credentials are in use, and a client is dropped with its connection
+  const clients = new WeakMap<Connection, UpstreamClient>();
+  const clientFor = (c: Connection): UpstreamClient => {
+    let client = clients.get(c);
+    if (client === undefined) clients.set(c, (client = makeClient(c)));
+    return client;
+  };
   const ctx: RouteContext = {
     config,
     clientFor,

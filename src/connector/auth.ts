@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ConnectorConfig } from './config.js';
 import { defaultConnection } from './config.js';
 import { ApiError } from './errors.js';
+import { Lru } from './lru.js';
 
 export interface Connection {
   accountSid: string;
@@ -27,7 +28,27 @@ const THROTTLE_SALT = randomBytes(32);
 function connection(accountSid: string, username: string, password: string): Connection {
   const scope = username === accountSid ? accountSid : `${accountSid}/${username}`;
   const tag = createHmac('sha256', THROTTLE_SALT).update(password).digest('base64url').slice(0, 22);
-  return { accountSid, username, password, scope, throttleKey: `${scope}#${tag}` };
+  // shared by every call with the same credentials (cached below)
+  return Object.freeze({ accountSid, username, password, scope, throttleKey: `${scope}#${tag}` });
+}
+
+/**
+ * Connections already resolved, by the Authorization and X-Twilio-Account-Sid headers that named
+ * them: decoding and hashing the secret happen once per credential rather than once per call, and
+ * a cached connection keeps its identity, so per-connection state (the Twilio client) can hang off
+ * it. The keys carry secrets: they live in this map only and are never logged.
+ */
+const resolved = new Lru<string, Connection>(1000);
+const defaults = new WeakMap<ConnectorConfig, Connection | null>();
+
+function defaultOf(config: ConnectorConfig): Connection | null {
+  let c = defaults.get(config);
+  if (c === undefined) {
+    const d = defaultConnection(config);
+    c = d ? connection(d.accountSid, d.username, d.password) : null;
+    defaults.set(config, c);
+  }
+  return c;
 }
 
 export const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
@@ -63,14 +84,25 @@ export function authenticate(config: ConnectorConfig, request: FastifyRequest): 
   checkApiKey(config, request);
   const auth = header(request, 'authorization');
   if (auth === undefined || auth.toLowerCase().startsWith('bearer ')) {
-    const fallback = defaultConnection(config);
-    if (fallback) return connection(fallback.accountSid, fallback.username, fallback.password);
+    const fallback = defaultOf(config);
+    if (fallback) return fallback;
     throw new ApiError(
       'AUTH_MISSING',
       'Missing credentials: send HTTP Basic auth with your Twilio Account SID and Auth Token (or an API key SID and secret plus X-Twilio-Account-Sid)',
       { headers: { 'www-authenticate': 'Basic realm="twilio-connector"' } },
     );
   }
+  const accountHeader = header(request, 'x-twilio-account-sid');
+  const key = `${auth}\n${accountHeader ?? ''}`;
+  let c = resolved.get(key);
+  if (c === undefined) {
+    c = fromBasic(auth, accountHeader);
+    resolved.set(key, c);
+  }
+  return c;
+}
+
+function fromBasic(auth: string, accountHeader: string | undefined): Connection {
   const m = /^basic\s+(\S+)\s*$/i.exec(auth);
   if (!m) throw new ApiError('AUTH_INVALID', 'The Authorization header must use the Basic scheme');
   const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
@@ -80,7 +112,6 @@ export function authenticate(config: ConnectorConfig, request: FastifyRequest): 
   }
   const username = decoded.slice(0, colon);
   const password = decoded.slice(colon + 1);
-  const accountHeader = header(request, 'x-twilio-account-sid');
   if (ACCOUNT_SID.test(username)) {
     if (accountHeader !== undefined && accountHeader !== username) {
       throw new ApiError('AUTH_INVALID', 'X-Twilio-Account-Sid differs from the Account SID in the credentials');

@@ -140,6 +140,7 @@ export function action(
 ): string[] {
   const schema = routeSchemas(def.operation) as Record<string, unknown>;
   const urls = [def.path, def.path.replace(/\.json$/, '.xml')];
+  const throttling = ctx.config.throttleLimit > 0;
   for (const url of urls) {
     app.route({
       method: def.method,
@@ -149,13 +150,15 @@ export function action(
       onRequest: (request, _reply, done) => {
         try {
           const connection = authenticate(ctx.config, request);
-          const decision = ctx.throttle.take(connection.throttleKey);
-          if (!decision.allowed) {
-            throw new ApiError(
-              'THROTTLED',
-              `Too many calls for this connection: the limit is ${ctx.config.throttleLimit} per ${ctx.config.throttleWindow} s`,
-              { headers: { 'retry-after': String(decision.retryAfter) } },
-            );
+          if (throttling) {
+            const decision = ctx.throttle.take(connection.throttleKey);
+            if (!decision.allowed) {
+              throw new ApiError(
+                'THROTTLED',
+                `Too many calls for this connection: the limit is ${ctx.config.throttleLimit} per ${ctx.config.throttleWindow} s`,
+                { headers: { 'retry-after': String(decision.retryAfter) } },
+              );
+            }
           }
           request.connection = connection;
         } catch (err) {

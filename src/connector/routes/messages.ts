@@ -125,8 +125,7 @@ function listQuery(query: Query): URLSearchParams {
   return out;
 }
 
-async function sendMessage(ctx: RouteContext, input: ActionInput): Promise<Outcome> {
-  const message = parseSendMessage(input.request.body);
+async function sendMessage(ctx: RouteContext, input: ActionInput, message: SendMessageRequest): Promise<Outcome> {
   const track = (input.request.body as Record<string, unknown>)['track_status'];
   if (track === true || track === 'true') {
     message.status_callback = trackedStatusCallback(baseUrl(ctx.config, input.request), message.status_callback);
@@ -165,15 +164,14 @@ export function registerMessages(app: FastifyInstance, ctx: RouteContext): void 
       const key = Array.isArray(header) ? header[0] : header;
       let outcome: Outcome & { replayed?: boolean };
       if (key === undefined) {
-        parseSendMessage(input.request.body);
-        outcome = await sendMessage(ctx, input);
+        outcome = await sendMessage(ctx, input, parseSendMessage(input.request.body));
       } else {
         if (!IDEMPOTENCY_KEY.test(key)) {
           throw validation('Header Idempotency-Key must be 1 to 255 visible ASCII characters');
         }
         const message = parseSendMessage(input.request.body);
         const hash = requestHash('SendMessage', message);
-        outcome = await ctx.idempotency.run(input.connection.scope, key, hash, () => sendMessage(ctx, input));
+        outcome = await ctx.idempotency.run(input.connection.scope, key, hash, () => sendMessage(ctx, input, message));
       }
       const isError = outcome.status >= 400;
       const headers: Record<string, string> = { ...(outcome.headers ?? {}) };
