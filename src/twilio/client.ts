@@ -12,7 +12,7 @@ import {
   type RequestInfo,
 } from './errors.js';
 import { encodeForm, encodeQuery, type FormFields, type QueryFields } from './form.js';
-import { limiterFor } from './limiter.js';
+import { limiterFor, limiterKey } from './limiter.js';
 import { toPage, type Page } from './paging.js';
 import {
   backoffMs,
@@ -114,6 +114,9 @@ export class TwilioClient {
   private readonly dispatcher: Dispatcher;
   private readonly userAgent: string;
   private readonly accountPrefix: string;
+  /** every resolved URL has the base URL's origin: paths are appended to it */
+  private readonly origin: string;
+  private readonly limiterKey: string;
 
   constructor(credentials: Credentials, options: ClientOptions = {}) {
     const problems: string[] = [];
@@ -123,7 +126,9 @@ export class TwilioClient {
     if (!credentials.password) problems.push('password is required');
     if (problems.length) throw new ConfigError(problems);
     this.accountSid = credentials.accountSid;
-    this.baseUrl = checkedBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL).href.replace(/\/+$/, '');
+    const base = checkedBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
+    this.baseUrl = base.href.replace(/\/+$/, '');
+    this.origin = base.origin;
     this.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
     this.timeoutMs = positiveInt('timeoutMs', options.timeoutMs, 15_000);
     this.maxResponseBytes = positiveInt('maxResponseBytes', options.maxResponseBytes, 32 * 1024 * 1024);
@@ -136,6 +141,7 @@ export class TwilioClient {
     this.dispatcher = options.dispatcher ?? defaultDispatcher;
     this.userAgent = options.userAgent ?? USER_AGENT;
     this.accountPrefix = `/2010-04-01/Accounts/${this.accountSid}`;
+    this.limiterKey = limiterKey(this.origin, this.accountSid, this.maxConcurrency);
     this.messages = messagesResource(this);
     this.incomingPhoneNumbers = incomingPhoneNumbersResource(this);
     this.availablePhoneNumbers = availablePhoneNumbersResource(this);
@@ -144,6 +150,10 @@ export class TwilioClient {
 
   /** Full URL for a path: account-relative when it starts with `/`, or absolute `/2010-04-01/…`, `/v1/…`. */
   resolve(path: string, query?: QueryFields): string {
+    return this.target(path, query).href;
+  }
+
+  private target(path: string, query: QueryFields | undefined): URL {
     let url: URL;
     try {
       let rel = path;
@@ -159,15 +169,17 @@ export class TwilioClient {
       if (err instanceof InvalidArgumentError) throw err;
       throw new InvalidArgumentError('path is not a valid URL path');
     }
-    encodeQuery(query, url.searchParams);
-    return url.href;
+    if (query !== undefined) encodeQuery(query, url.searchParams);
+    return url;
   }
 
   async request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<TwilioResponse<T>> {
     if (method !== 'GET' && method !== 'POST' && method !== 'DELETE') {
       throw new InvalidArgumentError(`unsupported method ${String(method)}`);
     }
-    const url = this.resolve(path, opts.query);
+    const target = this.target(path, opts.query);
+    const url = target.href;
+    const requestPath = target.pathname + target.search;
     const info: RequestInfo = { method, url };
     const headers: Record<string, string> = {
       authorization: this.authorization,
@@ -180,14 +192,14 @@ export class TwilioClient {
       body = encodeForm(opts.form);
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
-    const origin = new URL(url).origin;
     for (let n = 0; ; n++) {
-      const release = await limiterFor(origin, this.accountSid, this.maxConcurrency).acquire(opts.signal);
+      const release = await limiterFor(this.limiterKey, this.maxConcurrency).acquire(opts.signal);
       let raw: RawResponse;
       try {
         raw = await attempt({
           method,
-          url,
+          origin: this.origin,
+          path: requestPath,
           headers,
           body,
           timeoutMs: this.timeoutMs,

@@ -1,7 +1,7 @@
 // A per-account cap on in-flight requests. Twilio answers 429/20429 when an account has too many
 // concurrent requests, so excess requests wait here in arrival order instead of being rejected.
 // Limiters are shared by every client for the same account and API origin, because the connector
-// builds one client per incoming call.
+// may hold several clients for one account (one per credential).
 
 import { abortError } from './abort.js';
 
@@ -73,9 +73,13 @@ export class ConcurrencyLimiter {
 
 const shared = new Map<string, ConcurrencyLimiter>();
 
-/** The limiter for one account at one API origin with one cap; forgotten again once idle. */
-export function limiterFor(origin: string, accountSid: string, max: number): ConcurrencyLimiter {
-  const key = `${origin}|${accountSid}|${max}`;
+/** What names the limiter of one account at one API origin with one cap (see limiterFor). */
+export function limiterKey(origin: string, accountSid: string, max: number): string {
+  return `${origin}|${accountSid}|${max}`;
+}
+
+/** The limiter under `key` (from limiterKey), allowing `max` in flight; forgotten again once idle. */
+export function limiterFor(key: string, max: number): ConcurrencyLimiter {
   let limiter = shared.get(key);
   if (!limiter) {
     limiter = new ConcurrencyLimiter(max, () => shared.delete(key));

@@ -1,6 +1,7 @@
-// One HTTP attempt against Twilio over undici: keep-alive through a shared Agent, a deadline that
-// covers headers and body, and failures sorted into Twilio errors, network errors and timeouts.
-import { Agent, request, type Dispatcher } from 'undici';
+// One HTTP attempt against Twilio over undici: keep-alive through a shared Agent, a time limit on
+// the wait for the answer and on each pause in its body, and failures sorted into Twilio errors,
+// network errors and timeouts.
+import { Agent, type Dispatcher } from 'undici';
 import { abortError } from './abort.js';
 import { NetworkError, TimeoutError, type RequestInfo } from './errors.js';
 import type { Method } from './retry.js';
@@ -16,9 +17,13 @@ export const TOO_LARGE = 'RESPONSE_TOO_LARGE';
 
 export interface Attempt {
   method: Method;
-  url: string;
+  /** `https://api.twilio.com` */
+  origin: string;
+  /** path and query */
+  path: string;
   headers: Record<string, string>;
   body: string | undefined;
+  /** for the answer's headers once the request is sent, and again for each pause in its body */
   timeoutMs: number;
   /** larger bodies are abandoned: no Twilio answer comes close, a misbehaving proxy might */
   maxResponseBytes: number;
@@ -46,42 +51,49 @@ export function errnoOf(err: unknown): string | undefined {
   return undefined;
 }
 
+/** The body as text, abandoned once it grows past `max` bytes. */
+function readText(body: Dispatcher.ResponseData['body'], max: number, info: RequestInfo): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        body.destroy();
+        reject(new NetworkError(info, TOO_LARGE, undefined));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    body.once('end', () => resolve(Buffer.concat(chunks, size).toString('utf8')));
+    body.once('error', reject);
+  });
+}
+
+const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
 export async function attempt(a: Attempt): Promise<RawResponse> {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new Error('timeout'));
-  }, a.timeoutMs);
-  const onCallerAbort = (): void => controller.abort(a.signal?.reason);
-  a.signal?.addEventListener('abort', onCallerAbort, { once: true });
   try {
     if (a.signal?.aborted) throw abortError(a.signal);
-    const res = await request(a.url, {
+    // undici's own timers bound the wait for the answer and each pause in its body: no timer and
+    // AbortController of ours per attempt
+    const res = await a.dispatcher.request({
+      origin: a.origin,
+      path: a.path,
       method: a.method,
       headers: a.headers,
       body: a.body ?? null,
-      dispatcher: a.dispatcher,
-      signal: controller.signal,
+      headersTimeout: a.timeoutMs,
+      bodyTimeout: a.timeoutMs,
+      ...(a.signal ? { signal: a.signal } : {}),
     });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > a.maxResponseBytes) {
-        res.body.destroy();
-        throw new NetworkError(a.info, TOO_LARGE, undefined);
-      }
-      chunks.push(chunk);
-    }
-    return { status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') };
+    const text = await readText(res.body, a.maxResponseBytes, a.info);
+    return { status: res.statusCode, headers: res.headers, text };
   } catch (err) {
     if (err instanceof NetworkError) throw err;
-    if (timedOut) throw new TimeoutError(a.info, a.timeoutMs);
     if (a.signal?.aborted) throw abortError(a.signal);
-    throw new NetworkError(a.info, errnoOf(err), err);
-  } finally {
-    clearTimeout(timer);
-    a.signal?.removeEventListener('abort', onCallerAbort);
+    const errno = errnoOf(err);
+    if (errno !== undefined && TIMEOUTS.has(errno)) throw new TimeoutError(a.info, a.timeoutMs);
+    throw new NetworkError(a.info, errno, err);
   }
 }
