@@ -11,6 +11,7 @@ import type { ConnectorConfig } from './config.js';
 import { ApiError, envelope, fromUpstream, internal } from './errors.js';
 import { Idempotency, MemoryIdempotencyStore } from './idempotency.js';
 import { Metrics } from './metrics.js';
+import { formatValidationErrors } from './schemas/validation-messages.js';
 import { formatOf, send, type RouteContext, type UpstreamClient } from './routes/context.js';
 import { registerAvailablePhoneNumbers } from './routes/available-phone-numbers.js';
 import { registerIncomingPhoneNumbers } from './routes/incoming-phone-numbers.js';
@@ -69,6 +70,9 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
     },
     routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { allErrors: false } },
+    // "Field to must be an E.164 phone number such as +14155552671" rather than ajv's "must match
+    // pattern …": the message names the field and what it must look like (toApiError words the subject)
+    schemaErrorFormatter: (errors, dataVar) => new Error(formatValidationErrors(errors, dataVar)),
     // malformed URLs and the like fail before routing: they get the same envelope
     frameworkErrors: (error, request, reply) => {
       const apiError = new ApiError(
@@ -79,7 +83,8 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
     },
   });
 
-  const agent = new Agent({ keepAliveTimeout: 10_000, connections: 256 });
+  // a connection that cannot be made within the upstream timeout fails as unreachable (nothing was sent)
+  const agent = new Agent({ keepAliveTimeout: 10_000, connections: 256, connect: { timeout: config.upstreamTimeout } });
   const metrics = new Metrics();
   const makeClient =
     deps.clientFactory ??
@@ -213,6 +218,13 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
   return app;
 }
 
+const SUBJECTS: Readonly<Record<string, string>> = {
+  body: 'body',
+  querystring: 'query',
+  params: 'path',
+  headers: 'headers',
+};
+
 /** Every thrown thing becomes an ApiError; Fastify's own 4xx errors get their catalog code. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
@@ -221,10 +233,11 @@ export function toApiError(error: unknown): ApiError {
     return new ApiError(
       'VALIDATION_FAILED',
       e.message
-        .replace(/^querystring\//, 'Query parameter ')
-        .replace(/^params\//, 'Path parameter ')
-        .replace(/^body\//, 'Field ')
-        .replace(/^body /, 'The body '),
+        .replace(/^querystring\./, 'Query parameter ')
+        .replace(/^params\./, 'Path parameter ')
+        .replace(/^headers\./, 'Header ')
+        .replace(/^body\./, 'Field ')
+        .replace(/^(body|querystring|params|headers) /, (_all, part: string) => `The ${SUBJECTS[part] ?? part} `),
     );
   }
   switch (e.code) {

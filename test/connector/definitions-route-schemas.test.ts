@@ -65,7 +65,7 @@ describe('connector route schemas under Fastify', () => {
       ],
       [
         { from: '+15005550006', to: '+14155552671', media_url: ['ftp://e.com/a'] },
-        /^body\.media_url\.0 must be an absolute http/,
+        /^body\.media_url\[0\] must be an absolute http/,
       ],
       ['not an object', /^body must be of type object$/],
       [

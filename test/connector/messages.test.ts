@@ -137,6 +137,42 @@ describe('connector message actions', () => {
     assert.equal((await h.sb.client.messages.list()).length, before, 'nothing was sent');
   });
 
+  it('words schema failures as the field and the rule it breaks', async () => {
+    const cases: [unknown, string][] = [
+      [{ from: h.sb.phoneNumber, body: 'no to' }, 'Field to is required'],
+      [
+        { from: h.sb.phoneNumber, to: '555-1234', body: 'x' },
+        'Field to must be an E.164 phone number such as +14155552671, or whatsapp:+14155552671',
+      ],
+      [{ to: '+14155550123', body: 'x' }, 'Field from is required'],
+      [
+        { from: h.sb.phoneNumber, to: '+14155550123', body: 'x'.repeat(1601) },
+        'Field body must be at most 1600 characters long',
+      ],
+      [
+        { from: h.sb.phoneNumber, to: '+14155550123', media_url: ['ftp://e.com/a.png'] },
+        'Field media_url[0] must be an absolute http:// or https:// URL',
+      ],
+      [[1, 2], 'The body must be of type object'],
+      [
+        { from: h.sb.phoneNumber, to: '+14155550123', body: 'x', medai_url: [] },
+        'The body has an unknown field "medai_url"',
+      ],
+    ];
+    for (const [body, message] of cases) {
+      const res = await h.call('POST', '/Messages.json', { json: body });
+      assert.equal(res.status, 400, JSON.stringify(body).slice(0, 80));
+      assert.equal((await json(res)).error.message, message);
+    }
+    const sid = await h.call('GET', '/Messages/nope.json');
+    assert.equal(
+      (await json(sid)).error.message,
+      'Path parameter MessageId must be a message SID: SM or MM followed by 32 hex digits',
+    );
+    const page = await h.call('GET', '/Messages.json?PageSize=1001');
+    assert.match((await json(page)).error.message, /^Query parameter PageSize must be <= 1000$/);
+  });
+
   it('accepts a Messaging Service instead of from', async () => {
     const service = await h.sb.client.messaging.v1.services.create({ friendlyName: 'pool' });
     await h.sb.client.messaging.v1.services(service.sid).phoneNumbers.create({

@@ -27,12 +27,14 @@ const PATTERN_HINTS: Readonly<Record<string, string>> = {
   '^[A-Za-z]{2}$': 'a two-letter ISO country code such as US',
 };
 
+/** `body` + `/media_url/0` → `body.media_url[0]` (the JSON Pointer unescaped). */
 function fieldName(dataVar: string, instancePath: string): string {
-  const path = instancePath
-    .split('/')
-    .filter((p) => p !== '')
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  return path.length === 0 ? dataVar : `${dataVar}.${path.join('.')}`;
+  let name = dataVar;
+  for (const part of instancePath.split('/')) {
+    if (part === '') continue;
+    name += /^[0-9]+$/.test(part) ? `[${part}]` : `.${part.replace(/~1/g, '/').replace(/~0/g, '~')}`;
+  }
+  return name;
 }
 
 export function describeSchemaError(e: SchemaErrorLike, dataVar: string): string {
