@@ -68,6 +68,8 @@ export interface TwilioResponse<T> {
   body: T;
   headers: Record<string, string | string[] | undefined>;
   requestId: string | undefined;
+  /** the body as Twilio sent it, for callers that pass it on without serialising `body` again */
+  text: string;
 }
 
 export const DEFAULT_BASE_URL = 'https://api.twilio.com';
@@ -243,7 +245,7 @@ export class TwilioClient {
       if (raw.text !== '' && !isJson) {
         return apiErrorFrom(info, raw.status, raw.text, requestId, undefined);
       }
-      return { status: raw.status, body: parsed as T, headers: raw.headers, requestId };
+      return { status: raw.status, body: parsed as T, headers: raw.headers, requestId, text: raw.text };
     }
     return apiErrorFrom(info, raw.status, parsed, requestId, parseRetryAfter(raw.headers['retry-after']));
   }

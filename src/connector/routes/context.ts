@@ -23,7 +23,7 @@ export interface UpstreamClient {
       query?: URLSearchParams | Record<string, string | number | boolean | undefined>;
       form?: Record<string, string | number | boolean | readonly string[] | undefined>;
     },
-  ): Promise<{ status: number; body: unknown }>;
+  ): Promise<{ status: number; body: unknown; text?: string }>;
 }
 
 export interface RouteContext {

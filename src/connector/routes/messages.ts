@@ -99,6 +99,20 @@ export function messageModel(raw: unknown): Record<string, unknown> {
   return m;
 }
 
+/**
+ * A Message answer as JSON: Twilio's own text when it already is the model (an object without a
+ * numeric error_code, as every freshly sent message is), so it is not serialised a second time.
+ */
+function messageJson(res: { body: unknown; text?: string }): string {
+  const body = res.body;
+  const isModel =
+    body !== null &&
+    typeof body === 'object' &&
+    !Array.isArray(body) &&
+    typeof asObject(body)['error_code'] !== 'number';
+  return isModel && res.text !== undefined ? res.text : JSON.stringify(messageModel(body));
+}
+
 function listQuery(query: Query): URLSearchParams {
   const out = new URLSearchParams();
   for (const name of ['To', 'From'] as const) {
@@ -132,7 +146,7 @@ async function sendMessage(ctx: RouteContext, input: ActionInput, message: SendM
   }
   try {
     const res = await input.client.request('POST', '/Messages.json', { form: toForm(message) });
-    return { status: 200, body: JSON.stringify(messageModel(res.body)), contentType: 'application/json' };
+    return { status: 200, body: messageJson(res), contentType: 'application/json' };
   } catch (err) {
     const apiError = fromUpstream(err);
     ctx.metrics.observeUpstreamError('SendMessage', apiError.code);
