@@ -120,11 +120,14 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
     done(null, Object.fromEntries(fields));
   });
 
-  // headers help when debugging a workflow's calls; the redaction above keeps credentials out
-  app.addHook('onRequest', (request, _reply, done) => {
-    request.log.debug({ headers: request.headers }, 'request headers');
-    done();
-  });
+  // headers help when debugging a workflow's calls; the redaction above keeps credentials out.
+  // Only registered when debug lines are written: every hook costs each request a little.
+  if (config.logLevel === 'debug' || config.logLevel === 'trace') {
+    app.addHook('onRequest', (request, _reply, done) => {
+      request.log.debug({ headers: request.headers }, 'request headers');
+      done();
+    });
+  }
 
   // answers finished during shutdown close their connection, or an idle keep-alive socket would
   // hold the process open until its timeout

@@ -84,8 +84,9 @@ declare module 'fastify' {
  * `.json` paths and choose the format by header); JSON otherwise.
  */
 export function formatOf(request: FastifyRequest): Format {
-  const path = request.url.split('?', 1)[0] ?? '';
-  if (/\.xml$/i.test(path)) return 'xml';
+  const url = request.url;
+  const query = url.indexOf('?');
+  if (/\.xml$/i.test(query === -1 ? url : url.slice(0, query))) return 'xml';
   const accept = (request.headers.accept ?? '').toLowerCase();
   const xml = accept.search(/(application|text)\/xml/);
   if (xml === -1) return 'json';
