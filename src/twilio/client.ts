@@ -44,7 +44,7 @@ export interface Credentials {
 export interface ClientOptions {
   /** default https://api.twilio.com */
   baseUrl?: string;
-  /** per attempt, default 15000 */
+  /** per attempt: the wait for the answer once the request is sent, and each pause in its body; default 15000 */
   timeoutMs?: number;
   /** in-flight requests per account, default 100; excess waits in a FIFO queue */
   maxConcurrency?: number;

@@ -146,6 +146,16 @@ describe('twilio client requests', () => {
     assert.equal(s.received.length, 3);
   });
 
+  it('times out an answer whose body stalls after the headers', async () => {
+    const s = await start((_req, res) => {
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.write('{"sid":'); // and nothing more
+    });
+    const c = s.client({ timeoutMs: 100, retry: { maxRetries: 1, baseDelayMs: 1 } });
+    await assert.rejects(c.messages.create({ To: '+1', Body: 'x' }), { code: 'TWILIO_TIMEOUT' });
+    assert.equal(s.received.length, 1);
+  });
+
   it('rejects SIDs, countries and subresources that would change the path, before any request', async () => {
     const s = await start((_req, res) => sendJson(res, 200, {}));
     const c = s.client();
