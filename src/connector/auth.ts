@@ -39,6 +39,7 @@ function connection(accountSid: string, username: string, password: string): Con
  * it. The keys carry secrets: they live in this map only and are never logged.
  */
 const resolved = new Lru<string, Connection>(1000);
+const MAX_CACHED_AUTH = 512;
 const defaults = new WeakMap<ConnectorConfig, Connection | null>();
 
 function defaultOf(config: ConnectorConfig): Connection | null {
@@ -93,6 +94,8 @@ export function authenticate(config: ConnectorConfig, request: FastifyRequest): 
     );
   }
   const accountHeader = header(request, 'x-twilio-account-sid');
+  // Twilio's credentials fit in far less; longer headers are parsed each time rather than held
+  if (auth.length > MAX_CACHED_AUTH) return fromBasic(auth, accountHeader);
   const key = `${auth}\n${accountHeader ?? ''}`;
   let c = resolved.get(key);
   if (c === undefined) {

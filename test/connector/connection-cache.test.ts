@@ -39,6 +39,8 @@ describe('per-credential connections and clients', () => {
       { auth: basic(ACCOUNT_A, 'token-one'), account: ACCOUNT_A },
       { auth: basic(ACCOUNT_A, 'token-two'), account: ACCOUNT_A },
       { auth: basic(ACCOUNT_B, 'token-one'), account: ACCOUNT_B },
+      // too long to be cached: parsed on every call
+      { auth: basic(ACCOUNT_A, 't'.repeat(600)), account: ACCOUNT_A },
       { auth: basic(KEY, 'secret'), headers: { 'x-twilio-account-sid': ACCOUNT_A }, account: ACCOUNT_A },
       { auth: basic(KEY, 'secret'), headers: { 'x-twilio-account-sid': ACCOUNT_B }, account: ACCOUNT_B },
     ];
