@@ -221,13 +221,6 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
   return app;
 }
 
-const SUBJECTS: Readonly<Record<string, string>> = {
-  body: 'body',
-  querystring: 'query',
-  params: 'path',
-  headers: 'headers',
-};
-
 /** Every thrown thing becomes an ApiError; Fastify's own 4xx errors get their catalog code. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
@@ -240,7 +233,9 @@ export function toApiError(error: unknown): ApiError {
         .replace(/^params\./, 'Path parameter ')
         .replace(/^headers\./, 'Header ')
         .replace(/^body\./, 'Field ')
-        .replace(/^(body|querystring|params|headers) /, (_all, part: string) => `The ${SUBJECTS[part] ?? part} `),
+        .replace(/^body /, 'The body ')
+        .replace(/^querystring /, 'The query ')
+        .replace(/^params /, 'The path '),
     );
   }
   switch (e.code) {
