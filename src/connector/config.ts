@@ -129,7 +129,8 @@ export const connectorSpec = {
   upstreamTimeout: option({
     flag: 'upstream-timeout',
     env: 'CONNECTOR_UPSTREAM_TIMEOUT_MS',
-    description: 'Milliseconds one call to Twilio may take before the connector answers 504',
+    description:
+      'Milliseconds the connector waits on Twilio (to connect, for the answer to start, between parts of its body) before answering 504 (502 if no connection could be made)',
     parse: parsers.int(100, 300_000),
     default: 15_000,
     metavar: 'MS',
