@@ -61,7 +61,17 @@ describe('OpenAPI 3.1 definition', () => {
     assert.equal(send({ to: '+14155552671', body: 'hi' }), false, 'from or messaging_service_sid is required');
     assert.equal(send({ to: '+14155552671', body: 'hi', messaging_service_sid: `MG${'a'.repeat(32)}` }), true);
     assert.equal(send({ to: '+14155552671', media_url: Array(11).fill('https://e.com/a.png') }), false);
-    assert.deepEqual(doc.components.schemas.Message.properties.error_code.type, ['integer', 'null']);
+    // the types the connector answers with (messageModel, usageRecordModel), as the seeds give them
+    assert.deepEqual(doc.components.schemas.Message.properties.error_code.type, ['string', 'null']);
+    const message = get('Message');
+    assert.equal(message({ sid: `SM${'a'.repeat(32)}`, error_code: '30008' }), true);
+    assert.equal(message({ sid: `SM${'a'.repeat(32)}`, error_code: null }), true);
+    assert.equal(message({ sid: `SM${'a'.repeat(32)}`, error_code: 30008 }), false);
+    assert.deepEqual(doc.components.schemas.UsageRecord.properties.price.type, ['number', 'null']);
+    const usage = get('UsageRecord');
+    assert.equal(usage({ category: 'sms', price: 0.0075 }), true);
+    assert.equal(usage({ category: 'sms', price: null }), true);
+    assert.equal(usage({ category: 'sms', price: '0.0075' }), false);
   });
 
   describe('against the Twilio sandbox', () => {

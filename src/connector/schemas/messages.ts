@@ -144,12 +144,10 @@ export const Message = {
     date_created: str('When Twilio created the message (RFC 2822, GMT).', 'Date created', { example: RFC2822_EXAMPLE }),
     date_sent: nullableString('When the message was sent (RFC 2822, GMT); null until then.', 'Date sent'),
     date_updated: str('When the message last changed (RFC 2822, GMT).', 'Date updated'),
-    error_code: {
-      type: 'integer',
-      'x-nullable': true,
-      description: 'Twilio error code when the message failed or was undelivered, else null.',
-      'x-ms-summary': 'Error code',
-    },
+    error_code: nullableString(
+      'Twilio error code when the message failed or was undelivered, written as a string (e.g. "30008"), else null.',
+      'Error code',
+    ),
     error_message: nullableString('A description of the error, else null.', 'Error message'),
     price: nullableString(
       'What the message cost, a negative decimal string such as -0.00750; null until billed.',
