@@ -23,11 +23,15 @@ function subresource(value: string): string {
   return found;
 }
 
+/** The seeds' UsageRecord: `price` a number, or null when Twilio sent none (or nothing numeric). */
 export function usageRecordModel(raw: unknown): Record<string, unknown> {
   const r = { ...(raw as Record<string, unknown>) };
-  if (typeof r['price'] === 'string' && r['price'] !== '' && Number.isFinite(Number(r['price']))) {
-    r['price'] = Number(r['price']);
-  }
+  if (!('price' in r)) return r;
+  const price = r['price'];
+  if (typeof price === 'number') r['price'] = Number.isFinite(price) ? price : null;
+  else if (typeof price === 'string' && price.trim() !== '' && Number.isFinite(Number(price)))
+    r['price'] = Number(price);
+  else r['price'] = null;
   return r;
 }
 

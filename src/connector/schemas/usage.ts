@@ -1,5 +1,5 @@
-// Usage record models: one record per category and period. `price`, `count` and `usage` are decimal
-// strings in Twilio's real responses, whatever its schema says.
+// Usage record models: one record per category and period. `count` and `usage` are decimal strings
+// as Twilio sends them; `price` is a number, as the seeds type it (routes/usage.ts converts it).
 import { PAGE_FIELDS, nullableString, str, type JsonSchema } from './common.js';
 
 export const USAGE_SUBRESOURCES = [
@@ -23,7 +23,13 @@ export const UsageRecord = {
     usage_unit: nullableString('Unit of usage (e.g. messages, segments).', 'Usage unit'),
     count: str('Number of events.', 'Count'),
     count_unit: nullableString('Unit of count.', 'Count unit'),
-    price: nullableString('Total price for the period, a decimal string.', 'Price'),
+    price: {
+      type: 'number',
+      'x-nullable': true,
+      description:
+        'Total price for the period, as a number (Twilio sends a decimal string); null when Twilio gives none.',
+      'x-ms-summary': 'Price',
+    },
     price_unit: nullableString('Currency of the price (lower-case ISO 4217).', 'Price unit'),
     start_date: str('First day of the period (YYYY-MM-DD).', 'Start date'),
     end_date: str('Last day of the period (YYYY-MM-DD).', 'End date'),
