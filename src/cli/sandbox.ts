@@ -11,7 +11,11 @@ export function sandboxBanner(sb: Sandbox, url: string): string {
     `  inbox          ${url}/`,
     `  account SID    ${sid}`,
     `  auth token     ${auth_token}`,
-    `  phone number   ${sb.phoneNumber}`,
+    `  phone number   ${sb.phoneNumber}${
+      sb.phoneNumber === sb.ctx.config.phoneNumber
+        ? ''
+        : `  (${sb.ctx.config.phoneNumber} belongs to another account in this data file)`
+    }`,
     '',
     '  Point the official SDK at it:',
     `    const client = twilio('${sid}', '<auth token>'); client.api.baseUrl = '${url}';`,

@@ -9,11 +9,10 @@ import { registerControl } from './control/index.js';
 import { registerLifecycle } from './lifecycle/index.js';
 import { registerRealism } from './realism/index.js';
 import { SandboxEvents } from './events.js';
-import { bootstrapAccount, type AccountRow } from './store/accounts.js';
+import { bootstrapAccount, ensureStartNumber, type AccountRow } from './store/accounts.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { openDb } from './store/db.js';
 import { GroupCommit } from './store/group-commit.js';
-import { insertNumber, numberByPhone } from './store/numbers.js';
 import { TwilioRestError } from './twilio-api/errors.js';
 import { registerTwilioApi } from './twilio-api/index.js';
 import { formatOf, sendTwilioError, splitUrl } from './twilio-api/route.js';
@@ -26,7 +25,7 @@ export interface Sandbox {
   ctx: SandboxContext;
   /** the main account (credentials printed on start) */
   account: AccountRow;
-  /** the number the account starts with */
+  /** the number the account starts with: the configured one unless another account holds it */
   phoneNumber: string;
   /** listens, then starts the background services; resolves to the base URL */
   listen(): Promise<string>;
@@ -49,9 +48,7 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
   const clock = new Clock();
   const now = clock.now();
   const { account } = bootstrapAccount(db, { accountSid: config.accountSid, authToken: config.authToken, now });
-  if (!numberByPhone(db, config.phoneNumber)) {
-    insertNumber(db, { accountSid: account.sid, phoneNumber: config.phoneNumber, now });
-  }
+  const phoneNumber = ensureStartNumber(db, account.sid, config.phoneNumber, now);
 
   let base = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const services = new Map<string, Service>();
@@ -122,7 +119,7 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
   registerTwilioApi(app, ctx);
   registerServices(app, ctx);
   registerLifecycle(ctx);
-  registerControl(app, ctx, account);
+  registerControl(app, ctx, account, phoneNumber);
   registerUi(app, ctx);
   // last, so it stops after everything that writes
   if (config.data !== ':memory:') services.set('checkpoint', startCheckpointer(db, config.data));
@@ -132,7 +129,7 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
     app,
     ctx,
     account,
-    phoneNumber: config.phoneNumber,
+    phoneNumber,
     async listen() {
       const address = await app.listen({ host: config.host, port: config.port });
       listening = true;

@@ -91,3 +91,80 @@ describe('restart with the same database file', () => {
     }
   });
 });
+
+describe('restart with another account SID on the same database file', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sandbox-switch-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const other = `AC${'b'.repeat(32)}`;
+  const send = (sb: TestSandbox) =>
+    sb.client.messages.create({ from: sb.phoneNumber, to: '+15557654321', body: 'from the start number' });
+
+  it('gives the new account its own number that sends, and leaves the first one its number', async () => {
+    const data = join(dir, 'sandbox.db');
+    const first = await startSandbox({ data });
+    assert.equal(first.phoneNumber, '+14155550100');
+    await first.close();
+
+    const second = await startSandbox({ data, accountSid: other, authToken: 'othertoken1' });
+    try {
+      assert.equal(second.accountSid, other);
+      assert.equal(second.phoneNumber, '+14155550101', 'the next number after the configured one');
+      assert.equal((await send(second)).status, 'queued');
+      const numbers = await second.client.incomingPhoneNumbers.list();
+      assert.deepEqual(
+        numbers.map((n) => [n.phoneNumber, n.capabilities.sms, n.capabilities.mms]),
+        [['+14155550101', true, true]],
+      );
+    } finally {
+      await second.close();
+    }
+
+    const again = await startSandbox({ data, accountSid: other });
+    try {
+      assert.equal(again.phoneNumber, '+14155550101', 'the same number on every start');
+      assert.equal((await again.client.incomingPhoneNumbers.list()).length, 1, 'no extra number per start');
+      // a reset gives back the number printed on start, not the configured one
+      const reset = await fetch(`${again.url}/_sandbox/reset`, { method: 'POST' });
+      assert.equal(reset.status, 200);
+      assert.deepEqual(
+        (await again.client.incomingPhoneNumbers.list()).map((n) => n.phoneNumber),
+        ['+14155550101'],
+      );
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('keeps the first account its configured number when it comes back', async () => {
+    const data = join(dir, 'back.db');
+    const first = await startSandbox({ data });
+    const firstSid = first.accountSid;
+    await first.close();
+    await (await startSandbox({ data, accountSid: other })).close();
+    const back = await startSandbox({ data, accountSid: firstSid });
+    try {
+      assert.equal(back.phoneNumber, '+14155550100');
+      assert.equal((await send(back)).status, 'queued');
+    } finally {
+      await back.close();
+    }
+  });
+
+  it('gives the configured number to a new account when nobody holds it', async () => {
+    const data = join(dir, 'free.db');
+    const first = await startSandbox({ data });
+    await first.client.incomingPhoneNumbers((await first.client.incomingPhoneNumbers.list())[0]!.sid).remove();
+    await first.close();
+    const second = await startSandbox({ data, accountSid: other });
+    try {
+      assert.equal(second.phoneNumber, '+14155550100');
+      assert.equal((await send(second)).status, 'queued');
+    } finally {
+      await second.close();
+    }
+  });
+});

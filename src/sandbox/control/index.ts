@@ -10,7 +10,12 @@ import { realismHealth } from '../realism/index.js';
 import { registerSettings } from './settings.js';
 import { registerUiApi } from './ui-api.js';
 
-export function registerControl(app: FastifyInstance, ctx: SandboxContext, account: AccountRow): void {
+export function registerControl(
+  app: FastifyInstance,
+  ctx: SandboxContext,
+  account: AccountRow,
+  startNumber: string,
+): void {
   app.get('/_sandbox/health', () => {
     const counts = ctx.db
       .prepare(
@@ -41,7 +46,8 @@ export function registerControl(app: FastifyInstance, ctx: SandboxContext, accou
       ]) {
         ctx.db.exec(`DELETE FROM ${table}`);
       }
-      insertNumber(ctx.db, { accountSid: account.sid, phoneNumber: ctx.config.phoneNumber, now: ctx.clock.now() });
+      // the number printed on start, even when it was not the configured one
+      insertNumber(ctx.db, { accountSid: account.sid, phoneNumber: startNumber, now: ctx.clock.now() });
     })();
     ctx.events.publish({ type: 'reset' });
     return { status: 'reset' };

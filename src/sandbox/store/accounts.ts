@@ -1,7 +1,9 @@
-// Accounts and API keys of the sandbox, and the bootstrap of the main account on first start.
+// Accounts and API keys of the sandbox, and the bootstrap of the main account (and of the number
+// it sends from) on every start.
 import { randomBytes } from 'node:crypto';
 import { newSid } from '../sids.js';
 import type { Db } from './db.js';
+import { insertNumber, numberByPhone } from './numbers.js';
 
 export interface AccountRow {
   sid: string;
@@ -74,4 +76,40 @@ export function bootstrapAccount(db: Db, input: BootstrapInput): { account: Acco
     ).run(account);
     return { account, created: true };
   })();
+}
+
+/** How many numbers past the configured one a start looks at before giving up. */
+const START_NUMBER_TRIES = 1000;
+
+/**
+ * The number the main account starts with: the configured one when it is free or already the
+ * account's. When another account of the same data file holds it (the sandbox was restarted with a
+ * different account SID), that account keeps it and this one gets the next free number after it
+ * (+14155550101, …), so a restart never takes a number away and the same account gets the same
+ * number every time. Free numbers are given to the account; the answer always can send SMS and MMS.
+ */
+export function ensureStartNumber(db: Db, accountSid: string, configured: string, now: number): string {
+  return db.transaction(() => {
+    const digits = configured.slice(1);
+    const width = digits.length;
+    for (let i = 0; i < START_NUMBER_TRIES; i++) {
+      const next = (BigInt(digits) + BigInt(i)).toString();
+      if (next.length > width) break;
+      const candidate = `+${next}`;
+      // Twilio's test numbers answer by their own rules whoever holds them
+      if (i > 0 && candidate.startsWith('+1500555')) continue;
+      const held = numberByPhone(db, candidate);
+      if (!held) {
+        insertNumber(db, { accountSid, phoneNumber: candidate, now });
+        return candidate;
+      }
+      if (held.account_sid === accountSid && smsAndMms(held.capabilities)) return candidate;
+    }
+    throw new Error(`no free phone number at or after ${configured} for account ${accountSid}`);
+  })();
+}
+
+function smsAndMms(capabilities: string): boolean {
+  const caps = JSON.parse(capabilities) as { sms?: unknown; mms?: unknown };
+  return caps.sms === true && caps.mms === true;
 }
