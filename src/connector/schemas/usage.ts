@@ -21,7 +21,7 @@ export const UsageRecord = {
     description: str('What the category counts.', 'Description'),
     usage: str('Amount used, in usage_unit.', 'Usage'),
     usage_unit: nullableString('Unit of usage (e.g. messages, segments).', 'Usage unit'),
-    count: str('Number of events.', 'Count'),
+    count: nullableString('Number of events, a decimal string; null for totalprice.', 'Count'),
     count_unit: nullableString('Unit of count.', 'Count unit'),
     price: {
       type: 'number',
