@@ -28,7 +28,14 @@ ${markdownTable(connectorSpec)}
 
 ## \`twilio-connector sandbox\`
 
-Runs the Twilio-compatible sandbox alone.
+Runs the Twilio-compatible sandbox alone. It prints its account SID, auth token, phone number and
+inbox URL on start.
+
+The sandbox account has its own variables, \`SANDBOX_ACCOUNT_SID\` and \`SANDBOX_AUTH_TOKEN\`, and
+ignores \`TWILIO_ACCOUNT_SID\` / \`TWILIO_AUTH_TOKEN\` on purpose: those usually hold a real Twilio
+account's credentials (\`serve\` reads them as such), and the sandbox keeps its token in its data file
+and prints it on start. To run an app against the sandbox unchanged, hand the sandbox's values to
+the app: \`TWILIO_ACCOUNT_SID=$SANDBOX_ACCOUNT_SID TWILIO_AUTH_TOKEN=$SANDBOX_AUTH_TOKEN node app.js\`.
 
 ${markdownTable(sandboxSpec)}
 `;
