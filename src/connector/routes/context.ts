@@ -128,6 +128,32 @@ export function rewritePageLinks(
   return out;
 }
 
+/**
+ * The seeds' `num_pages` and `total`, which Twilio stopped sending. They are known only on the last
+ * page (no `next_page_uri`): `total` is the position of its first record plus its records, and
+ * `num_pages` is its index plus one. Anywhere else they would be guesses, so they are null. An empty
+ * page past the first says nothing about the records before it, so it gets null as well.
+ */
+export function addPageCounts(
+  body: Record<string, unknown>,
+  itemsKey: string,
+  fields: readonly ('num_pages' | 'total')[],
+): Record<string, unknown> {
+  const items = body[itemsKey];
+  const count = Array.isArray(items) ? items.length : 0;
+  const { page, start } = body;
+  const known =
+    (body['next_page_uri'] === null || body['next_page_uri'] === undefined) &&
+    Number.isInteger(page) &&
+    Number.isInteger(start) &&
+    (page === 0 || count > 0);
+  for (const field of fields) {
+    if (Number.isInteger(body[field])) continue;
+    body[field] = known ? (field === 'total' ? (start as number) + count : (page as number) + 1) : null;
+  }
+  return body;
+}
+
 export type ActionHandler = (input: ActionInput) => Promise<ActionResult | RawResult>;
 
 /**

@@ -2,7 +2,7 @@
 // numbers. AddIncomingNumber keeps the managed connector's PascalCase body.
 import type { FastifyInstance } from 'fastify';
 import { validation } from '../errors.js';
-import { action, asObject, rewritePageLinks, type RouteContext } from './context.js';
+import { action, addPageCounts, asObject, rewritePageLinks, type RouteContext } from './context.js';
 import { bodyObject, checkSid, optionalString, paging, single } from './validate.js';
 
 export function registerIncomingPhoneNumbers(app: FastifyInstance, ctx: RouteContext): void {
@@ -19,7 +19,8 @@ export function registerIncomingPhoneNumbers(app: FastifyInstance, ctx: RouteCon
       }
       paging(query, out);
       const res = await client.request('GET', '/IncomingPhoneNumbers.json', { query: out });
-      return { root: 'IncomingPhoneNumberList', data: rewritePageLinks(asObject(res.body), request, ctx, format) };
+      const body = rewritePageLinks(asObject(res.body), request, ctx, format);
+      return { root: 'IncomingPhoneNumberList', data: addPageCounts(body, 'incoming_phone_numbers', ['num_pages']) };
     },
   });
 

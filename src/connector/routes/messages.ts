@@ -5,7 +5,15 @@ import type { FastifyInstance } from 'fastify';
 import { envelope, fromUpstream, validation } from '../errors.js';
 import { IDEMPOTENCY_KEY, requestHash, type Outcome } from '../idempotency.js';
 import { trackedStatusCallback } from '../triggers/twilio-endpoints.js';
-import { action, asObject, baseUrl, rewritePageLinks, type ActionInput, type RouteContext } from './context.js';
+import {
+  action,
+  addPageCounts,
+  asObject,
+  baseUrl,
+  rewritePageLinks,
+  type ActionInput,
+  type RouteContext,
+} from './context.js';
 import { bodyObject, checkUrl, dateFilter, optionalString, paging, single, truncate, type Query } from './validate.js';
 
 /** connection failures that happen before a byte of the request is sent */
@@ -219,7 +227,7 @@ export function registerMessages(app: FastifyInstance, ctx: RouteContext): void 
       const body = rewritePageLinks(asObject(res.body), request, ctx, format);
       const messages = Array.isArray(body['messages']) ? (body['messages'] as unknown[]) : [];
       body['messages'] = messages.map(messageModel);
-      return { root: 'MessageList', data: body };
+      return { root: 'MessageList', data: addPageCounts(body, 'messages', ['num_pages', 'total']) };
     },
   });
 }

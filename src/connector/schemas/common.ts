@@ -32,6 +32,24 @@ export function str(description: string, summary: string, extra: JsonSchema = {}
   return { type: 'string', description, 'x-ms-summary': summary, ...extra };
 }
 
+/**
+ * The seeds' page counts, which Twilio no longer sends: the connector fills them in on the last page
+ * and leaves them null elsewhere (routes/context.ts, addPageCounts).
+ */
+export const NUM_PAGES = {
+  type: 'integer',
+  'x-nullable': true,
+  description: 'How many pages the list has; known on the last page (no next_page_uri), else null.',
+  'x-ms-summary': 'Number of pages',
+} as const;
+
+export const TOTAL = {
+  type: 'integer',
+  'x-nullable': true,
+  description: 'How many records the list has; known on the last page (no next_page_uri), else null.',
+  'x-ms-summary': 'Total',
+} as const;
+
 /** The paging fields every 2010-API list carries next to its records. */
 export const PAGE_FIELDS = {
   page: { type: 'integer', description: 'Index of this page, from 0.', 'x-ms-summary': 'Page' },

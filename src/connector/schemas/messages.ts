@@ -3,10 +3,12 @@
 import {
   DECIMAL,
   HTTP_URL,
+  NUM_PAGES,
   PAGE_FIELDS,
   RECIPIENT,
   RFC2822_EXAMPLE,
   SENDER,
+  TOTAL,
   nullableString,
   sidPattern,
   str,
@@ -171,6 +173,8 @@ export const MessageList = {
   properties: {
     messages: { type: 'array', items: { $ref: '#/definitions/Message' }, 'x-ms-summary': 'Messages' },
     ...PAGE_FIELDS,
+    num_pages: NUM_PAGES,
+    total: TOTAL,
   },
 } as const;
 

@@ -1,6 +1,6 @@
 // Phone number models: the account's own numbers (IncomingPhoneNumber), the PascalCase request that
 // buys one, and numbers available to buy with capabilities flattened to sms/mms/voice as in the seeds.
-import { E164, PAGE_FIELDS, nullableString, sidPattern, str, type JsonSchema } from './common.js';
+import { E164, NUM_PAGES, PAGE_FIELDS, nullableString, sidPattern, str, type JsonSchema } from './common.js';
 
 export const Capabilities = {
   type: 'object',
@@ -43,6 +43,7 @@ export const IncomingPhoneNumberList = {
       'x-ms-summary': 'Phone numbers',
     },
     ...PAGE_FIELDS,
+    num_pages: NUM_PAGES,
   },
 } as const;
 
