@@ -20,7 +20,7 @@ export interface DynamicValues {
 
 export interface ParameterSpec {
   readonly name: string;
-  readonly in: 'path' | 'query';
+  readonly in: 'path' | 'query' | 'header';
   readonly type: 'string' | 'integer' | 'boolean';
   readonly required?: boolean;
   /** the label the workflow designer shows (`x-ms-summary`) */
@@ -218,6 +218,35 @@ const ERRORS: Readonly<Record<string, ResponseSpec>> = {
   default: { description: 'The operation failed.', model: 'ErrorEnvelope' },
 };
 
+/**
+ * SendMessage's retry-safety header (idempotency.ts). The runtime checks it in the handler, so the
+ * route schemas leave headers alone; the definitions publish it for the designer and code generators.
+ */
+const IDEMPOTENCY_KEY_HEADER: ParameterSpec = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  type: 'string',
+  summary: 'Idempotency key',
+  description:
+    'Makes the send safe to retry: for 24 hours the same key on the same connection returns the first answer instead of sending again, and reusing it with a different body is refused (422). 1 to 255 visible ASCII characters, e.g. the workflow run ID.',
+  visibility: 'advanced',
+  pattern: '^[!-~]{1,255}$',
+  minLength: 1,
+  maxLength: 255,
+};
+
+const IDEMPOTENCY_ERRORS: Readonly<Record<string, ResponseSpec>> = {
+  '409': {
+    description:
+      'IDEMPOTENCY_IN_PROGRESS: a request with the same Idempotency-Key is still running; retry after Retry-After seconds.',
+    model: 'ErrorEnvelope',
+  },
+  '422': {
+    description: 'IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was already used with a different body.',
+    model: 'ErrorEnvelope',
+  },
+};
+
 const NOT_FOUND = (what: string): Readonly<Record<string, ResponseSpec>> => ({
   '404': { description: `${what} not found.`, model: 'ErrorEnvelope' },
 });
@@ -265,7 +294,7 @@ export const operations: readonly OperationSpec[] = [
     description: 'Sends a new SMS, MMS or WhatsApp message to a mobile number.',
     tags: ['Messages'],
     visibility: 'important',
-    parameters: [],
+    parameters: [IDEMPOTENCY_KEY_HEADER],
     body: {
       name: 'sendMessageRequest',
       model: 'SendMessageRequest',
@@ -275,6 +304,7 @@ export const operations: readonly OperationSpec[] = [
     },
     responses: {
       ...ok('The message was accepted by Twilio (status queued, or accepted for a Messaging Service).', 'Message'),
+      ...IDEMPOTENCY_ERRORS,
       ...ERRORS,
     },
   },

@@ -53,6 +53,21 @@ describe('OpenAPI 3.1 definition', () => {
     }
   });
 
+  it('SendMessage takes an Idempotency-Key header and may answer 409 or 422', () => {
+    const send = doc.paths['/Messages.json'].post;
+    const header = send.parameters.find((p: any) => p.name === 'Idempotency-Key');
+    assert.equal(header.in, 'header');
+    assert.equal(header.required, false);
+    assert.equal(header['x-ms-visibility'], 'advanced');
+    assert.equal(header.schema.maxLength, 255);
+    for (const status of ['409', '422']) {
+      assert.equal(
+        send.responses[status].content['application/json'].schema.$ref,
+        '#/components/schemas/ErrorEnvelope',
+      );
+    }
+  });
+
   it('its schemas compile as JSON Schema 2020-12 and accept what they describe', () => {
     const get = schemaValidator(doc);
     const send = get('SendMessageRequest');

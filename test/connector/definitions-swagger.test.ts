@@ -106,6 +106,28 @@ describe('Swagger 2.0 definition', () => {
     assert.deepEqual(doc.definitions.ErrorEnvelope.properties.error.properties.code.enum, Object.keys(ERROR_CATALOG));
   });
 
+  it('publishes SendMessage’s Idempotency-Key header and its 409 / 422 answers', () => {
+    const doc: any = buildSwagger();
+    const send = doc.paths['/Messages.json'].post;
+    const header = send.parameters.find((p: any) => p.name === 'Idempotency-Key');
+    assert.ok(header, 'an Idempotency-Key parameter');
+    assert.equal(header.in, 'header');
+    assert.equal(header.required, false);
+    assert.equal(header.type, 'string');
+    assert.equal(header['x-ms-summary'], 'Idempotency key');
+    assert.equal(header['x-ms-visibility'], 'advanced');
+    assert.match(header.description, /24 hours/);
+    assert.equal(send.parameters[0].in, 'body', 'the message fields come first in the designer');
+    for (const status of ['409', '422']) {
+      assert.equal(send.responses[status].schema.$ref, '#/definitions/ErrorEnvelope', status);
+    }
+    assert.match(send.responses['409'].description, /IDEMPOTENCY_IN_PROGRESS/);
+    assert.match(send.responses['422'].description, /IDEMPOTENCY_KEY_REUSED/);
+    assert.ok(new RegExp(header.pattern).test('run-2024-01-01T00:00:00Z'));
+    assert.equal(new RegExp(header.pattern).test('has space'), false);
+    assert.ok(validate(doc), JSON.stringify(validate.errorsOf()?.slice(0, 5), null, 2));
+  });
+
   it('publishes the trigger operations valid against the schema once they are enabled', () => {
     const doc: any = buildSwagger(undefined, { triggers: true });
     assert.ok(validate(doc), JSON.stringify(validate.errorsOf()?.slice(0, 5), null, 2));

@@ -123,12 +123,14 @@ const SCRIPT = `(() => {
       ev.preventDefault();
       let path = form.dataset.path;
       const query = new URLSearchParams();
+      const headers = { accept: 'application/json', ...auth() };
       for (const input of form.querySelectorAll('input')) {
         if (input.value === '') continue;
         if (input.dataset.in === 'path') path = path.replace('{' + input.name + '}', encodeURIComponent(input.value));
+        else if (input.dataset.in === 'header') headers[input.name.toLowerCase()] = input.value;
         else query.append(input.name, input.value);
       }
-      const init = { method: form.dataset.method, headers: { accept: 'application/json', ...auth() } };
+      const init = { method: form.dataset.method, headers };
       const ta = form.querySelector('textarea');
       if (ta) { init.body = ta.value; init.headers['content-type'] = 'application/json'; }
       const out = form.querySelector('.out');

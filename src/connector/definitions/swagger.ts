@@ -61,7 +61,8 @@ function bodyParameterSchema(op: OperationSpec): JsonSchema {
 }
 
 function swaggerOperation(op: OperationSpec): Record<string, unknown> {
-  const parameters: Record<string, unknown>[] = op.parameters.map(swaggerParameter);
+  // headers after the body, so the designer lists the message fields first
+  const parameters: Record<string, unknown>[] = op.parameters.filter((p) => p.in !== 'header').map(swaggerParameter);
   if (op.body !== undefined) {
     parameters.push({
       name: op.body.name,
@@ -72,6 +73,7 @@ function swaggerOperation(op: OperationSpec): Record<string, unknown> {
       schema: bodyParameterSchema(op),
     });
   }
+  parameters.push(...op.parameters.filter((p) => p.in === 'header').map(swaggerParameter));
   const responses: Record<string, unknown> = {};
   for (const [status, r] of Object.entries(op.responses)) {
     responses[status] =
