@@ -13,6 +13,14 @@ describe('connector docs stay in step with the code', () => {
     assert.deepEqual([...rows.entries()].sort(), [...catalog.entries()].sort());
   });
 
+  it('every error code the README and the connector docs show is in the catalog', () => {
+    for (const doc of ['../../README.md', '../../docs/connector.md', '../../docs/connector-import.md']) {
+      const text = readFileSync(new URL(doc, import.meta.url), 'utf8');
+      const codes = [...text.matchAll(/"code":\s*"([A-Z_]+)"/g)].map((m) => m[1]!);
+      for (const code of codes) assert.ok(code in ERROR_CATALOG, `${doc} shows "${code}", which is not in the catalog`);
+    }
+  });
+
   it('docs/configuration.md is what `npm run docs:config` generates', () => {
     assert.equal(
       readFileSync(CONFIG_DOC, 'utf8'),
