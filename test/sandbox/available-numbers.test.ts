@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { twilioSpec } from '../helpers/twilio-spec.js';
 
-interface Spec {
-  components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> };
-  paths: Record<string, any>;
-}
-const spec = JSON.parse(readFileSync('/work/shared/twilio-oai/twilio_api_v2010.json', 'utf8')) as Spec;
+const spec = twilioSpec();
 const LOCAL = 'api.v2010.account.available_phone_number_country.available_phone_number_local';
 // Twilio sends latitude/longitude as strings (its own examples do): validate those two against
 // the examples' type and everything else against the schema.

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import { basic, json, sdkClient, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { twilioSpec } from '../helpers/twilio-spec.js';
 
-const spec = JSON.parse(readFileSync('/work/shared/twilio-oai/twilio_api_v2010.json', 'utf8')) as {
-  components: Record<string, unknown>;
-};
+const spec = twilioSpec();
 const ajv = new Ajv({ strict: false, validateFormats: false });
 ajv.addSchema({ components: spec.components }, 'oai');
 function assertSchema(name: string, value: unknown): void {

@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { storeMessage } from '../helpers/messages.js';
 import { insertNumber } from '../../src/sandbox/store/numbers.js';
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { twilioSpec } from '../helpers/twilio-spec.js';
 
-// Twilio's published spec is the oracle: ../shared relative to the repository root.
-const root = new URL('../..', import.meta.url).pathname;
-const spec = JSON.parse(readFileSync(join(root, '..', 'shared', 'twilio-oai', 'twilio_api_v2010.json'), 'utf8')) as {
-  components: { schemas: Record<string, { properties: Record<string, unknown> }> };
-  paths: Record<string, any>;
-};
+// Twilio's published spec is the oracle.
+const spec = twilioSpec();
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const ajv = new Ajv({ strict: false, allErrors: true });

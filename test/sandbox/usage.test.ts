@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import type { NewMessage } from '../../src/sandbox/store/messages.js';
 import { storeMessage } from '../helpers/messages.js';
 import { MESSAGE_USAGE_SQL } from '../../src/sandbox/store/usage.js';
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { twilioSpec } from '../helpers/twilio-spec.js';
 
-interface Spec {
-  components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> };
-  paths: Record<string, any>;
-}
-const spec = JSON.parse(readFileSync('/work/shared/twilio-oai/twilio_api_v2010.json', 'utf8')) as Spec;
+const spec = twilioSpec();
 // Twilio sends usage `price` as a string (its own examples do): validate it against the example's type.
 const recordSchema = structuredClone(spec.components.schemas['api.v2010.account.usage.usage_record']!);
 recordSchema.properties['price'] = { type: 'string', nullable: true };
