@@ -7,6 +7,7 @@ export { computeSignature, validateSignature, validateSignatureWithBody, bodySha
 export type { SignedParams } from './signature.js';
 export { defaultDispatcher } from './transport.js';
 export { ConcurrencyLimiter } from './limiter.js';
+export { isNotSent } from './retry.js';
 export type { FormFields, FormValue, QueryFields } from './form.js';
 export type { MessagesResource } from './resources/messages.js';
 export type { IncomingPhoneNumbersResource } from './resources/incoming-phone-numbers.js';

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { envelope, fromUpstream, validation } from '../errors.js';
 import { IDEMPOTENCY_KEY, requestHash, type Outcome } from '../idempotency.js';
 import { trackedStatusCallback } from '../triggers/twilio-endpoints.js';
+import { isNotSent } from '../../twilio/index.js';
 import {
   action,
   addPageCounts,
@@ -15,16 +16,6 @@ import {
   type RouteContext,
 } from './context.js';
 import { bodyObject, checkUrl, dateFilter, optionalString, paging, single, truncate, type Query } from './validate.js';
-
-/** connection failures that happen before a byte of the request is sent */
-const NOT_SENT = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
 
 export interface SendMessageRequest {
   from?: string;
@@ -159,11 +150,11 @@ async function sendMessage(ctx: RouteContext, input: ActionInput, message: SendM
     const apiError = fromUpstream(err);
     ctx.metrics.observeUpstreamError('SendMessage', apiError.code);
     // free the key only when Twilio surely did not get the message: a 429, or a connection that
-    // was never made (a reset after sending may have been processed)
+    // was never made, by the client's own rule (a reset after sending may have been processed)
     const errno = (err as { errno?: unknown }).errno;
     const release =
       apiError.code === 'TWILIO_RATE_LIMITED' ||
-      (apiError.code === 'UPSTREAM_UNREACHABLE' && typeof errno === 'string' && NOT_SENT.has(errno));
+      (apiError.code === 'UPSTREAM_UNREACHABLE' && isNotSent(typeof errno === 'string' ? errno : undefined));
     if (apiError.code === 'INTERNAL') throw apiError;
     if (apiError.status >= 500) input.request.log.warn({ code: apiError.code, err }, 'upstream failure');
     return {
