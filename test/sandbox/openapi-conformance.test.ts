@@ -5,7 +5,7 @@ import addFormatsModule from 'ajv-formats';
 import { storeMessage } from '../helpers/messages.js';
 import { insertNumber } from '../../src/sandbox/store/numbers.js';
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { twilioSpec } from '../helpers/twilio-spec.js';
+import { getResponseSchema, twilioSpec, type TwilioSpec } from '../helpers/twilio-spec.js';
 
 // Twilio's published spec is the oracle.
 const spec = twilioSpec();
@@ -20,20 +20,44 @@ ajv.addFormat(
 );
 ajv.addFormat('phone-number', true);
 ajv.addFormat('uri-map', true);
-ajv.addSchema({ $id: 'twilio', components: spec.components });
+ajv.addFormat('currency', /^[A-Za-z]{3}$/);
 
-/** The spec marks list URIs `uri`, but Twilio sends (and the SDK needs) paths relative to api.twilio.com. */
-function relaxUris(schema: unknown): unknown {
-  return JSON.parse(
-    JSON.stringify(schema)
-      .replaceAll('"#/components/', '"twilio#/components/')
-      .replaceAll('"format":"uri"', '"format":"uri-reference"'),
-  );
+/**
+ * Where the spec's schemas and Twilio's responses disagree, the responses (and the spec's own
+ * examples) win: available numbers' latitude/longitude and usage records' price are strings.
+ */
+function asTwilioSends(components: TwilioSpec['components']): TwilioSpec['components'] {
+  const patched = structuredClone(components);
+  for (const [name, schema] of Object.entries(patched.schemas)) {
+    if (name.startsWith('api.v2010.account.available_phone_number_country.available_phone_number_')) {
+      schema.properties['latitude'] = { type: 'string', nullable: true };
+      schema.properties['longitude'] = { type: 'string', nullable: true };
+    }
+    if (name.startsWith('api.v2010.account.usage.usage_record')) {
+      schema.properties['price'] = { type: 'string', nullable: true };
+    }
+  }
+  return patched;
 }
 
-const component = (name: string): ValidateFunction => ajv.getSchema(`twilio#/components/schemas/${name}`)!;
-const listSchema = (path: string): ValidateFunction =>
-  ajv.compile(relaxUris(spec.paths[path].get.responses['200'].content['application/json'].schema) as object);
+/** The spec marks URIs `uri`, but Twilio sends (and the SDK needs) paths relative to api.twilio.com. */
+function relativeUris<T>(schema: T): T {
+  return JSON.parse(JSON.stringify(schema).replaceAll('"format":"uri"', '"format":"uri-reference"')) as T;
+}
+
+ajv.addSchema({ $id: 'twilio', components: relativeUris(spec.components) });
+ajv.addSchema({ $id: 'twilio-sent', components: relativeUris(asTwilioSends(spec.components)) });
+
+type Oracle = 'twilio' | 'twilio-sent';
+
+function relaxUris(schema: unknown, oracle: Oracle): unknown {
+  return relativeUris(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', `"${oracle}#/components/`)));
+}
+
+const component = (name: string, oracle: Oracle = 'twilio'): ValidateFunction =>
+  ajv.getSchema(`${oracle}#/components/schemas/${name}`)!;
+const listSchema = (path: string, oracle: Oracle = 'twilio'): ValidateFunction =>
+  ajv.compile(relaxUris(getResponseSchema(path), oracle) as object);
 
 const MESSAGE = 'api.v2010.account.message';
 const MEDIA = 'api.v2010.account.message.media';
@@ -140,5 +164,105 @@ describe('sandbox responses validate against Twilio’s OpenAPI spec', () => {
     assert.equal(validate({ ...body, status: 'pending' }), false);
     assert.equal(validate({ ...body, date_created: '2024-01-01T00:00:00Z' }), false);
     assert.equal(validate({ ...body, sid: 'XX123' }), false);
+  });
+});
+
+describe('accounts, keys, available numbers and usage validate against the spec, dates included', () => {
+  let sb: TestSandbox;
+  let account: string;
+  before(async () => {
+    sb = await startSandbox();
+    account = `/2010-04-01/Accounts/${sb.accountSid}`;
+    // traffic for the usage records: a message today and one last month
+    const res = await sb.request('POST', `${account}/Messages.json`, {
+      form: { To: '+15558675310', From: sb.phoneNumber, Body: 'usage' },
+    });
+    assert.equal(res.status, 201);
+    storeMessage(sb, { price: '-0.00790', date_created: Date.now() - 35 * 86_400_000 });
+  });
+  after(() => sb.close());
+
+  const get = async (path: string): Promise<any> => {
+    const res = await sb.request('GET', path);
+    assert.equal(res.status, 200, path);
+    return json(res);
+  };
+
+  it('the Account matches its schema, key for key', async () => {
+    const body = await get(`${account}.json`);
+    conforms(component('api.v2010.account'), body, 'account');
+    sameKeys('api.v2010.account', body, 'account');
+  });
+
+  it('a Key, fetched and listed, matches its schema, and the list its envelope', async () => {
+    const created = await sb.client.newKeys.create({ friendlyName: 'spec key' });
+    const one = await get(`${account}/Keys/${created.sid}.json`);
+    conforms(component('api.v2010.account.key'), one, 'key');
+    sameKeys('api.v2010.account.key', one, 'key');
+    const page = await get(`${account}/Keys.json?PageSize=5`);
+    conforms(listSchema('/2010-04-01/Accounts/{AccountSid}/Keys.json'), page, 'key list');
+    assert.deepEqual(
+      page.keys.map((k: { sid: string }) => k.sid),
+      [created.sid],
+    );
+  });
+
+  it('available numbers: countries, one country, and Local, TollFree and Mobile lists', async () => {
+    const countries = await get(`${account}/AvailablePhoneNumbers.json`);
+    conforms(listSchema('/2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers.json'), countries, 'countries');
+    assert.ok(countries.countries.length > 0);
+    const us = await get(`${account}/AvailablePhoneNumbers/US.json`);
+    conforms(component('api.v2010.account.available_phone_number_country'), us, 'US');
+
+    const ITEM = 'api.v2010.account.available_phone_number_country.available_phone_number_';
+    for (const [country, type, schema] of [
+      ['US', 'Local', 'local'],
+      ['US', 'TollFree', 'toll_free'],
+      ['GB', 'Mobile', 'mobile'],
+      ['CA', 'TollFree', 'toll_free'],
+    ] as const) {
+      const label = `${country} ${type}`;
+      const path = `/2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}/${type}.json`;
+      const page = await get(`${account}/AvailablePhoneNumbers/${country}/${type}.json?PageSize=5`);
+      conforms(listSchema(path, 'twilio-sent'), page, label);
+      assert.equal(page.available_phone_numbers.length, 5, label);
+      for (const item of page.available_phone_numbers) {
+        conforms(component(`${ITEM}${schema}`, 'twilio-sent'), item, `${label} item`);
+        sameKeys(`${ITEM}${schema}`, item, `${label} item`);
+      }
+    }
+  });
+
+  it('usage records: the list and every subresource match their envelopes, with RFC 3339 and ISO dates', async () => {
+    for (const sub of [
+      '',
+      '/Daily',
+      '/Monthly',
+      '/Yearly',
+      '/AllTime',
+      '/Today',
+      '/Yesterday',
+      '/ThisMonth',
+      '/LastMonth',
+    ]) {
+      const path = `/2010-04-01/Accounts/{AccountSid}/Usage/Records${sub}.json`;
+      const query = sub === '/Daily' ? '?StartDate=-40days&PageSize=20' : '?PageSize=20';
+      const page = await get(`${account}/Usage/Records${sub}.json${query}`);
+      conforms(listSchema(path, 'twilio-sent'), page, sub || '/Records');
+      assert.ok(page.usage_records.length > 0, sub);
+      for (const record of page.usage_records) {
+        assert.match(record.as_of, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$/, `${sub} as_of`);
+      }
+    }
+  });
+
+  it('the date formats are checked: a wrong date format fails', async () => {
+    const key = (await get(`${account}/Keys.json`)).keys[0];
+    assert.equal(component('api.v2010.account.key')({ ...key, date_created: '2024-01-01T00:00:00Z' }), false);
+    const page = await get(`${account}/Usage/Records/Today.json`);
+    const record = page.usage_records[0];
+    const validate = listSchema('/2010-04-01/Accounts/{AccountSid}/Usage/Records/Today.json', 'twilio-sent');
+    assert.equal(validate({ ...page, usage_records: [{ ...record, start_date: '01/02/2024' }] }), false);
+    assert.equal(validate({ ...page, usage_records: [{ ...record, price: 1.5 }] }), false);
   });
 });
