@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { paconnValidator } from './paconn-schema.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -47,25 +48,30 @@ describe('twilio-connector definition', () => {
 
   it('includes the triggers by default and honours --scheme and --base-path', async () => {
     const out = join(dir, 'with-triggers');
-    const r = await cli([
-      '--out',
-      out,
-      '--host',
-      'localhost:4300',
-      '--scheme',
-      'http',
-      '--base-path',
-      '/twilio',
-      '--triggers',
-    ]);
+    const r = await cli(['--out', out, '--host', 'localhost:4300', '--scheme', 'http', '--base-path', '/twilio']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /cannot reach/);
     const swagger = JSON.parse(readFileSync(join(out, 'apiDefinition.swagger.json'), 'utf8'));
     assert.equal(swagger.basePath, '/twilio');
     assert.deepEqual(swagger.schemes, ['http']);
     assert.equal(swagger.paths['/subscriptions/messages/received'].post['x-ms-trigger'], 'single');
+    assert.equal(swagger.paths['/triggers/messages/received'].get['x-ms-trigger'], 'batch');
     const props = JSON.parse(readFileSync(join(out, 'apiProperties.json'), 'utf8'));
     assert.deepEqual(props.properties.capabilities, ['actions', 'triggers']);
+  });
+
+  it('writes an apiDefinition.swagger.json that Power Platform’s schema accepts, with and without triggers', async () => {
+    const validate = paconnValidator();
+    for (const [name, extra] of [
+      ['valid-default', []],
+      ['valid-actions', ['--no-triggers']],
+    ] as const) {
+      const out = join(dir, name);
+      const r = await cli(['--out', out, '--host', 'twilio.example.com', ...extra]);
+      assert.equal(r.code, 0, r.stderr);
+      const swagger: unknown = JSON.parse(readFileSync(join(out, 'apiDefinition.swagger.json'), 'utf8'));
+      assert.ok(validate(swagger), `${name}: ${JSON.stringify(validate.errorsOf()?.slice(0, 5), null, 2)}`);
+    }
   });
 
   it('explains bad input on one line with a non-zero exit', async () => {

@@ -1,30 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import ajvDraft04 from 'ajv-draft-04';
-import ajvFormats from 'ajv-formats';
 import { ERROR_CATALOG } from '../../src/connector/errors.js';
 import { operations } from '../../src/connector/operations.js';
 import { buildSwagger } from '../../src/connector/definitions/swagger.js';
 import { json } from '../helpers/sandbox.js';
 import { startConnector, type Harness } from './harness.js';
-
-// Power Platform's own definition schema (draft-04, JSON with comments), kept in the shared
-// references beside the repository.
-const SCHEMA_URL = new URL(
-  '../../../shared/reference-connectors/paconn-apiDefinition.swagger.schema.jsonc',
-  import.meta.url,
-);
-
-function paconnValidator() {
-  const text = readFileSync(SCHEMA_URL, 'utf8').replace(/^\s*\/\/.*$/gm, '');
-  // CommonJS packages: their `default` export is the class / plugin under NodeNext resolution
-  const ajv = new ajvDraft04.default({ strict: false, allErrors: true });
-  ajvFormats.default(ajv);
-  const check = ajv.compile(JSON.parse(text));
-  const validate = (doc: unknown): boolean => check(doc);
-  return Object.assign(validate, { errorsOf: () => check.errors });
-}
+import { paconnValidator } from './paconn-schema.js';
 
 // The public contract table in DESIGN.md.
 const DESIGN_TABLE: [string, string, string][] = [
