@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { getMessageBySid, type MessageRow } from '../../src/sandbox/store/messages.js';
 import { storeMessage } from '../helpers/messages.js';
-import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { bootstrapAccount, ensureStartNumber } from '../../src/sandbox/store/accounts.js';
+import { json, sdkClient, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 /** Asserts the SDK call fails the way Twilio fails it. */
 async function rejectsWith(call: Promise<unknown>, status: number, code: number, message?: string): Promise<void> {
@@ -366,13 +367,47 @@ describe('sandbox Messages: fetch, update, delete', () => {
     assert.equal((await sb.client.messages(m.sid).fetch()).status, 'queued');
   });
 
-  it('keeps each account to its own messages', async () => {
-    const other = await startSandbox();
-    try {
-      const theirs = await other.client.messages.create({ to, from: other.phoneNumber, body: 'x' });
-      await rejectsWith(sb.client.messages(theirs.sid).fetch(), 404, 20404);
-    } finally {
-      await other.close();
+  it('keeps each account of one sandbox to its own messages', async () => {
+    // a second account in the same database, with a number of its own
+    const { db, clock } = sb.sandbox.ctx;
+    const otherSid = `AC${'0123456789abcdef'.repeat(2)}`;
+    const { account: other } = bootstrapAccount(db, {
+      accountSid: otherSid,
+      authToken: 'othertoken1',
+      now: clock.now(),
+    });
+    const otherNumber = ensureStartNumber(db, other.sid, '+14155550160', clock.now());
+    const theirClient = sdkClient(sb.url, other.sid, other.auth_token);
+
+    const theirs = await theirClient.messages.create({ to, from: otherNumber, body: 'theirs, in flight' });
+    const theirsDone = storeMessage(sb, { account_sid: other.sid, from_addr: otherNumber, body: 'theirs, done' });
+    const mine = await sb.client.messages.create({ to, from: sb.phoneNumber, body: 'mine' });
+    // the other account sees its own messages: the refusals below are about ownership
+    assert.equal((await theirClient.messages(theirs.sid).fetch()).body, 'theirs, in flight');
+
+    for (const sid of [theirs.sid, theirsDone.sid]) {
+      await rejectsWith(sb.client.messages(sid).fetch(), 404, 20404);
+      await rejectsWith(sb.client.messages(sid).update({ body: '' }), 404, 20404);
+      await rejectsWith(sb.client.messages(sid).remove(), 404, 20404);
+      await rejectsWith(sb.client.messages(sid).media.list(), 404, 20404);
     }
+    const listed = (await sb.client.messages.list({ to })).map((m) => m.sid);
+    assert.ok(listed.includes(mine.sid));
+    assert.ok(!listed.includes(theirs.sid) && !listed.includes(theirsDone.sid), 'no other account in my list');
+    const theirList = (await theirClient.messages.list()).map((m) => m.sid);
+    assert.deepEqual(theirList.sort(), [theirs.sid, theirsDone.sid].sort());
+
+    // my credentials on their account's path are refused too
+    const path = `/2010-04-01/Accounts/${other.sid}/Messages/${theirsDone.sid}.json`;
+    for (const method of ['GET', 'DELETE']) {
+      const res = await sb.request(method, path);
+      assert.equal(res.status, 404, method);
+      assert.equal((await json(res)).code, 20404, method);
+    }
+    const listPath = await sb.request('GET', `/2010-04-01/Accounts/${other.sid}/Messages.json`);
+    assert.equal(listPath.status, 404);
+    // and nothing of theirs changed
+    assert.equal((await theirClient.messages(theirsDone.sid).fetch()).body, 'theirs, done');
+    assert.equal(getMessageBySid(db, theirs.sid)?.body, 'theirs, in flight');
   });
 });
