@@ -367,6 +367,35 @@ describe('sandbox Messages: fetch, update, delete', () => {
     assert.equal((await sb.client.messages(m.sid).fetch()).status, 'queued');
   });
 
+  it('refuses to redact a message in flight with 20009, and redacts it once it has left', async () => {
+    const queued = await sb.client.messages.create({ to, from: sb.phoneNumber, body: 'still queued' });
+    const waiting = ['accepted', 'scheduled', 'sending', 'receiving'].map((status) =>
+      storeMessage(sb, {
+        status: status as MessageRow['status'],
+        body: `still ${status}`,
+        date_sent: null,
+        next_at: Date.now() + 3_600_000,
+        next_status: status === 'receiving' ? 'received' : 'sent',
+      }),
+    );
+    for (const m of [queued, ...waiting]) {
+      await rejectsWith(sb.client.messages(m.sid).update({ body: '' }), 400, 20009);
+      assert.match((await sb.client.messages(m.sid).fetch()).body, /^still /, 'the body is kept');
+    }
+    for (const status of ['sent', 'undelivered', 'failed', 'received', 'canceled'] as const) {
+      const m = storeMessage(sb, { status, body: 'gone soon' });
+      assert.equal((await sb.client.messages(m.sid).update({ body: '' })).body, '', status);
+    }
+  });
+
+  it('deletes a message that is sent but not yet delivered, and the lifecycle leaves it deleted', async () => {
+    const m = storeMessage(sb, { status: 'sent', next_at: Date.now() + 50, next_status: 'delivered' });
+    assert.equal(await sb.client.messages(m.sid).remove(), true);
+    await new Promise((r) => setTimeout(r, 300));
+    await rejectsWith(sb.client.messages(m.sid).fetch(), 404, 20404);
+    assert.equal(getMessageBySid(sb.sandbox.ctx.db, m.sid), undefined);
+  });
+
   it('keeps each account of one sandbox to its own messages', async () => {
     // a second account in the same database, with a number of its own
     const { db, clock } = sb.sandbox.ctx;

@@ -24,7 +24,11 @@ import { parsePaging, readPage } from './paging.js';
 import { API_PREFIX, type TwilioRequest, type TwilioRoutes } from './route.js';
 import type { Representation } from './wire.js';
 
-/** Statuses during which a message may not be deleted. */
+/**
+ * Statuses during which a message may be neither deleted nor redacted (redaction is for
+ * "post-flight" records). `sent` is not among them: the message has left for the carrier, and
+ * with carriers that send no receipt it stays `sent` for good.
+ */
 const IN_FLIGHT: ReadonlySet<MessageStatus> = new Set(['queued', 'sending', 'accepted', 'scheduled', 'receiving']);
 
 const instance = (m: MessageRow): Representation => ({ type: 'instance', element: 'Message', data: messageJson(m) });
@@ -117,6 +121,8 @@ function list(ctx: SandboxContext, req: TwilioRequest): Representation {
 }
 
 const invalidUpdate = (): TwilioRestError => new TwilioRestError(400, 30400, 'Parameters are not valid');
+const incomplete = (): TwilioRestError =>
+  new TwilioRestError(400, 20009, 'Cannot delete this resource before it is complete');
 
 function update(ctx: SandboxContext, req: TwilioRequest): Representation {
   const m = find(ctx, req);
@@ -138,6 +144,7 @@ function update(ctx: SandboxContext, req: TwilioRequest): Representation {
     ctx.services.get('webhooks')?.poke?.();
   } else {
     if (body !== '') throw invalidUpdate();
+    if (IN_FLIGHT.has(m.status)) throw incomplete();
     next = redactMessage(ctx.db, m, now);
   }
   announce(ctx, next);
@@ -146,9 +153,7 @@ function update(ctx: SandboxContext, req: TwilioRequest): Representation {
 
 function remove(ctx: SandboxContext, req: TwilioRequest): null {
   const m = find(ctx, req);
-  if (IN_FLIGHT.has(m.status)) {
-    throw new TwilioRestError(400, 20009, 'Cannot delete this resource before it is complete');
-  }
+  if (IN_FLIGHT.has(m.status)) throw incomplete();
   deleteMessage(ctx.db, req.account.sid, m.sid);
   ctx.events.publish({ type: 'message.deleted', sid: m.sid, accountSid: m.account_sid });
   return null;
