@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { messageListQuery, type MessageFilter } from '../../src/sandbox/store/messages.js';
+import { lighterSide, messageListQuery, type MessageFilter } from '../../src/sandbox/store/messages.js';
 import { storeMessage } from '../helpers/messages.js';
 import type { KeysetWindow } from '../../src/sandbox/twilio-api/paging.js';
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
@@ -160,6 +160,22 @@ describe('sandbox Messages: list, filters and paging', () => {
     assert.equal(text.match(/<Message>/g)?.length, 2);
   });
 
+  it('reads a To+From filter on the side with fewer messages, with the same answer either way', async () => {
+    const db = sb.sandbox.ctx.db;
+    // YOU has received four messages, ME has sent three and sb.phoneNumber one
+    assert.equal(lighterSide(db, sb.accountSid, YOU, sb.phoneNumber), 'from');
+    assert.equal(lighterSide(db, sb.accountSid, ME, YOU), 'to');
+    for (const side of ['to', 'from'] as const) {
+      const { sql, args } = messageListQuery(sb.accountSid, { to: YOU, from: ME, side }, { offset: 0, limit: 51 });
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[])[0]!.detail;
+      assert.match(plan, new RegExp(`INDEX messages_${side} \\(account_sid=\\? AND ${side}_addr=\\?\\)`));
+      const rows = db.prepare(sql).all(...args) as { body: string }[];
+      assert.deepEqual(bodies(rows), ['E', 'B', 'A'], side);
+    }
+    const res = await sb.request('GET', `${base}.json?To=${encodeURIComponent(YOU)}&From=${encodeURIComponent(ME)}`);
+    assert.deepEqual(bodies(((await json(res)) as { messages: { body: string }[] }).messages), ['E', 'B', 'A']);
+  });
+
   it('reads every filter shape with one index range scan and no sort', () => {
     const db = sb.sandbox.ctx.db;
     const day = { from: 0, before: 1 };
@@ -168,6 +184,7 @@ describe('sandbox Messages: list, filters and paging', () => {
       { to: YOU },
       { from: ME },
       { to: YOU, from: ME },
+      { to: YOU, from: ME, side: 'from' },
       { dateSent: day },
       { dateSent: { from: 0 } },
       { to: YOU, dateSent: day },

@@ -75,6 +75,12 @@ function parseParams(raw: string): unknown {
   }
 }
 
+/** One indexed read of a page: all filters hold; `index` names the index when the planner can't tell. */
+interface Branch {
+  filters: Filter[];
+  index?: 'messages_to' | 'messages_from';
+}
+
 export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account: AccountRow): void {
   const { db } = ctx;
   const mediaFor = (sids: string[]): Map<string, MediaRow[]> => {
@@ -104,9 +110,9 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
    * One page of messages matching all `filters`, newest first, below `before`. An OR of two
    * indexed branches (e.g. to=X or from=X) runs as two seeks merged here, so neither scans.
    */
-  const page = (branches: Filter[][], before: number | undefined, limit: number) => {
+  const page = (branches: Branch[], before: number | undefined, limit: number) => {
     const seen = new Map<number, MessageRow>();
-    for (const filters of branches) {
+    for (const { filters, index } of branches) {
       const where = ['account_sid = ?', ...filters.map((f) => f.sql)];
       const args: unknown[] = [account.sid, ...filters.flatMap((f) => f.args)];
       if (before !== undefined) {
@@ -114,7 +120,9 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
         args.push(before);
       }
       const rows = db
-        .prepare(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`)
+        .prepare(
+          `SELECT * FROM messages${index ? ` INDEXED BY ${index}` : ''} WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`,
+        )
         .all(...args, limit + 1) as MessageRow[];
       for (const r of rows) seen.set(r.seq, r);
     }
@@ -164,29 +172,36 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
     const number = optionalNumber(query['number']);
     const peer = optionalNumber(query['with']);
     if (peer !== undefined && number === undefined) return fail(reply, 400, '`with` needs `number`');
-    let branches: Filter[][] = [filters];
+    let branches: Branch[] = [{ filters }];
     if (number !== undefined && peer !== undefined) {
+      // a thread: each direction reads the counterpart's side, which holds far fewer messages
       branches = [
-        [{ sql: 'to_addr = ?', args: [number] }, { sql: 'from_addr = ?', args: [peer] }, ...filters],
-        [{ sql: 'to_addr = ?', args: [peer] }, { sql: 'from_addr = ?', args: [number] }, ...filters],
+        {
+          filters: [{ sql: 'to_addr = ?', args: [number] }, { sql: 'from_addr = ?', args: [peer] }, ...filters],
+          index: 'messages_from',
+        },
+        {
+          filters: [{ sql: 'to_addr = ?', args: [peer] }, { sql: 'from_addr = ?', args: [number] }, ...filters],
+          index: 'messages_to',
+        },
       ];
     } else if (number !== undefined) {
       branches = [
-        [{ sql: 'to_addr = ?', args: [number] }, ...filters],
-        [{ sql: 'from_addr = ?', args: [number] }, ...filters],
+        { filters: [{ sql: 'to_addr = ?', args: [number] }, ...filters] },
+        { filters: [{ sql: 'from_addr = ?', args: [number] }, ...filters] },
       ];
     }
     return page(branches, before, limit ?? DEFAULT_LIMIT);
   });
 
-  // Latest message per counterpart of one number. Both halves are covering scans of the (to, from)
-  // and (from, to) indexes, grouped in index order.
+  // Latest message per counterpart of one number. Both halves are covering scans of the number's
+  // entries in the to and from indexes (each holds the other address), grouped by counterpart.
   const conversationsSql = db.prepare(
     `SELECT c AS counterpart, MAX(s) AS last_seq, SUM(n) AS count FROM (
-       SELECT from_addr AS c, MAX(seq) AS s, COUNT(*) AS n FROM messages
+       SELECT from_addr AS c, MAX(seq) AS s, COUNT(*) AS n FROM messages INDEXED BY messages_to
          WHERE account_sid = @account AND to_addr = @number GROUP BY from_addr
        UNION ALL
-       SELECT to_addr AS c, MAX(seq) AS s, COUNT(*) AS n FROM messages
+       SELECT to_addr AS c, MAX(seq) AS s, COUNT(*) AS n FROM messages INDEXED BY messages_from
          WHERE account_sid = @account AND from_addr = @number AND to_addr <> @number GROUP BY to_addr
      ) GROUP BY c HAVING last_seq < @before ORDER BY last_seq DESC LIMIT @limit`,
   );

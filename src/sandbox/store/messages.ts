@@ -187,6 +187,26 @@ export interface MessageFilter {
   to?: string;
   from?: string;
   dateSent?: TimeRange;
+  /** with both To and From: the address whose index is read (the other is tested inside it) */
+  side?: 'to' | 'from';
+}
+
+/** Entries counted per side when choosing one; past this a side is simply "busy". */
+const SIDE_PROBE = 1000;
+
+/**
+ * Which index answers a To+From filter faster: the side with fewer messages, since the other
+ * address is tested on each of that side's entries. Both counts stop at SIDE_PROBE entries.
+ */
+export function lighterSide(db: Db, accountSid: string, to: string, from: string): 'to' | 'from' {
+  const count = (side: 'to' | 'from', addr: string): number =>
+    (
+      prepared(
+        db,
+        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM messages INDEXED BY messages_${side} WHERE account_sid = ? AND ${side}_addr = ? LIMIT ${SIDE_PROBE})`,
+      ).get(accountSid, addr) as { n: number }
+    ).n;
+  return count('to', to) <= count('from', from) ? 'to' : 'from';
 }
 
 function windowClause(w: KeysetWindow, column: string): { where: string; order: string; args: number[] } {
@@ -232,6 +252,8 @@ export function messageListQuery(
     where += ' AND from_addr = ?';
     args.push(f.from);
   }
+  const both = f.to !== undefined && f.from !== undefined;
+  const table = both ? `messages INDEXED BY messages_${f.side ?? 'to'}` : 'messages';
   const byDate = f.dateSent !== undefined && f.to === undefined && f.from === undefined;
   if (byDate) {
     const { from, before } = f.dateSent!;
@@ -259,7 +281,7 @@ export function messageListQuery(
   const range = rangeClause('date_sent', f.dateSent);
   const win = windowClause(w, 'seq');
   return {
-    sql: `SELECT * FROM messages WHERE ${where}${range.where}${win.where} ORDER BY seq ${win.order} LIMIT ? OFFSET ?`,
+    sql: `SELECT * FROM ${table} WHERE ${where}${range.where}${win.where} ORDER BY seq ${win.order} LIMIT ? OFFSET ?`,
     args: [...args, ...range.args, ...win.args, w.limit, w.offset],
   };
 }
@@ -272,7 +294,9 @@ export function listMessages(db: Db, accountSid: string, f: MessageFilter, w: Ke
       ? undefined
       : (prepared(db, 'SELECT date_sent FROM messages WHERE seq = ?').get(anchorSeq) as
           { date_sent: number | null } | undefined);
-  const { sql, args } = messageListQuery(accountSid, f, w, anchor?.date_sent ?? null);
+  const side =
+    f.to !== undefined && f.from !== undefined ? (f.side ?? lighterSide(db, accountSid, f.to, f.from)) : undefined;
+  const { sql, args } = messageListQuery(accountSid, side ? { ...f, side } : f, w, anchor?.date_sent ?? null);
   return prepared(db, sql).all(...args) as MessageRow[];
 }
 

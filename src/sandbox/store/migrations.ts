@@ -175,4 +175,17 @@ export const MIGRATIONS: readonly string[] = [
   -- usage records: one range scan per page aggregates messages by day, covered by the index
   CREATE INDEX messages_usage ON messages(account_sid, date_created, direction, num_media, num_segments, price, status);
   `,
+  /* 5 */ `
+  -- Two address indexes instead of four. Every message lands at a random place in each index led
+  -- by its recipient, and each such place is a page written at commit: (to, from) and (from, to)
+  -- cost two of those per message. With the other address at the end of the remaining two, a
+  -- To+From filter or a thread between two numbers is still answered from one index, in seq
+  -- order, by scanning one side's entries: callers pick the side with fewer messages.
+  DROP INDEX IF EXISTS messages_to_from;
+  DROP INDEX IF EXISTS messages_from_to;
+  DROP INDEX IF EXISTS messages_to;
+  DROP INDEX IF EXISTS messages_from;
+  CREATE INDEX messages_to ON messages(account_sid, to_addr, seq, from_addr);
+  CREATE INDEX messages_from ON messages(account_sid, from_addr, seq, to_addr);
+  `,
 ];
