@@ -21,9 +21,38 @@ const TICK_QUANTUM_MS = 20;
 /** setTimeout cannot wait longer than this */
 const MAX_TIMER = 2_147_483_647;
 
-// by rowid (seq): no detour through the SID index
-const UPDATE = `UPDATE messages SET status = ?, next_status = ?, next_at = ?, fate = ?, date_sent = ?, price = ?,
-  error_code = ?, error_message = ?, date_updated = ? WHERE seq = ?`;
+/** The columns a step may change besides status and date_updated, in the order they are bound. */
+const STEP_COLUMNS = ['next_status', 'next_at', 'fate', 'date_sent', 'price', 'error_code', 'error_message'] as const;
+
+/**
+ * The UPDATE of one step, naming only the columns it changes: SQLite then leaves alone every index
+ * whose columns are not named (a step to `sending` touches neither date index). By rowid (seq):
+ * no detour through the SID index. `mask` has bit i set when STEP_COLUMNS[i] changes.
+ */
+const stepSqls: string[] = [];
+function stepSql(mask: number): string {
+  const known = stepSqls[mask];
+  if (known !== undefined) return known;
+  const sets = ['status = ?', 'date_updated = ?'];
+  STEP_COLUMNS.forEach((c, i) => {
+    if (mask & (1 << i)) sets.push(`${c} = ?`);
+  });
+  return (stepSqls[mask] = `UPDATE messages SET ${sets.join(', ')} WHERE seq = ?`);
+}
+
+/** The statement and arguments that store `after` over `before`. */
+function stepUpdate(before: MessageRow, after: MessageRow): { sql: string; args: (string | number | null)[] } {
+  const args: (string | number | null)[] = [after.status, after.date_updated];
+  let mask = 0;
+  STEP_COLUMNS.forEach((c, i) => {
+    if (before[c] !== after[c]) {
+      mask |= 1 << i;
+      args.push(after[c]);
+    }
+  });
+  args.push(after.seq);
+  return { sql: stepSql(mask), args };
+}
 
 export class LifecycleEngine implements Service {
   private readonly ctx: SandboxContext;
@@ -119,25 +148,15 @@ export class LifecycleEngine implements Service {
       const rows = db
         .prepare('SELECT * FROM messages WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at, seq LIMIT ?')
         .all(now, BATCH) as MessageRow[];
-      const update = db.prepare(UPDATE);
       const event = db.prepare('INSERT INTO message_events (message_sid, status, error_code, at) VALUES (?, ?, ?, ?)');
       const tokens: TokenCache = new Map();
       for (let row of rows) {
         // with no delay, a message runs its whole course in this one transaction
         while (row.next_at !== null && row.next_at <= now && row.next_status !== null) {
+          const before = row;
           row = this.step(row, now);
-          update.run(
-            row.status,
-            row.next_status,
-            row.next_at,
-            row.fate,
-            row.date_sent,
-            row.price,
-            row.error_code,
-            row.error_message,
-            row.date_updated,
-            row.seq,
-          );
+          const { sql, args } = stepUpdate(before, row);
+          db.prepare(sql).run(...args);
           event.run(row.sid, row.status, row.error_code, now);
           events.push({ type: 'message', sid: row.sid, status: row.status, accountSid: row.account_sid });
           const id = enqueueStatusCallback(db, row, now, tokens);
