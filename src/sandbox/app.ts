@@ -43,6 +43,8 @@ const TWILIO_HEADERS = {
   'Access-Control-Expose-Headers': 'ETag',
 };
 
+const isTwilioPath = (url: string): boolean => url.startsWith('/2010-04-01') || url.startsWith('/v1/');
+
 export function buildSandbox(config: SandboxConfig): Sandbox {
   const db = openDb(config.data);
   const clock = new Clock();
@@ -71,6 +73,17 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
     bodyLimit: 1024 * 1024,
     genReqId: () => newSid('RQ'),
     routerOptions: { ignoreTrailingSlash: true },
+    // A path that does not decode (`%ZZ`), or a parameter too long to be any SID, names no
+    // resource: Twilio's 404 rather than Fastify's own body. Hooks do not run for these.
+    frameworkErrors: (_error, request, reply) => {
+      const { path } = splitUrl(request.url);
+      if (isTwilioPath(path)) void reply.header('Twilio-Request-Id', request.id).headers(TWILIO_HEADERS);
+      void sendTwilioError(
+        reply,
+        new TwilioRestError(404, 20404, `The requested resource ${path} was not found`),
+        path.startsWith('/2010-04-01') ? formatOf(path) : 'json',
+      );
+    },
   });
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
@@ -79,7 +92,7 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (request.url.startsWith('/2010-04-01') || request.url.startsWith('/v1/')) {
+    if (isTwilioPath(request.url)) {
       void reply.header('Twilio-Request-Id', request.id);
       void reply.headers(TWILIO_HEADERS);
     }
@@ -114,6 +127,10 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
       path.startsWith('/2010-04-01') ? formatOf(path) : 'json',
     );
   });
+
+  // CORS preflight: the answer is the Access-Control-* headers above, for any Twilio path; a
+  // browser sends no credentials with it, so it needs none
+  for (const prefix of ['/2010-04-01', '/v1']) app.options(`${prefix}/*`, (_request, reply) => reply.code(204).send());
 
   registerRealism(app, ctx);
   registerTwilioApi(app, ctx);

@@ -349,7 +349,19 @@ async function handle(
 }
 
 export function registerServices(app: FastifyInstance, ctx: SandboxContext): void {
+  const methods = new Map<string, Set<string>>();
   for (const [method, url, handler] of ROUTES) {
     app.route({ method, url, handler: (request, reply) => handle(ctx, handler, request, reply) });
+    methods.set(url, (methods.get(url) ?? new Set()).add(method));
+  }
+  // as on the 2010 paths: a method a resource does not have is 405 / 20004, not 404
+  for (const [url, allowed] of methods) {
+    const others = (['GET', 'POST', 'DELETE', 'PUT', 'PATCH'] as const).filter((m) => !allowed.has(m));
+    app.route({
+      method: others,
+      url,
+      handler: (_request, reply) =>
+        sendTwilioError(reply, new TwilioRestError(405, 20004, 'Method not allowed'), 'json'),
+    });
   }
 }
