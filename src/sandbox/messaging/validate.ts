@@ -4,7 +4,7 @@
 import { isSid } from '../sids.js';
 import type { Db } from '../store/db.js';
 import type { NewMedia } from '../store/messages.js';
-import { numberByPhone } from '../store/numbers.js';
+import { senderNumber } from '../store/numbers.js';
 import { getService, pickSender, serviceExtra, type ServiceRow } from '../store/services.js';
 import { TwilioRestError, invalidParam } from '../twilio-api/errors.js';
 import { isCallableUrl, mediaContentType, normalizeRecipient, senderKind } from './addresses.js';
@@ -68,8 +68,8 @@ function parseValidity(form: URLSearchParams): number | null {
   return n;
 }
 
-/** Checks `from` is a sender this account may use. */
-function checkSender(db: Db, accountSid: string, from: string): void {
+/** Checks `from` is a sender this account may use (REST sends and TwiML replies alike). */
+export function checkSender(db: Db, accountSid: string, from: string): void {
   const magic = magicFromError(from);
   if (magic) throw magic;
   const kind = senderKind(from);
@@ -79,9 +79,8 @@ function checkSender(db: Db, accountSid: string, from: string): void {
     if (from === '+15005550006' || from === '+15005550008') return;
     throw notOwnedFrom(from);
   }
-  const owned = numberByPhone(db, from);
-  const sms = owned ? (JSON.parse(owned.capabilities) as { sms?: boolean }).sms !== false : false;
-  if (!owned || owned.account_sid !== accountSid || !sms) throw notOwnedFrom(from);
+  const owned = senderNumber(db, from);
+  if (!owned || owned.account_sid !== accountSid || !owned.sms) throw notOwnedFrom(from);
 }
 
 export function validateCreate(db: Db, accountSid: string, form: URLSearchParams, now: number): CreatePlan {

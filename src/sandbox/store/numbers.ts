@@ -91,6 +91,16 @@ export function numberByPhone(db: Db, phoneNumber: string): NumberRow | undefine
   return db.prepare('SELECT * FROM incoming_numbers WHERE phone_number = ?').get(phoneNumber) as NumberRow | undefined;
 }
 
+/** Just what a send checks of its sender: who owns the number and whether it may send SMS. */
+export function senderNumber(db: Db, phoneNumber: string): { account_sid: string; sms: boolean } | undefined {
+  const row = db
+    .prepare(
+      "SELECT account_sid, coalesce(json_extract(capabilities, '$.sms'), 1) != 0 AS sms FROM incoming_numbers WHERE phone_number = ?",
+    )
+    .get(phoneNumber) as { account_sid: string; sms: number } | undefined;
+  return row && { account_sid: row.account_sid, sms: row.sms === 1 };
+}
+
 export function numberBySid(db: Db, accountSid: string, sid: string): NumberRow | undefined {
   return db.prepare('SELECT * FROM incoming_numbers WHERE account_sid = ? AND sid = ?').get(accountSid, sid) as
     NumberRow | undefined;
