@@ -9,7 +9,7 @@ import type { IdempotencyStore } from '../store/types.js';
 import type { Connection } from './auth.js';
 import type { ConnectorConfig } from './config.js';
 import { ApiError, envelope, fromUpstream, internal } from './errors.js';
-import { Idempotency, MemoryIdempotencyStore } from './idempotency.js';
+import { Idempotency, MemoryIdempotencyStore, idempotencyLeaseMs } from './idempotency.js';
 import { Metrics } from './metrics.js';
 import { formatValidationErrors } from './schemas/validation-messages.js';
 import { formatOf, send, type RouteContext, type UpstreamClient } from './routes/context.js';
@@ -105,8 +105,12 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
     config,
     clientFor,
     throttle: new Throttle(config.throttleLimit, config.throttleWindow, deps.now),
-    // a duplicate waits at most as long as the first send may take, with its retries
-    idempotency: new Idempotency(deps.store ?? new MemoryIdempotencyStore(), { waitMs: config.upstreamTimeout * 2 }),
+    // a duplicate waits at most as long as the first send may take, with its retries; a claim whose
+    // process died is leased for far longer than any live send
+    idempotency: new Idempotency(deps.store ?? new MemoryIdempotencyStore(), {
+      waitMs: config.upstreamTimeout * 2,
+      leaseMs: idempotencyLeaseMs(config.upstreamTimeout),
+    }),
     metrics,
   };
 

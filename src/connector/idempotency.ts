@@ -1,13 +1,27 @@
 // Idempotency-Key on SendMessage: the first request with a key is sent once and its answer kept
 // (24 h); repeats get that answer back, concurrent duplicates wait for the first instead of sending
 // again, and reusing a key for a different body is refused (422). State lives in the connector
-// store so several instances agree; an in-process map only shortens the wait.
-import { createHash } from 'node:crypto';
+// store so several instances agree; an in-process map only shortens the wait. A claim whose process
+// died before recording the outcome is leased, not held for the day: see idempotencyLeaseMs.
+import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { IdempotencyClaim, IdempotencyStore } from '../store/types.js';
+import type { IdempotencyClaim, IdempotencyLease, IdempotencyStore } from '../store/types.js';
 import { ApiError } from './errors.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** The shortest lease on an in-flight claim. */
+export const IDEMPOTENCY_MIN_LEASE_MS = 10 * 60 * 1000;
+
+/**
+ * How long an in-flight claim holds its key before a retry with the same body may take it over:
+ * 10 minutes, or 20 × the upstream timeout when that is longer. A send lasts at most four attempts
+ * of about three timeouts each plus three retry pauses of up to 5 s, so a live send is never taken
+ * over; only one whose process died (or hung) is.
+ */
+export function idempotencyLeaseMs(upstreamTimeoutMs: number): number {
+  return Math.max(IDEMPOTENCY_MIN_LEASE_MS, 20 * upstreamTimeoutMs);
+}
 
 export interface Outcome {
   status: number;
@@ -46,20 +60,23 @@ export class Idempotency {
   private readonly store: IdempotencyStore;
   private readonly waitMs: number;
   private readonly pollMs: number;
+  private readonly leaseMs: number;
   private readonly local = new Map<string, Promise<unknown>>();
 
-  constructor(store: IdempotencyStore, options: { waitMs: number; pollMs?: number }) {
+  constructor(store: IdempotencyStore, options: { waitMs: number; pollMs?: number; leaseMs?: number }) {
     this.store = store;
     this.waitMs = options.waitMs;
     this.pollMs = options.pollMs ?? 50;
+    this.leaseMs = options.leaseMs ?? IDEMPOTENCY_MIN_LEASE_MS;
   }
 
   async run(scope: string, key: string, hash: string, send: () => Promise<Outcome>): Promise<IdempotentResult> {
     const deadline = Date.now() + this.waitMs;
     const localKey = `${scope}\n${key}`;
     for (;;) {
-      const claim: IdempotencyClaim = await this.store.claimIdempotencyKey(scope, key, hash, IDEMPOTENCY_TTL_MS);
-      if (claim.state === 'new') return this.first(scope, key, localKey, send);
+      const lease = { ms: this.leaseMs, token: randomUUID() };
+      const claim: IdempotencyClaim = await this.store.claimIdempotencyKey(scope, key, hash, IDEMPOTENCY_TTL_MS, lease);
+      if (claim.state === 'new') return this.first(scope, key, lease.token, localKey, send);
       if (claim.requestHash !== hash) {
         throw new ApiError(
           'IDEMPOTENCY_KEY_REUSED',
@@ -85,6 +102,7 @@ export class Idempotency {
   private async first(
     scope: string,
     key: string,
+    token: string,
     localKey: string,
     send: () => Promise<Outcome>,
   ): Promise<IdempotentResult> {
@@ -93,11 +111,13 @@ export class Idempotency {
       try {
         outcome = await send();
       } catch (err) {
-        await this.store.releaseIdempotencyKey(scope, key);
+        await this.store.releaseIdempotencyKey(scope, key, token);
         throw err;
       }
-      if (outcome.release) await this.store.releaseIdempotencyKey(scope, key);
-      else await this.store.completeIdempotencyKey(scope, key, outcome.status, outcome.body, outcome.contentType);
+      if (outcome.release) await this.store.releaseIdempotencyKey(scope, key, token);
+      else {
+        await this.store.completeIdempotencyKey(scope, key, outcome.status, outcome.body, outcome.contentType, token);
+      }
       return { ...outcome, replayed: false };
     })();
     this.local.set(localKey, work);
@@ -112,6 +132,9 @@ export class Idempotency {
 interface Entry {
   hash: string;
   expires: number;
+  /** while in flight: when another request with the same body may take the claim over */
+  leaseUntil?: number;
+  token?: string;
   done?: { status: number; body: string; contentType: string };
 }
 
@@ -119,27 +142,56 @@ interface Entry {
 export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly entries = new Map<string, Entry>();
 
-  claimIdempotencyKey(scope: string, key: string, hash: string, ttlMs: number): Promise<IdempotencyClaim> {
+  claimIdempotencyKey(
+    scope: string,
+    key: string,
+    hash: string,
+    ttlMs: number,
+    lease?: IdempotencyLease,
+  ): Promise<IdempotencyClaim> {
     const id = `${scope}\n${key}`;
     const now = Date.now();
     if (this.entries.size >= 10_000) this.sweep(now);
     const entry = this.entries.get(id);
-    if (!entry || entry.expires <= now) {
-      this.entries.set(id, { hash, expires: now + ttlMs });
+    const abandoned =
+      entry !== undefined &&
+      !entry.done &&
+      entry.hash === hash &&
+      entry.leaseUntil !== undefined &&
+      entry.leaseUntil <= now;
+    if (!entry || entry.expires <= now || abandoned) {
+      const fresh: Entry = { hash, expires: now + ttlMs };
+      if (lease !== undefined) {
+        fresh.leaseUntil = now + lease.ms;
+        fresh.token = lease.token;
+      }
+      this.entries.set(id, fresh);
       return Promise.resolve({ state: 'new' });
     }
     if (!entry.done) return Promise.resolve({ state: 'in-flight', requestHash: entry.hash });
     return Promise.resolve({ state: 'done', requestHash: entry.hash, ...entry.done });
   }
 
-  completeIdempotencyKey(scope: string, key: string, status: number, body: string, contentType: string): Promise<void> {
+  completeIdempotencyKey(
+    scope: string,
+    key: string,
+    status: number,
+    body: string,
+    contentType: string,
+    token?: string,
+  ): Promise<void> {
     const entry = this.entries.get(`${scope}\n${key}`);
-    if (entry) entry.done = { status, body, contentType };
+    if (entry && (token === undefined || entry.token === token)) {
+      entry.done = { status, body, contentType };
+      delete entry.leaseUntil;
+    }
     return Promise.resolve();
   }
 
-  releaseIdempotencyKey(scope: string, key: string): Promise<void> {
-    this.entries.delete(`${scope}\n${key}`);
+  releaseIdempotencyKey(scope: string, key: string, token?: string): Promise<void> {
+    const id = `${scope}\n${key}`;
+    const entry = this.entries.get(id);
+    if (entry && !entry.done && (token === undefined || entry.token === token)) this.entries.delete(id);
     return Promise.resolve();
   }
 

@@ -62,6 +62,9 @@ const common = (t: { id: string; int: string }): string[] => [
   );
   CREATE INDEX outbox_pending ON outbox (state, order_key, id);
   CREATE INDEX outbox_account ON outbox (account_sid, state, id)`,
+  /* 3: a lease on in-flight idempotency claims, so a send whose process died does not hold its key for a day */ `
+  ALTER TABLE idempotency_keys ADD COLUMN lease_until ${t.int};
+  ALTER TABLE idempotency_keys ADD COLUMN claim_token TEXT`,
 ];
 
 export const SQLITE_MIGRATIONS = common({ id: 'INTEGER PRIMARY KEY AUTOINCREMENT', int: 'INTEGER' });

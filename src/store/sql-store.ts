@@ -60,18 +60,31 @@ export function sqlStore(sql: Sql): ConnectorStore {
   return {
     kind: sql.dialect,
 
-    async claimIdempotencyKey(scope, key, requestHash, ttlMs) {
+    async claimIdempotencyKey(scope, key, requestHash, ttlMs, lease) {
       for (;;) {
         const now = Date.now();
-        // Inserts, or takes over an expired claim; a live claim makes the WHERE false and returns nothing.
+        // Inserts, or takes over an expired key or an in-flight claim for the same body whose lease
+        // ran out (its holder died); a live claim makes the WHERE false and returns nothing.
         const claimed = await sql.all(
-          `INSERT INTO idempotency_keys (scope, key, request_hash, state, status, body, content_type, expires_at)
-           VALUES ($1, $2, $3, 'in-flight', NULL, NULL, NULL, $4)
+          `INSERT INTO idempotency_keys (scope, key, request_hash, state, status, body, content_type, expires_at,
+             lease_until, claim_token)
+           VALUES ($1, $2, $3, 'in-flight', NULL, NULL, NULL, $4, $6, $7)
            ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, state = 'in-flight',
-             status = NULL, body = NULL, content_type = NULL, expires_at = excluded.expires_at
+             status = NULL, body = NULL, content_type = NULL, expires_at = excluded.expires_at,
+             lease_until = excluded.lease_until, claim_token = excluded.claim_token
            WHERE idempotency_keys.expires_at <= $5
+             OR (idempotency_keys.state = 'in-flight' AND idempotency_keys.lease_until <= $5
+                 AND idempotency_keys.request_hash = excluded.request_hash)
            RETURNING scope`,
-          [scope, key, requestHash, now + ttlMs, now],
+          [
+            scope,
+            key,
+            requestHash,
+            now + ttlMs,
+            now,
+            lease === undefined ? null : now + lease.ms,
+            lease?.token ?? null,
+          ],
         );
         if (claimed.length > 0) return { state: 'new' };
         const rows = await sql.all(
@@ -95,16 +108,22 @@ export function sqlStore(sql: Sql): ConnectorStore {
       }
     },
 
-    async completeIdempotencyKey(scope, key, status, body, contentType) {
+    async completeIdempotencyKey(scope, key, status, body, contentType, token) {
+      // with a token, a holder whose claim was taken over leaves the new holder's row alone
       await sql.run(
-        `UPDATE idempotency_keys SET state = 'done', status = $3, body = $4, content_type = $5
-         WHERE scope = $1 AND key = $2`,
-        [scope, key, status, body, contentType],
+        `UPDATE idempotency_keys SET state = 'done', status = $3, body = $4, content_type = $5, lease_until = NULL
+         WHERE scope = $1 AND key = $2${token === undefined ? '' : ' AND claim_token = $6'}`,
+        token === undefined ? [scope, key, status, body, contentType] : [scope, key, status, body, contentType, token],
       );
     },
 
-    async releaseIdempotencyKey(scope, key) {
-      await sql.run(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'in-flight'`, [scope, key]);
+    async releaseIdempotencyKey(scope, key, token) {
+      await sql.run(
+        `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'in-flight'${
+          token === undefined ? '' : ' AND claim_token = $3'
+        }`,
+        token === undefined ? [scope, key] : [scope, key, token],
+      );
     },
 
     pruneIdempotencyKeys(now) {

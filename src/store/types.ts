@@ -6,13 +6,38 @@ export type IdempotencyClaim =
   | { state: 'in-flight'; requestHash: string }
   | { state: 'done'; requestHash: string; status: number; body: string; contentType: string };
 
+/**
+ * A lease on an in-flight claim: after `ms` a request with the same key and body may take the claim
+ * over (its holder is presumed dead), and only the holder of `token` may complete or release it.
+ */
+export interface IdempotencyLease {
+  ms: number;
+  token: string;
+}
+
 export interface IdempotencyStore {
-  /** Atomically claims `key` in `scope` (the connection) for a request body hash, or reports who has it. */
-  claimIdempotencyKey(scope: string, key: string, requestHash: string, ttlMs: number): Promise<IdempotencyClaim>;
-  /** Stores the response of the first request so repeats get it back. */
-  completeIdempotencyKey(scope: string, key: string, status: number, body: string, contentType: string): Promise<void>;
+  /**
+   * Atomically claims `key` in `scope` (the connection) for a request body hash, or reports who has it.
+   * Without a lease an in-flight claim lasts until the key expires.
+   */
+  claimIdempotencyKey(
+    scope: string,
+    key: string,
+    requestHash: string,
+    ttlMs: number,
+    lease?: IdempotencyLease,
+  ): Promise<IdempotencyClaim>;
+  /** Stores the response of the first request so repeats get it back (only the lease holder's, when `token` is given). */
+  completeIdempotencyKey(
+    scope: string,
+    key: string,
+    status: number,
+    body: string,
+    contentType: string,
+    token?: string,
+  ): Promise<void>;
   /** Forgets an in-flight claim whose request was surely not processed upstream, so a retry may send. */
-  releaseIdempotencyKey(scope: string, key: string): Promise<void>;
+  releaseIdempotencyKey(scope: string, key: string, token?: string): Promise<void>;
 }
 
 export type SubscriptionKind = 'received' | 'status';
