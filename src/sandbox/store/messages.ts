@@ -64,12 +64,38 @@ export type NewMessage = Omit<MessageRow, 'seq' | 'sid' | 'date_updated' | 'extr
   extra?: Record<string, unknown>;
 };
 
-const INSERT_SQL = `INSERT INTO messages (sid, account_sid, to_addr, from_addr, body, status, direction, num_segments, num_media,
-  encoding, price, price_unit, error_code, error_message, messaging_service_sid, status_callback, application_sid,
-  validity_period, send_at, date_created, date_updated, date_sent, next_at, next_status, fate, extra)
-  VALUES (@sid, @account_sid, @to_addr, @from_addr, @body, @status, @direction, @num_segments, @num_media,
-  @encoding, @price, @price_unit, @error_code, @error_message, @messaging_service_sid, @status_callback, @application_sid,
-  @validity_period, @send_at, @date_created, @date_updated, @date_sent, @next_at, @next_status, @fate, @extra)`;
+/** Every column but seq, in the order the INSERT binds them. */
+const INSERT_COLUMNS = [
+  'sid',
+  'account_sid',
+  'to_addr',
+  'from_addr',
+  'body',
+  'status',
+  'direction',
+  'num_segments',
+  'num_media',
+  'encoding',
+  'price',
+  'price_unit',
+  'error_code',
+  'error_message',
+  'messaging_service_sid',
+  'status_callback',
+  'application_sid',
+  'validity_period',
+  'send_at',
+  'date_created',
+  'date_updated',
+  'date_sent',
+  'next_at',
+  'next_status',
+  'fate',
+  'extra',
+] as const satisfies readonly (keyof MessageRow)[];
+
+// positional parameters: binding by name looks up every name on the row object
+const INSERT_SQL = `INSERT INTO messages (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`;
 
 /** Inserts a message with its media and its first timeline event, in one transaction. */
 export function insertMessage(db: Db, input: NewMessage): MessageRow {
@@ -100,10 +126,10 @@ export function insertMessage(db: Db, input: NewMessage): MessageRow {
     next_at: input.next_at,
     next_status: input.next_status,
     fate: input.fate,
-    extra: JSON.stringify(input.extra ?? {}),
+    extra: input.extra === undefined ? '{}' : JSON.stringify(input.extra),
   };
   const write = (): MessageRow => {
-    const info = db.prepare(INSERT_SQL).run(row);
+    const info = db.prepare(INSERT_SQL).run(INSERT_COLUMNS.map((c) => row[c]));
     const insertMedia = db.prepare(
       'INSERT INTO media (sid, account_sid, message_sid, content_type, url, date_created, date_updated) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
