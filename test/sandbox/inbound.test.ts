@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import twilio from 'twilio';
 import type { MessageRow } from '../../src/sandbox/store/messages.js';
+import { insertNumber } from '../../src/sandbox/store/numbers.js';
 import { webhooksOf } from '../../src/sandbox/webhooks/outbox.js';
 import { reach, settled } from '../helpers/outbound.js';
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
@@ -104,6 +105,48 @@ describe('inbound texts', () => {
       form: { From: SENDER, To: sb.phoneNumber, Body: 'x'.repeat(161) },
     });
     assert.equal((await json(text)).num_segments, '2');
+  });
+
+  it('reads <Message> to and from as the REST API does: E.164 from national formats, owned senders only', async () => {
+    const { db, clock } = sb.sandbox.ctx;
+    const second = insertNumber(db, { accountSid: sb.accountSid, phoneNumber: '+14155550177', now: clock.now() });
+    insertNumber(db, { accountSid: `AC${'9'.repeat(32)}`, phoneNumber: '+14155550199', now: clock.now() });
+    configure(sb, { sms_url: `${hook.url}/sms` });
+    hook.answer(() =>
+      twiml(
+        `<Message from="${second.phone_number}">from the second number</Message>` +
+          `<Message from="(415) 555-0177" to="(555) 000-1111">national formats</Message>` +
+          `<Message from="+14155550199">from another account's number</Message>` +
+          `<Message from="+14155550123">from nobody's number</Message>` +
+          `<Message to="12">to nowhere</Message>`,
+      ),
+    );
+    const res = await inbound(sb, { From: SENDER, To: sb.phoneNumber, Body: 'hi' });
+    assert.equal(res.status, 201);
+    const [log] = await settled(sb, (await json(res)).sid, 1);
+    assert.deepEqual(
+      replies(sb).map((r) => [r.body, r.from_addr, r.to_addr]),
+      [
+        ['from the second number', '+14155550177', SENDER],
+        ['national formats', '+14155550177', '+15550001111'],
+      ],
+    );
+    // the refused ones are in the webhook's log; the last refusal is shown
+    assert.match(log!.error ?? '', /^21211 /);
+  });
+
+  it('refuses a reply from a number the account does not own with 21606', async () => {
+    insertNumber(sb.sandbox.ctx.db, {
+      accountSid: `AC${'9'.repeat(32)}`,
+      phoneNumber: '+14155550198',
+      now: sb.sandbox.ctx.clock.now(),
+    });
+    configure(sb, { sms_url: `${hook.url}/sms` });
+    hook.answer(() => twiml(`<Message from="+14155550198">not mine</Message>`));
+    const res = await inbound(sb, { From: SENDER, To: sb.phoneNumber, Body: 'hi' });
+    const [log] = await settled(sb, (await json(res)).sid, 1);
+    assert.equal(replies(sb).length, 0);
+    assert.match(log!.error ?? '', /^21606 .*\+14155550198/);
   });
 
   it('posts the signed webhook and turns each <Message> of the TwiML reply into an outbound-reply', async () => {

@@ -5,10 +5,13 @@
 // its consequences commit together.
 import type { SandboxContext } from '../context.js';
 import type { SandboxEvent } from '../events.js';
+import { normalizeRecipient } from '../messaging/addresses.js';
 import { countSegments } from '../messaging/segments.js';
+import { checkSender } from '../messaging/validate.js';
 import { getAccount } from '../store/accounts.js';
 import { getMessageBySid, insertMessage, type MessageRow } from '../store/messages.js';
 import { numberByPhone } from '../store/numbers.js';
+import { TwilioRestError } from '../twilio-api/errors.js';
 import type { HttpOutcome } from '../webhooks/http.js';
 import { inboundTarget } from '../webhooks/inbound-target.js';
 import { enqueueWebhook, normalizeMethod, type WebhookRow, type WebhookState } from '../webhooks/outbox.js';
@@ -131,12 +134,26 @@ function createReply(
   }
   if (message.body === '' && media.length === 0) return '14103 Invalid Body: a <Message> needs a body or media';
   if (message.body.length > 1600) return '21617 The concatenated message body exceeds the 1600 character limit';
+  // `to` and `from` are read as the REST API reads them: national formats become E.164, and the
+  // sender must be one the account may send from
+  const to = message.to === undefined ? inbound.from_addr : normalizeRecipient(message.to);
+  if (to === undefined) return `21211 Invalid 'To' Phone Number: ${message.to ?? ''}`;
+  let from = inbound.to_addr;
+  if (message.from !== undefined) {
+    from = normalizeRecipient(message.from) ?? message.from.trim();
+    try {
+      checkSender(ctx.db, inbound.account_sid, from);
+    } catch (err) {
+      if (err instanceof TwilioRestError) return `${err.twilioCode} ${err.message}`;
+      throw err;
+    }
+  }
   const action = message.action === undefined ? null : (resolveUrl(message.action, base) ?? null);
   const segments = countSegments(message.body);
   return insertMessage(ctx.db, {
     account_sid: inbound.account_sid,
-    to_addr: message.to ?? inbound.from_addr,
-    from_addr: message.from ?? inbound.to_addr,
+    to_addr: to,
+    from_addr: from,
     body: message.body,
     status: 'queued',
     direction: 'outbound-reply',
