@@ -9,7 +9,7 @@ import type { SandboxEvent } from '../../src/sandbox/events.js';
 import { getMessageBySid } from '../../src/sandbox/store/messages.js';
 import { webhooksOf } from '../../src/sandbox/webhooks/outbox.js';
 import { reach, sendOutbound, settled } from '../helpers/outbound.js';
-import { startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { sdkClient, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
 
 function onStatus(sb: TestSandbox, sid: string, status: string): Promise<void> {
@@ -163,6 +163,83 @@ describe('restart with another account SID on the same database file', () => {
     try {
       assert.equal(second.phoneNumber, '+14155550100');
       assert.equal((await send(second)).status, 'queued');
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('restart keeps numbers, services, keys and scheduled messages', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sandbox-keep-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('serves all of them again, working, after a restart', async () => {
+    const data = join(dir, 'sandbox.db');
+    const first = await startSandbox({ data });
+    const [pick] = await first.client.availablePhoneNumbers('US').local.list({ areaCode: 808, limit: 1 });
+    const bought = await first.client.incomingPhoneNumbers.create({
+      phoneNumber: pick!.phoneNumber,
+      smsUrl: 'https://example.com/sms',
+      friendlyName: 'kept number',
+    });
+    const service = await first.client.messaging.v1.services.create({ friendlyName: 'kept service' });
+    await first.client.messaging.v1.services(service.sid).phoneNumbers.create({ phoneNumberSid: bought.sid });
+    const key = await first.client.newKeys.create({ friendlyName: 'kept key' });
+    const sendAt = new Date(Date.now() + 2 * 86_400_000);
+    sendAt.setUTCMilliseconds(0);
+    const scheduled = await first.client.messages.create({
+      to: '+15557654321',
+      messagingServiceSid: service.sid,
+      body: 'later',
+      scheduleType: 'fixed',
+      sendAt,
+    });
+    assert.equal(scheduled.status, 'scheduled');
+    const { accountSid, authToken } = first;
+    await first.close();
+
+    const second = await startSandbox({ data });
+    try {
+      assert.equal(second.accountSid, accountSid);
+      assert.equal(second.authToken, authToken);
+
+      const number = await second.client.incomingPhoneNumbers(bought.sid).fetch();
+      assert.equal(number.phoneNumber, bought.phoneNumber);
+      assert.equal(number.smsUrl, 'https://example.com/sms');
+      assert.equal(number.friendlyName, 'kept number');
+      const available = await second.client.availablePhoneNumbers('US').local.list({ areaCode: 808, limit: 1000 });
+      assert.ok(!available.some((n) => n.phoneNumber === bought.phoneNumber), 'still not for sale');
+
+      const kept = await second.client.messaging.v1.services(service.sid).fetch();
+      assert.equal(kept.friendlyName, 'kept service');
+      const pool = await second.client.messaging.v1.services(service.sid).phoneNumbers.list();
+      assert.deepEqual(
+        pool.map((p) => p.sid),
+        [bought.sid],
+      );
+
+      const viaKey = sdkClient(second.url, key.sid, key.secret, accountSid);
+      assert.equal((await viaKey.api.v2010.accounts(accountSid).fetch()).sid, accountSid);
+      assert.equal((await second.client.keys(key.sid).fetch()).friendlyName, 'kept key');
+
+      const waiting = await second.client.messages(scheduled.sid).fetch();
+      assert.equal(waiting.status, 'scheduled');
+      assert.equal(waiting.body, 'later');
+      assert.equal(waiting.messagingServiceSid, service.sid);
+      assert.equal(getMessageBySid(second.sandbox.ctx.db, scheduled.sid)?.send_at, sendAt.getTime());
+      // and it still behaves as a scheduled message: it can be canceled
+      assert.equal((await second.client.messages(scheduled.sid).update({ status: 'canceled' })).status, 'canceled');
+      // a message sent through the kept service picks the kept sender
+      const now = await second.client.messages.create({
+        to: '+15557654321',
+        messagingServiceSid: service.sid,
+        body: 'now',
+      });
+      assert.equal(now.status, 'accepted');
+      assert.equal((await reach(second, now.sid, 'delivered')).from_addr, bought.phoneNumber);
     } finally {
       await second.close();
     }
