@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { rfc2822 } from '../../shared/dates.js';
 import type { SandboxContext } from '../context.js';
 import type { AccountRow } from '../store/accounts.js';
+import { latestConversations } from '../store/conversations.js';
 import { messageJson, type MessageRow } from '../store/messages.js';
 import type { NumberRow } from '../store/numbers.js';
 import { TwilioRestError } from '../twilio-api/errors.js';
@@ -194,18 +195,6 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
     return page(branches, before, limit ?? DEFAULT_LIMIT);
   });
 
-  // Latest message per counterpart of one number. Both halves are covering scans of the number's
-  // entries in the to and from indexes (each holds the other address), grouped by counterpart.
-  const conversationsSql = db.prepare(
-    `SELECT c AS counterpart, MAX(s) AS last_seq, SUM(n) AS count FROM (
-       SELECT from_addr AS c, MAX(seq) AS s, COUNT(*) AS n FROM messages INDEXED BY messages_to
-         WHERE account_sid = @account AND to_addr = @number GROUP BY from_addr
-       UNION ALL
-       SELECT to_addr AS c, MAX(seq) AS s, COUNT(*) AS n FROM messages INDEXED BY messages_from
-         WHERE account_sid = @account AND from_addr = @number AND to_addr <> @number GROUP BY to_addr
-     ) GROUP BY c HAVING last_seq < @before ORDER BY last_seq DESC LIMIT @limit`,
-  );
-
   app.get('/_sandbox/conversations', (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const number = optionalNumber(query['number']);
@@ -215,12 +204,7 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
     if (limit === null) return fail(reply, 400, `limit must be a whole number from 1 to ${MAX_LIMIT}`);
     if (before === null) return fail(reply, 400, 'before must be the positive seq of a message');
     const size = limit ?? DEFAULT_LIMIT;
-    const groups = conversationsSql.all({
-      account: account.sid,
-      number,
-      before: before ?? Number.MAX_SAFE_INTEGER,
-      limit: size + 1,
-    }) as { counterpart: string; last_seq: number; count: number }[];
+    const groups = latestConversations(db, account.sid, number, before ?? Number.MAX_SAFE_INTEGER, size + 1);
     const kept = groups.slice(0, size);
     const rows =
       kept.length === 0
