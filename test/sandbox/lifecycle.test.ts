@@ -3,16 +3,18 @@ import { after, before, describe, it } from 'node:test';
 import twilio from 'twilio';
 import { setFateDecider } from '../../src/sandbox/lifecycle/index.js';
 import { getMessageBySid, messageJson } from '../../src/sandbox/store/messages.js';
+import { parseTimeline, type TimelineEvent } from '../../src/sandbox/store/timeline.js';
 import { webhooksOf } from '../../src/sandbox/webhooks/outbox.js';
 import { startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { reach, sendOutbound } from '../helpers/outbound.js';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
 
+function events(sb: TestSandbox, sid: string): TimelineEvent[] {
+  return parseTimeline(getMessageBySid(sb.sandbox.ctx.db, sid)?.timeline ?? '');
+}
+
 function timeline(sb: TestSandbox, sid: string): string[] {
-  const rows = sb.sandbox.ctx.db
-    .prepare('SELECT status FROM message_events WHERE message_sid = ? ORDER BY id')
-    .all(sid) as { status: string }[];
-  return rows.map((r) => r.status);
+  return events(sb, sid).map((e) => e.status);
 }
 
 describe('message lifecycle (instant)', () => {
@@ -149,11 +151,7 @@ describe('message lifecycle (timed)', () => {
   it('waits statusDelay between steps', async () => {
     const m = sendOutbound(sb);
     await reach(sb, m.sid, 'delivered');
-    const ats = (
-      sb.sandbox.ctx.db.prepare('SELECT at FROM message_events WHERE message_sid = ? ORDER BY id').all(m.sid) as {
-        at: number;
-      }[]
-    ).map((r) => r.at);
+    const ats = events(sb, m.sid).map((e) => e.at);
     assert.equal(ats.length, 4);
     // the first step follows creation at once here; every later one waits
     for (let i = 2; i < ats.length; i++)
@@ -183,11 +181,7 @@ describe('message lifecycle (default pace, messages created while a step is pend
     const second = await sb.client.messages.create({ from: sb.phoneNumber, to: '+14155551235', body: 'second' });
     for (const m of [first, second]) {
       await reach(sb, m.sid, 'delivered');
-      const ats = (
-        sb.sandbox.ctx.db.prepare('SELECT at FROM message_events WHERE message_sid = ? ORDER BY id').all(m.sid) as {
-          at: number;
-        }[]
-      ).map((r) => r.at);
+      const ats = events(sb, m.sid).map((e) => e.at);
       assert.deepEqual(timeline(sb, m.sid), ['queued', 'sending', 'sent', 'delivered']);
       for (let i = 1; i < ats.length; i++) assert.ok(ats[i]! - ats[i - 1]! >= 500, `step ${i} of ${m.body}`);
     }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openDb } from '../../src/sandbox/store/db.js';
 import { MIGRATIONS } from '../../src/sandbox/store/migrations.js';
+import { timelineEntry } from '../../src/sandbox/store/timeline.js';
 import { startSandbox } from '../helpers/sandbox.js';
 
 const ACCOUNT = `AC${'e'.repeat(32)}`;
@@ -32,6 +33,22 @@ function databaseAt(file: string, version: number): void {
        date_created, date_updated, date_sent)
      VALUES (?, ?, '+15557654321', '+14155550100', 'kept across upgrades', 'delivered', 'outbound-api', 1, '-0.00790', ?, ?, ?)`,
   ).run(MESSAGE, ACCOUNT, AT, AT, AT);
+  // before version 6 the status history was a table of its own; from 6 on, a column of the row
+  const history: [string, number | null, number][] = [
+    ['queued', null, AT - 3000],
+    ['sending', null, AT - 2000],
+    ['sent', null, AT - 1000],
+    ['delivered', null, AT],
+  ];
+  if (version < 6) {
+    const event = db.prepare('INSERT INTO message_events (message_sid, status, error_code, at) VALUES (?, ?, ?, ?)');
+    for (const [status, code, at] of history) event.run(MESSAGE, status, code, at);
+  } else {
+    db.prepare('UPDATE messages SET timeline = ? WHERE sid = ?').run(
+      history.map(([status, code, at], i) => timelineEntry(status, at, code, i === 0)).join(''),
+      MESSAGE,
+    );
+  }
   db.close();
 }
 
@@ -78,6 +95,19 @@ describe('sandbox database migrations', () => {
         assert.equal(message.status, 'delivered');
         assert.equal(message.price, '-0.00790');
         assert.equal(message.dateSent.getTime(), AT);
+        const detail = (await (await fetch(`${sb.url}/_sandbox/messages/${MESSAGE}`)).json()) as {
+          events: { status: string; at_ms: number }[];
+        };
+        assert.deepEqual(
+          detail.events.map((e) => [e.status, e.at_ms]),
+          [
+            ['queued', AT - 3000],
+            ['sending', AT - 2000],
+            ['sent', AT - 1000],
+            ['delivered', AT],
+          ],
+          'the status history is kept',
+        );
         assert.deepEqual(
           (await sb.client.incomingPhoneNumbers.list()).map((n) => n.sid),
           [NUMBER],

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { getMessageBySid } from '../../src/sandbox/store/messages.js';
+import { parseTimeline } from '../../src/sandbox/store/timeline.js';
 import { reach } from '../helpers/outbound.js';
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
@@ -109,12 +110,13 @@ describe('sender throughput and queues, through the official SDK', () => {
     assert.equal(fetched.errorCode, 30036);
     assert.equal(fetched.errorMessage, 'Validity Period Expired');
     assert.equal(fetched.dateSent, null);
-    const timeline = sb.sandbox.ctx.db
-      .prepare('SELECT status FROM message_events WHERE message_sid = ? ORDER BY id')
-      .all(late.sid) as { status: string }[];
+    const timeline = parseTimeline(getMessageBySid(sb.sandbox.ctx.db, late.sid)?.timeline ?? '');
     assert.deepEqual(
-      timeline.map((e) => e.status),
-      ['queued', 'failed'],
+      timeline.map((e) => [e.status, e.error_code]),
+      [
+        ['queued', null],
+        ['failed', 30036],
+      ],
     );
     // the one ahead still goes out: an expired message gives its turn back
     await reach(sb, ahead.sid, 'delivered');

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { NewMessage } from '../../src/sandbox/store/messages.js';
+import { timelineEntry } from '../../src/sandbox/store/timeline.js';
 import { storeMessage } from '../helpers/messages.js';
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
@@ -153,11 +154,9 @@ describe('inbox control API', () => {
   it('shows a message with its timeline and webhooks, then deletes it', async () => {
     const m = add({ body: 'detail me' });
     const db = sb.sandbox.ctx.db;
-    db.prepare('INSERT INTO message_events (message_sid, status, error_code, at) VALUES (?, ?, ?, ?)').run(
+    db.prepare('UPDATE messages SET timeline = timeline || ? WHERE sid = ?').run(
+      timelineEntry('undelivered', T0 + 1000, 30003),
       m.sid,
-      'sent',
-      null,
-      T0 + 1000,
     );
     db.prepare(
       `INSERT INTO webhooks (account_sid, message_sid, kind, url, method, params, signature, idempotency_token, state,
@@ -169,8 +168,15 @@ describe('inbox control API', () => {
     assert.equal(body.message.body, 'detail me');
     assert.equal(body.message.encoding, 'GSM-7');
     assert.deepEqual(
-      body.events.map((e: { status: string }) => e.status),
-      ['delivered', 'sent'],
+      body.events.map((e: { status: string; error_code: number | null; at_ms: number }) => [
+        e.status,
+        e.error_code,
+        e.at_ms,
+      ]),
+      [
+        ['delivered', null, T0],
+        ['undelivered', 30003, T0 + 1000],
+      ],
     );
     assert.equal(body.webhooks[0].url, 'http://127.0.0.1:9/cb');
     assert.deepEqual(body.webhooks[0].params, { MessageStatus: 'sent' });

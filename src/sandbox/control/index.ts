@@ -36,7 +36,6 @@ export function registerControl(
     ctx.db.transaction(() => {
       for (const table of [
         'webhooks',
-        'message_events',
         'media',
         'messages',
         'service_numbers',

@@ -5,6 +5,7 @@ import { rfc2822 } from '../../shared/dates.js';
 import type { SandboxContext } from '../context.js';
 import type { AccountRow } from '../store/accounts.js';
 import { latestConversations } from '../store/conversations.js';
+import { parseTimeline } from '../store/timeline.js';
 import { messageJson, type MessageRow } from '../store/messages.js';
 import type { NumberRow } from '../store/numbers.js';
 import { TwilioRestError } from '../twilio-api/errors.js';
@@ -19,12 +20,6 @@ interface MediaRow {
   message_sid: string;
   content_type: string;
   url: string;
-}
-
-interface EventRow {
-  status: string;
-  error_code: number | null;
-  at: number;
 }
 
 interface WebhookRow {
@@ -233,9 +228,7 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
     const media = db
       .prepare('SELECT sid, message_sid, content_type, url FROM media WHERE message_sid = ? ORDER BY seq')
       .all(sid) as MediaRow[];
-    const events = db
-      .prepare('SELECT status, error_code, at FROM message_events WHERE message_sid = ? ORDER BY id')
-      .all(sid) as EventRow[];
+    const events = parseTimeline(m.timeline);
     const webhooks = db
       .prepare(
         `SELECT id, kind, url, method, params, signature, state, attempts, next_attempt_at, response_status,

@@ -2,10 +2,11 @@
 // sent → delivered | undelivered, or sending → failed, one step every `statusDelay` ms. The plan
 // lives in each row (`next_at`, `next_status`, `fate`), so a restart resumes where it stopped. One
 // timer waits for the earliest `next_at`; due rows are advanced in batched transactions, each step
-// writing its timeline event and its signed status callback in the same transaction.
+// appending to the row's timeline and writing its signed status callback in the same transaction.
 import type { SandboxContext, Service } from '../context.js';
 import type { SandboxEvent } from '../events.js';
-import type { MessageRow, MessageStatus } from '../store/messages.js';
+import { getMessageBySid, type MessageRow, type MessageStatus } from '../store/messages.js';
+import { timelineEntry } from '../store/timeline.js';
 import { enqueueStatusCallback, type TokenCache } from './callbacks.js';
 import { decideFate, decodeFate, encodeFate } from './fate.js';
 import { priceOf } from './pricing.js';
@@ -21,8 +22,37 @@ const TICK_QUANTUM_MS = 20;
 /** setTimeout cannot wait longer than this */
 const MAX_TIMER = 2_147_483_647;
 
-/** The columns a step may change besides status and date_updated, in the order they are bound. */
+/** The columns a step may change besides status, date_updated and timeline, in the order they are bound. */
 const STEP_COLUMNS = ['next_status', 'next_at', 'fate', 'date_sent', 'price', 'error_code', 'error_message'] as const;
+
+/**
+ * What a step reads of a due message. Reading whole rows (body, extra, timeline…) cost more than
+ * the steps' writes; the rare step that needs the whole message (a StatusCallback to sign, a
+ * fault-injection decider) reads it by SID.
+ */
+const STEP_READ = [
+  'seq',
+  'sid',
+  'account_sid',
+  'to_addr',
+  'from_addr',
+  'status',
+  'num_segments',
+  'num_media',
+  'status_callback',
+  'validity_period',
+  'send_at',
+  'date_created',
+  'date_updated',
+  'next_at',
+  'next_status',
+  ...STEP_COLUMNS,
+] as const satisfies readonly (keyof MessageRow)[];
+
+export type StepRow = Pick<MessageRow, (typeof STEP_READ)[number]>;
+
+const DUE_SQL = `SELECT ${[...new Set(STEP_READ)].join(', ')} FROM messages
+  WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at, seq LIMIT ?`;
 
 /**
  * The UPDATE of one step, naming only the columns it changes: SQLite then leaves alone every index
@@ -33,16 +63,20 @@ const stepSqls: string[] = [];
 function stepSql(mask: number): string {
   const known = stepSqls[mask];
   if (known !== undefined) return known;
-  const sets = ['status = ?', 'date_updated = ?'];
+  const sets = ['status = ?', 'date_updated = ?', 'timeline = timeline || ?'];
   STEP_COLUMNS.forEach((c, i) => {
     if (mask & (1 << i)) sets.push(`${c} = ?`);
   });
   return (stepSqls[mask] = `UPDATE messages SET ${sets.join(', ')} WHERE seq = ?`);
 }
 
-/** The statement and arguments that store `after` over `before`. */
-function stepUpdate(before: MessageRow, after: MessageRow): { sql: string; args: (string | number | null)[] } {
-  const args: (string | number | null)[] = [after.status, after.date_updated];
+/** The statement and arguments that store `after` over `before`, with its timeline entry. */
+function stepUpdate(before: StepRow, after: StepRow): { sql: string; args: (string | number | null)[] } {
+  const args: (string | number | null)[] = [
+    after.status,
+    after.date_updated,
+    timelineEntry(after.status, after.date_updated, after.error_code),
+  ];
   let mask = 0;
   STEP_COLUMNS.forEach((c, i) => {
     if (before[c] !== after[c]) {
@@ -145,10 +179,7 @@ export class LifecycleEngine implements Service {
     const events: SandboxEvent[] = [];
     let webhooks = 0;
     const due = db.transaction(() => {
-      const rows = db
-        .prepare('SELECT * FROM messages WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at, seq LIMIT ?')
-        .all(now, BATCH) as MessageRow[];
-      const event = db.prepare('INSERT INTO message_events (message_sid, status, error_code, at) VALUES (?, ?, ?, ?)');
+      const rows = db.prepare(DUE_SQL).all(now, BATCH) as StepRow[];
       const tokens: TokenCache = new Map();
       for (let row of rows) {
         // with no delay, a message runs its whole course in this one transaction
@@ -157,9 +188,10 @@ export class LifecycleEngine implements Service {
           row = this.step(row, now);
           const { sql, args } = stepUpdate(before, row);
           db.prepare(sql).run(...args);
-          event.run(row.sid, row.status, row.error_code, now);
           events.push({ type: 'message', sid: row.sid, status: row.status, accountSid: row.account_sid });
-          const id = enqueueStatusCallback(db, row, now, tokens);
+          if (row.status_callback === null) continue;
+          const stored = getMessageBySid(db, row.sid);
+          const id = stored && enqueueStatusCallback(db, stored, now, tokens);
           if (id !== undefined) {
             events.push({ type: 'webhook', id, messageSid: row.sid, state: 'pending' });
             webhooks++;
@@ -174,15 +206,17 @@ export class LifecycleEngine implements Service {
   }
 
   /** The row after its next step. */
-  private step(row: MessageRow, now: number): MessageRow {
+  private step(row: StepRow, now: number): StepRow {
     const status = row.next_status as MessageStatus;
-    const next: MessageRow = { ...row, status, next_status: null, next_at: null, date_updated: now };
+    const next: StepRow = { ...row, status, next_status: null, next_at: null, date_updated: now };
     switch (status) {
       case 'queued':
         next.next_status = 'sending';
         break;
       case 'sending': {
-        const fate = row.fate ? decodeFate(row.fate) : decideFate(this.ctx, row);
+        const fate = row.fate
+          ? decodeFate(row.fate)
+          : decideFate(this.ctx, row, () => getMessageBySid(this.ctx.db, row.sid));
         next.fate = encodeFate(fate);
         next.next_status = fate.status === 'failed' ? 'failed' : 'sent';
         break;

@@ -32,7 +32,7 @@ export function setFateDecider(ctx: SandboxContext, decider: FateDecider | undef
   else deciders.delete(ctx);
 }
 
-export function defaultFate(message: MessageRow): Fate {
+export function defaultFate(message: Pick<MessageRow, 'to_addr'>): Fate {
   const digits = message.to_addr.replace(/\D/g, '');
   const code = Number(digits.slice(-5));
   const known = FATE_CODES[code];
@@ -40,8 +40,15 @@ export function defaultFate(message: MessageRow): Fate {
   return { status: 'delivered' };
 }
 
-export function decideFate(ctx: SandboxContext, message: MessageRow): Fate {
-  return deciders.get(ctx)?.(message) ?? defaultFate(message);
+/** `load` reads the whole message, for an installed decider only (the default rules need `to`). */
+export function decideFate(
+  ctx: SandboxContext,
+  message: Pick<MessageRow, 'to_addr'>,
+  load: () => MessageRow | undefined,
+): Fate {
+  const decider = deciders.get(ctx);
+  const whole = decider && load();
+  return (whole && decider(whole)) ?? defaultFate(message);
 }
 
 /** The `fate` column: `delivered`, `undelivered:30003`, `failed:30001`. */

@@ -5,6 +5,7 @@ import { newSid } from '../sids.js';
 import type { Statement } from 'better-sqlite3';
 import type { KeysetWindow } from '../twilio-api/paging.js';
 import type { Db } from './db.js';
+import { timelineEntry } from './timeline.js';
 
 export type MessageStatus =
   | 'queued'
@@ -51,6 +52,8 @@ export interface MessageRow {
   next_status: string | null;
   fate: string | null;
   extra: string;
+  /** status history, see timeline.ts */
+  timeline: string;
 }
 
 export interface NewMedia {
@@ -58,7 +61,7 @@ export interface NewMedia {
   contentType: string;
 }
 
-export type NewMessage = Omit<MessageRow, 'seq' | 'sid' | 'date_updated' | 'extra' | 'num_media'> & {
+export type NewMessage = Omit<MessageRow, 'seq' | 'sid' | 'date_updated' | 'extra' | 'num_media' | 'timeline'> & {
   sid?: string;
   media?: NewMedia[];
   extra?: Record<string, unknown>;
@@ -92,12 +95,13 @@ const INSERT_COLUMNS = [
   'next_status',
   'fate',
   'extra',
+  'timeline',
 ] as const satisfies readonly (keyof MessageRow)[];
 
 // positional parameters: binding by name looks up every name on the row object
 const INSERT_SQL = `INSERT INTO messages (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`;
 
-/** Inserts a message with its media and its first timeline event, in one transaction. */
+/** Inserts a message with its media and its first timeline entry, in one transaction. */
 export function insertMessage(db: Db, input: NewMessage): MessageRow {
   const media = input.media ?? [];
   const row: Omit<MessageRow, 'seq'> = {
@@ -127,6 +131,7 @@ export function insertMessage(db: Db, input: NewMessage): MessageRow {
     next_status: input.next_status,
     fate: input.fate,
     extra: input.extra === undefined ? '{}' : JSON.stringify(input.extra),
+    timeline: timelineEntry(input.status, input.date_created, input.error_code, true),
   };
   const write = (): MessageRow => {
     const info = db.prepare(INSERT_SQL).run(INSERT_COLUMNS.map((c) => row[c]));
@@ -136,12 +141,6 @@ export function insertMessage(db: Db, input: NewMessage): MessageRow {
     for (const m of media) {
       insertMedia.run(newSid('ME'), row.account_sid, row.sid, m.contentType, m.url, row.date_created, row.date_created);
     }
-    db.prepare('INSERT INTO message_events (message_sid, status, error_code, at) VALUES (?, ?, ?, ?)').run(
-      row.sid,
-      row.status,
-      row.error_code,
-      row.date_created,
-    );
     return { ...row, seq: Number(info.lastInsertRowid) };
   };
   return db.inTransaction ? write() : db.transaction(write)();
@@ -332,19 +331,21 @@ export function messageSeq(db: Db, accountSid: string, sid: string): number | un
   return row?.seq;
 }
 
-/** Records a status change of an API action (cancel) with its timeline event. */
+/** Records a status change of an API action (cancel) with its timeline entry. */
 export function cancelMessage(db: Db, m: MessageRow, now: number): MessageRow {
-  db.transaction(() => {
-    db.prepare(
-      `UPDATE messages SET status = 'canceled', next_at = NULL, next_status = NULL, date_updated = ? WHERE sid = ?`,
-    ).run(now, m.sid);
-    db.prepare('INSERT INTO message_events (message_sid, status, error_code, at) VALUES (?, ?, NULL, ?)').run(
-      m.sid,
-      'canceled',
-      now,
-    );
-  })();
-  return { ...m, status: 'canceled', next_at: null, next_status: null, date_updated: now };
+  const entry = timelineEntry('canceled', now, null);
+  db.prepare(
+    `UPDATE messages SET status = 'canceled', next_at = NULL, next_status = NULL, date_updated = ?,
+       timeline = timeline || ? WHERE sid = ?`,
+  ).run(now, entry, m.sid);
+  return {
+    ...m,
+    status: 'canceled',
+    next_at: null,
+    next_status: null,
+    date_updated: now,
+    timeline: m.timeline + entry,
+  };
 }
 
 export function redactMessage(db: Db, m: MessageRow, now: number): MessageRow {
@@ -352,7 +353,7 @@ export function redactMessage(db: Db, m: MessageRow, now: number): MessageRow {
   return { ...m, body: '', date_updated: now };
 }
 
-/** Deletes a message; its media and timeline go with it (foreign keys cascade). */
+/** Deletes a message; its media go with it (foreign keys cascade). */
 export function deleteMessage(db: Db, accountSid: string, sid: string): boolean {
   return db.prepare('DELETE FROM messages WHERE sid = ? AND account_sid = ?').run(sid, accountSid).changes > 0;
 }

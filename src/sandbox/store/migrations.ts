@@ -188,4 +188,15 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_to ON messages(account_sid, to_addr, seq, from_addr);
   CREATE INDEX messages_from ON messages(account_sid, from_addr, seq, to_addr);
   `,
+  /* 6 */ `
+  -- The status history moves into the message row: one append in the UPDATE each step makes
+  -- anyway, instead of a row in message_events (an index keyed by the message SID, a foreign-key
+  -- check) per step. Entries are 'status@ms' or 'status@ms!code', separated by spaces.
+  ALTER TABLE messages ADD COLUMN timeline TEXT NOT NULL DEFAULT '';
+  UPDATE messages SET timeline = COALESCE(
+    (SELECT group_concat(e.status || '@' || e.at || COALESCE('!' || e.error_code, ''), ' ' ORDER BY e.id)
+       FROM message_events e WHERE e.message_sid = messages.sid),
+    '');
+  DROP TABLE message_events;
+  `,
 ];
