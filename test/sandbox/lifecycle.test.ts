@@ -6,6 +6,7 @@ import { getMessageBySid, messageJson } from '../../src/sandbox/store/messages.j
 import { parseTimeline, type TimelineEvent } from '../../src/sandbox/store/timeline.js';
 import { webhooksOf } from '../../src/sandbox/webhooks/outbox.js';
 import { startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { storeMessage } from '../helpers/messages.js';
 import { reach, sendOutbound } from '../helpers/outbound.js';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
 
@@ -123,6 +124,44 @@ describe('message lifecycle (instant)', () => {
     const done = await reach(sb, m.sid, 'delivered');
     assert.ok(done.date_sent! >= sendAt, 'sent no earlier than SendAt');
     assert.deepEqual(timeline(sb, m.sid), ['scheduled', 'queued', 'sending', 'sent', 'delivered']);
+  });
+
+  it('follows the stored row, not what it remembers, once something else has moved the message', async () => {
+    const { ctx } = sb.sandbox;
+    const lifecycle = ctx.services.get('lifecycle')!;
+    const at = ctx.clock.now() - 1000;
+    // remembered as the create route leaves it: due now, fate still open
+    const planned = storeMessage(sb, {
+      status: 'queued',
+      price: null,
+      date_sent: null,
+      date_created: at,
+      next_at: at,
+      next_status: 'sending',
+    });
+    lifecycle.track!(planned);
+    // another writer changes the plan: the remembered copy is now stale
+    ctx.db
+      .prepare("UPDATE messages SET next_at = ?, fate = 'undelivered:30003' WHERE sid = ?")
+      .run(at + 1, planned.sid);
+    await lifecycle.drain!();
+    const done = getMessageBySid(ctx.db, planned.sid)!;
+    assert.equal(done.status, 'undelivered');
+    assert.equal(done.error_code, 30003);
+    assert.deepEqual(timeline(sb, planned.sid), ['queued', 'sending', 'sent', 'undelivered']);
+
+    // a remembered message deleted under the engine is left alone
+    const gone = storeMessage(sb, {
+      status: 'sent',
+      price: null,
+      date_created: at,
+      next_at: at,
+      next_status: 'delivered',
+    });
+    lifecycle.track!(gone);
+    ctx.db.prepare('DELETE FROM messages WHERE sid = ?').run(gone.sid);
+    await lifecycle.drain!();
+    assert.equal(getMessageBySid(ctx.db, gone.sid), undefined);
   });
 
   it('runs thousands of messages to their end and sends no webhook without a StatusCallback', async () => {

@@ -51,8 +51,45 @@ const STEP_READ = [
 
 export type StepRow = Pick<MessageRow, (typeof STEP_READ)[number]>;
 
-const DUE_SQL = `SELECT ${[...new Set(STEP_READ)].join(', ')} FROM messages
-  WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at, seq LIMIT ?`;
+/**
+ * A copy of the step fields (of a whole row, without the body, extra… that an entry would keep
+ * alive), always built in the same shape so that the code reading it stays monomorphic.
+ */
+function stepRow(m: StepRow): StepRow {
+  return {
+    seq: m.seq,
+    sid: m.sid,
+    account_sid: m.account_sid,
+    to_addr: m.to_addr,
+    from_addr: m.from_addr,
+    status: m.status,
+    num_segments: m.num_segments,
+    num_media: m.num_media,
+    status_callback: m.status_callback,
+    validity_period: m.validity_period,
+    send_at: m.send_at,
+    date_created: m.date_created,
+    date_updated: m.date_updated,
+    next_at: m.next_at,
+    next_status: m.next_status,
+    fate: m.fate,
+    date_sent: m.date_sent,
+    price: m.price,
+    error_code: m.error_code,
+    error_message: m.error_message,
+  };
+}
+
+const STEP_SQL = `SELECT ${[...new Set(STEP_READ)].join(', ')} FROM messages WHERE seq = ?`;
+/** Covered by messages_next (next_at, then the rowid): no row is read to find what is due. */
+const DUE_SQL =
+  'SELECT seq, next_at FROM messages WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at, seq LIMIT ?';
+
+/**
+ * In-flight messages the engine remembers between steps, so that a due step costs no read of its
+ * row. Past this many it forgets them all and reads rows again (a backlog of scheduled messages).
+ */
+const REMEMBERED_MAX = 200_000;
 
 /**
  * The UPDATE of one step, naming only the columns it changes: SQLite then leaves alone every index
@@ -77,13 +114,20 @@ function stepUpdate(before: StepRow, after: StepRow): { sql: string; args: (stri
     after.date_updated,
     timelineEntry(after.status, after.date_updated, after.error_code),
   ];
+  // one comparison per column, in STEP_COLUMNS order (a loop over names would look each up by key)
   let mask = 0;
-  STEP_COLUMNS.forEach((c, i) => {
-    if (before[c] !== after[c]) {
-      mask |= 1 << i;
-      args.push(after[c]);
-    }
-  });
+  const changed = (bit: number, a: unknown, b: string | number | null): void => {
+    if (a === b) return;
+    mask |= bit;
+    args.push(b);
+  };
+  changed(1, before.next_status, after.next_status);
+  changed(2, before.next_at, after.next_at);
+  changed(4, before.fate, after.fate);
+  changed(8, before.date_sent, after.date_sent);
+  changed(16, before.price, after.price);
+  changed(32, before.error_code, after.error_code);
+  changed(64, before.error_message, after.error_message);
   args.push(after.seq);
   return { sql: stepSql(mask), args };
 }
@@ -97,6 +141,13 @@ export class LifecycleEngine implements Service {
   private immediate: NodeJS.Immediate | undefined;
   private running = false;
   private unsubscribe: (() => void) | undefined;
+  /**
+   * The state of each in-flight message after its last step, by seq. The database stays the
+   * truth: an entry is used only while its `next_at` is the row's (anything else that moves a
+   * message, such as a cancel, a rollback or a reset, changes or clears `next_at`), and only for
+   * committed rows, whose seq is never reused.
+   */
+  private readonly remembered = new Map<number, StepRow>();
 
   constructor(ctx: SandboxContext) {
     this.ctx = ctx;
@@ -107,7 +158,9 @@ export class LifecycleEngine implements Service {
     this.running = true;
     // a reset empties the table under our timer: look again rather than fire for nothing
     this.unsubscribe = this.ctx.events.subscribe((e) => {
-      if (e.type === 'reset') this.poke();
+      if (e.type !== 'reset') return;
+      this.remembered.clear();
+      this.poke();
     });
     this.poke();
   }
@@ -117,6 +170,13 @@ export class LifecycleEngine implements Service {
     this.unsubscribe?.();
     this.clearTimers();
     return Promise.resolve();
+  }
+
+  /** A committed message that just entered the lifecycle: its first step will not read it back. */
+  track(message: MessageRow): void {
+    if (message.next_at === null) return;
+    if (this.remembered.size >= REMEMBERED_MAX) this.remembered.clear();
+    this.remembered.set(message.seq, stepRow(message));
   }
 
   /** `at`: when the new work is due; nothing to do when the timer already fires by then. */
@@ -178,10 +238,14 @@ export class LifecycleEngine implements Service {
     const { db } = this.ctx;
     const events: SandboxEvent[] = [];
     let webhooks = 0;
+    const remembered = this.remembered;
     const due = db.transaction(() => {
-      const rows = db.prepare(DUE_SQL).all(now, BATCH) as StepRow[];
+      const dueRows = db.prepare(DUE_SQL).raw(true).all(now, BATCH) as [number, number][];
       const tokens: TokenCache = new Map();
-      for (let row of rows) {
+      for (const [seq, nextAt] of dueRows) {
+        const known = remembered.get(seq);
+        let row = known?.next_at === nextAt ? known : (db.prepare(STEP_SQL).get(seq) as StepRow | undefined);
+        if (!row) continue;
         // with no delay, a message runs its whole course in this one transaction
         while (row.next_at !== null && row.next_at <= now && row.next_status !== null) {
           const before = row;
@@ -197,8 +261,10 @@ export class LifecycleEngine implements Service {
             webhooks++;
           }
         }
+        if (row.next_at === null) remembered.delete(seq);
+        else remembered.set(seq, row);
       }
-      return rows.length;
+      return dueRows.length;
     })();
     for (const e of events) this.ctx.events.publish(e);
     if (webhooks > 0) this.ctx.services.get('webhooks')?.poke?.();
@@ -208,7 +274,11 @@ export class LifecycleEngine implements Service {
   /** The row after its next step. */
   private step(row: StepRow, now: number): StepRow {
     const status = row.next_status as MessageStatus;
-    const next: StepRow = { ...row, status, next_status: null, next_at: null, date_updated: now };
+    const next = stepRow(row);
+    next.status = status;
+    next.next_status = null;
+    next.next_at = null;
+    next.date_updated = now;
     switch (status) {
       case 'queued':
         next.next_status = 'sending';
@@ -240,6 +310,10 @@ export class LifecycleEngine implements Service {
     }
     if (next.next_status !== null) next.next_at = now + Math.ceil(this.ctx.clock.delay(this.ctx.config.statusDelay));
     // with throughput on, a message waits for its sender's turn (or its queue is full, or it expires)
-    return { ...next, ...senderTurn(this.ctx, next, now) };
+    const turn = senderTurn(this.ctx, next, now);
+    next.next_at = turn.next_at;
+    next.next_status = turn.next_status;
+    next.fate = turn.fate;
+    return next;
   }
 }

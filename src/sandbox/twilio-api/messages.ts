@@ -40,6 +40,9 @@ function find(ctx: SandboxContext, req: TwilioRequest): MessageRow {
   return row;
 }
 
+// a failed commit is answered to the client by the request itself
+const noop = (): void => undefined;
+
 function announce(ctx: SandboxContext, m: MessageRow): void {
   ctx.events.publish({ type: 'message', sid: m.sid, status: m.status, accountSid: m.account_sid });
 }
@@ -89,7 +92,10 @@ function create(ctx: SandboxContext, req: TwilioRequest): { status: number; rep:
     media: plan.media,
     extra: plan.senderPending ? { sender_pending: true } : {},
   });
-  ctx.services.get('lifecycle')?.poke?.(row.next_at ?? undefined);
+  const lifecycle = ctx.services.get('lifecycle');
+  lifecycle?.poke?.(row.next_at ?? undefined);
+  // remembered once committed only: a rolled-back insert's seq may be given to another message
+  if (lifecycle?.track) void ctx.writes.committed().then(() => lifecycle.track?.(row), noop);
   announce(ctx, row);
   return { status: 201, rep: instance(row) };
 }
