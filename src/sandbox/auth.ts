@@ -4,6 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { TwilioRestError } from './twilio-api/errors.js';
 import { getAccount, getApiKey, type AccountRow } from './store/accounts.js';
 import type { Db } from './store/db.js';
+import { onTableWrite } from './store/table-watch.js';
 
 const WWW = { 'WWW-Authenticate': 'Basic realm="Twilio API"' };
 const DETAIL = 'Your AccountSid or AuthToken was incorrect.';
@@ -36,25 +37,14 @@ const MAX_ACCEPTED = 1000;
 
 /**
  * Every request authenticates, and credentials almost never change: remember each accepted header.
- * Temporary triggers forget them all whenever a row of accounts or api_keys is written by any code
- * on this connection (a token rotated, a key deleted, a reset), so a revoked secret fails at once.
+ * Any write to a row of accounts or api_keys on this connection forgets them all (a token rotated,
+ * a key deleted, a reset), so a revoked secret fails at once.
  */
 function acceptedFor(db: Db): Map<string, Principal> {
   let cache = accepted.get(db);
   if (cache) return cache;
   const fresh = new Map<string, Principal>();
-  db.function('sandbox_credentials_changed', { deterministic: false, varargs: false }, () => {
-    fresh.clear();
-    return null;
-  });
-  for (const table of ['accounts', 'api_keys']) {
-    for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
-      db.exec(
-        `CREATE TEMP TRIGGER IF NOT EXISTS forget_${table}_${op.toLowerCase()} AFTER ${op} ON main.${table}
-         BEGIN SELECT sandbox_credentials_changed(); END`,
-      );
-    }
-  }
+  for (const table of ['accounts', 'api_keys']) onTableWrite(db, table, () => fresh.clear());
   accepted.set(db, (cache = fresh));
   return cache;
 }

@@ -130,6 +130,29 @@ describe('group commit failures', () => {
     db.close();
   });
 
+  it('runs afterCommit callbacks once their turn commits, never for a turn rolled back', async () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE t (x INTEGER NOT NULL)');
+    const writes = new GroupCommit(db);
+    const ran: string[] = [];
+    writes.afterCommit(() => ran.push('nothing open'));
+    assert.deepEqual(ran, ['nothing open']);
+    writes.join();
+    db.prepare('INSERT INTO t (x) VALUES (1)').run();
+    writes.afterCommit(() => ran.push('undone'));
+    writes.abort(new Error('half-written'));
+    writes.join();
+    db.prepare('INSERT INTO t (x) VALUES (2)').run();
+    writes.afterCommit(() =>
+      ran.push(`committed ${(db.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n}`),
+    );
+    assert.deepEqual(ran, ['nothing open'], 'not before the commit');
+    await writes.committed();
+    assert.deepEqual(ran, ['nothing open', 'committed 1']);
+    assert.equal(db.inTransaction, false);
+    db.close();
+  });
+
   it('resolves at once when nothing is pending', async () => {
     const db = new Database(':memory:');
     const writes = new GroupCommit(db);

@@ -1,6 +1,7 @@
 // Who may send: a From number must belong to the account and be able to send SMS.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { senderNumber } from '../../src/sandbox/store/numbers.js';
 import { startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 describe('sandbox Messages: the sender check', () => {
@@ -36,5 +37,29 @@ describe('sandbox Messages: the sender check', () => {
        VALUES ('PN' || lower(hex(randomblob(16))), 'AC' || lower(hex(randomblob(16))), '+14155558888', 'x', '{"sms":true}', 0, 0)`,
     ).run();
     await assert.rejects(send('+14155558888'), (err: { code: number }) => err.code === 21606);
+  });
+
+  it('sees a number bought, released or rolled back on the very next send', async () => {
+    const [available] = await sb.client.availablePhoneNumbers('US').local.list({ limit: 1 });
+    const number = available!.phoneNumber;
+    await assert.rejects(send(number), (err: { code: number }) => err.code === 21606);
+    const bought = await sb.client.incomingPhoneNumbers.create({ phoneNumber: number });
+    assert.equal((await send(number)).from, number);
+    await sb.client.incomingPhoneNumbers(bought.sid).remove();
+    await assert.rejects(send(number), (err: { code: number }) => err.code === 21606);
+
+    // a write undone with the rest of its turn leaves no trace of what was read in between
+    const { ctx } = sb.sandbox;
+    ctx.writes.join();
+    ctx.db
+      .prepare(
+        `INSERT INTO incoming_numbers (sid, account_sid, phone_number, friendly_name, capabilities, date_created, date_updated)
+         VALUES ('PN' || lower(hex(randomblob(16))), ?, ?, 'x', '{"sms":true}', 0, 0)`,
+      )
+      .run(sb.accountSid, number);
+    assert.equal(senderNumber(ctx.db, number)?.account_sid, sb.accountSid);
+    ctx.writes.abort(new Error('undone'));
+    assert.equal(senderNumber(ctx.db, number), undefined);
+    await assert.rejects(send(number), (err: { code: number }) => err.code === 21606);
   });
 });

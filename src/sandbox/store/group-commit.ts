@@ -9,11 +9,13 @@
 // savepoint (it copies every page it touches); if such a write fails half-way, the caller aborts
 // the whole turn instead: nobody has been answered yet, so every request in it gets an error.
 import type { Db } from './db.js';
+import { rolledBack } from './table-watch.js';
 
 export class GroupCommit {
   private readonly db: Db;
   private open = false;
   private waiters: { resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private callbacks: (() => void)[] = [];
   private closed = false;
 
   constructor(db: Db) {
@@ -41,6 +43,12 @@ export class GroupCommit {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
+  /** Runs `fn` once the open transaction (if any) commits; never if it is rolled back. */
+  afterCommit(fn: () => void): void {
+    if (this.open) this.callbacks.push(fn);
+    else fn();
+  }
+
   /** Commits now (before the database closes, or when a caller needs its writes on disk at once). */
   flush(): void {
     if (this.open) this.commit();
@@ -52,7 +60,9 @@ export class GroupCommit {
     this.open = false;
     const waiters = this.waiters;
     this.waiters = [];
+    this.callbacks = [];
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    rolledBack(this.db);
     for (const w of waiters) w.reject(err);
   }
 
@@ -74,6 +84,9 @@ export class GroupCommit {
       this.abort(err);
       return;
     }
+    const callbacks = this.callbacks;
+    this.callbacks = [];
+    for (const fn of callbacks) fn();
     for (const w of waiters) w.resolve();
   }
 }

@@ -40,9 +40,6 @@ function find(ctx: SandboxContext, req: TwilioRequest): MessageRow {
   return row;
 }
 
-// a failed commit is answered to the client by the request itself
-const noop = (): void => undefined;
-
 function announce(ctx: SandboxContext, m: MessageRow): void {
   ctx.events.publish({ type: 'message', sid: m.sid, status: m.status, accountSid: m.account_sid });
 }
@@ -95,7 +92,7 @@ function create(ctx: SandboxContext, req: TwilioRequest): { status: number; rep:
   const lifecycle = ctx.services.get('lifecycle');
   lifecycle?.poke?.(row.next_at ?? undefined);
   // remembered once committed only: a rolled-back insert's seq may be given to another message
-  if (lifecycle?.track) void ctx.writes.committed().then(() => lifecycle.track?.(row), noop);
+  if (lifecycle?.track) ctx.writes.afterCommit(() => lifecycle.track?.(row));
   announce(ctx, row);
   return { status: 201, rep: instance(row) };
 }
