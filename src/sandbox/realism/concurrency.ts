@@ -3,7 +3,6 @@
 // Twilio says), reports the count in `Twilio-Concurrent-Requests` on every response, and applies
 // the chaos rules that act on whole requests (added latency, HTTP errors).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { SandboxContext } from '../context.js';
 import { TwilioRestError } from '../twilio-api/errors.js';
 import { formatOf, sendTwilioError, splitUrl } from '../twilio-api/route.js';
@@ -42,9 +41,10 @@ export function registerConcurrencyGate(app: FastifyInstance, ctx: SandboxContex
   const counts = new Map<string, number>();
   inFlight.set(ctx, counts);
 
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  // callback style: every API request passes here, and an async hook costs a promise each time
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     const { path } = splitUrl(request.url);
-    if (!isTwilioPath(path)) return;
+    if (!isTwilioPath(path)) return done();
     const settings = settingsOf(ctx);
     const key = accountKey(path, request.headers.authorization);
     const current = (counts.get(key) ?? 0) + 1;
@@ -64,12 +64,17 @@ export function registerConcurrencyGate(app: FastifyInstance, ctx: SandboxContex
     void reply.header('Twilio-Concurrent-Requests', String(current));
 
     if (settings.concurrency.enabled && current > settings.concurrency.max_requests) {
-      return sendTwilioError(reply, new TwilioRestError(429, 20429, 'Too Many Requests'), errorFormat(path));
+      void sendTwilioError(reply, new TwilioRestError(429, 20429, 'Too Many Requests'), errorFormat(path));
+      return undefined;
     }
+    const proceed = (): void => {
+      const fault = httpFault(settings);
+      if (fault) void sendTwilioError(reply, fault, errorFormat(path));
+      else done();
+    };
     const hold = latencyMs(settings);
-    if (hold > 0) await sleep(hold);
-    const fault = httpFault(settings);
-    if (fault) return sendTwilioError(reply, fault, errorFormat(path));
+    if (hold > 0) setTimeout(proceed, hold);
+    else proceed();
     return undefined;
   });
 }
