@@ -97,8 +97,7 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
       void reply.headers(TWILIO_HEADERS);
     }
     // nobody hears of a write before it is committed
-    if (writes.pending) writes.committed().then(() => done(null, payload), done);
-    else done(null, payload);
+    writes.whenCommitted((err) => (err === undefined ? done(null, payload) : done(err as Error)));
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
