@@ -41,7 +41,11 @@ export class GroupCommit {
   /** Resolves once the open transaction (if any) is committed; rejects if the commit failed. */
   committed(): Promise<void> {
     if (!this.open) return Promise.resolve();
-    return new Promise((resolve, reject) => this.waiters.push((err) => (err === undefined ? resolve() : reject(err))));
+    return new Promise((resolve, reject) =>
+      this.waiters.push((err) =>
+        err === undefined ? resolve() : reject(err instanceof Error ? err : new Error(String(err))),
+      ),
+    );
   }
 
   /** `committed()` for hot paths: `done()` once committed (at once if nothing is open), `done(err)` if not. */
