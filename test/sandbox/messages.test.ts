@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { getMessageBySid, type MessageRow } from '../../src/sandbox/store/messages.js';
+import { getMessageBySid, INSERT_COLUMNS, insertArgs, type MessageRow } from '../../src/sandbox/store/messages.js';
 import { storeMessage } from '../helpers/messages.js';
 import { bootstrapAccount, ensureStartNumber } from '../../src/sandbox/store/accounts.js';
 import { json, sdkClient, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
@@ -438,5 +438,13 @@ describe('sandbox Messages: fetch, update, delete', () => {
     // and nothing of theirs changed
     assert.equal((await theirClient.messages(theirsDone.sid).fetch()).body, 'theirs, done');
     assert.equal(getMessageBySid(db, theirs.sid)?.body, 'theirs, in flight');
+  });
+});
+
+describe('sandbox Messages: the stored row', () => {
+  it('binds every column of the INSERT to its own field', () => {
+    // each field holds its own column's name, so any two swapped arguments show
+    const row = Object.fromEntries([['seq', 0], ...INSERT_COLUMNS.map((c) => [c, c])]) as unknown as MessageRow;
+    assert.deepEqual(insertArgs(row), [...INSERT_COLUMNS]);
   });
 });

@@ -68,7 +68,7 @@ export type NewMessage = Omit<MessageRow, 'seq' | 'sid' | 'date_updated' | 'extr
 };
 
 /** Every column but seq, in the order the INSERT binds them. */
-const INSERT_COLUMNS = [
+export const INSERT_COLUMNS = [
   'sid',
   'account_sid',
   'to_addr',
@@ -101,10 +101,47 @@ const INSERT_COLUMNS = [
 // positional parameters: binding by name looks up every name on the row object
 const INSERT_SQL = `INSERT INTO messages (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`;
 
+/**
+ * The INSERT's arguments in INSERT_COLUMNS order, read field by field: a loop over the column
+ * names would look each one up by key on every insert. (A test checks the two orders agree.)
+ */
+export function insertArgs(r: MessageRow): (string | number | null)[] {
+  return [
+    r.sid,
+    r.account_sid,
+    r.to_addr,
+    r.from_addr,
+    r.body,
+    r.status,
+    r.direction,
+    r.num_segments,
+    r.num_media,
+    r.encoding,
+    r.price,
+    r.price_unit,
+    r.error_code,
+    r.error_message,
+    r.messaging_service_sid,
+    r.status_callback,
+    r.application_sid,
+    r.validity_period,
+    r.send_at,
+    r.date_created,
+    r.date_updated,
+    r.date_sent,
+    r.next_at,
+    r.next_status,
+    r.fate,
+    r.extra,
+    r.timeline,
+  ];
+}
+
 /** Inserts a message with its media and its first timeline entry, in one transaction. */
 export function insertMessage(db: Db, input: NewMessage): MessageRow {
   const media = input.media ?? [];
-  const row: Omit<MessageRow, 'seq'> = {
+  const row: MessageRow = {
+    seq: 0,
     sid: input.sid ?? newSid(media.length > 0 ? 'MM' : 'SM'),
     account_sid: input.account_sid,
     to_addr: input.to_addr,
@@ -134,14 +171,15 @@ export function insertMessage(db: Db, input: NewMessage): MessageRow {
     timeline: timelineEntry(input.status, input.date_created, input.error_code, true),
   };
   const write = (): MessageRow => {
-    const info = db.prepare(INSERT_SQL).run(INSERT_COLUMNS.map((c) => row[c]));
+    const info = db.prepare(INSERT_SQL).run(insertArgs(row));
     const insertMedia = db.prepare(
       'INSERT INTO media (sid, account_sid, message_sid, content_type, url, date_created, date_updated) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     for (const m of media) {
       insertMedia.run(newSid('ME'), row.account_sid, row.sid, m.contentType, m.url, row.date_created, row.date_created);
     }
-    return { ...row, seq: Number(info.lastInsertRowid) };
+    row.seq = Number(info.lastInsertRowid);
+    return row;
   };
   return db.inTransaction ? write() : db.transaction(write)();
 }

@@ -206,4 +206,10 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX IF EXISTS messages_date_sent;
   CREATE INDEX messages_date_sent ON messages(account_sid, date_sent) WHERE date_sent IS NOT NULL;
   `,
+  /* 8 */ `
+  -- Lists in seq order need (account_sid, seq) only: date filters read the date index. With
+  -- date_sent inside it, every message's entry was rewritten when it was sent.
+  DROP INDEX IF EXISTS messages_account_sent;
+  CREATE INDEX messages_account ON messages(account_sid, seq);
+  `,
 ];

@@ -95,13 +95,15 @@ export class TwilioRoutes {
     try {
       const principal = authenticate(this.ctx.db, request.headers.authorization);
       const params: Record<string, string> = {};
-      for (const [k, v] of Object.entries(request.params as Record<string, string>)) params[k] = v.replace(SUFFIX, '');
+      for (const [k, v] of Object.entries(request.params as Record<string, string>)) {
+        params[k] = v.endsWith('.json') || v.endsWith('.xml') ? v.replace(SUFFIX, '') : v;
+      }
       const accountSid = params['AccountSid'];
       if (accountSid !== undefined && accountSid !== principal.account.sid) throw notFound(path);
       const form = request.body instanceof URLSearchParams ? request.body : new URLSearchParams();
       const jsonPath = SUFFIX.test(path) ? path.replace(SUFFIX, '.json') : `${path}.json`;
       if (request.method !== 'GET') this.ctx.writes.join();
-      const result = await handler({
+      const out = handler({
         account: principal.account,
         principal,
         params,
@@ -112,6 +114,8 @@ export class TwilioRoutes {
         jsonPath,
         raw: request,
       });
+      // most handlers answer synchronously: no extra turn through the microtask queue for them
+      const result = out instanceof Promise ? await out : out;
       if (result === null) return reply.code(204).send();
       const { status, rep } = 'rep' in result ? result : { status: 200, rep: result };
       const { body, contentType } = render(rep, format);
