@@ -6,13 +6,22 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 const pad = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
+// Under load most dates rendered fall in the same second (a new message's date_created and
+// date_updated, then the next one's): remember the last second formatted.
+let lastSecond = Number.NaN;
+let lastText = '';
+
 /** `Thu, 24 Aug 2023 05:01:45 +0000` */
 export function rfc2822(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second === lastSecond) return lastText;
   const d = new Date(ms);
-  return (
+  const text =
     `${DAYS[d.getUTCDay()]}, ${pad(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ` +
-    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`
-  );
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+  lastSecond = second;
+  lastText = text;
+  return text;
 }
 
 export function rfc2822OrNull(ms: number | null | undefined): string | null {
