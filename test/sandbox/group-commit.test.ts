@@ -64,6 +64,27 @@ describe('group commit over HTTP', () => {
     assert.equal(page.filter((m) => m.body === 'lost to a failed commit').length, 0);
   });
 
+  it('answers an unexpected failure with 20500, hides its message, and serves the next request', async () => {
+    const { db } = sb.sandbox.ctx;
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((sql: string) => {
+      if (sql.startsWith('INSERT INTO messages')) throw new Error('secret detail of a broken store');
+      return prepare(sql);
+    }) as typeof db.prepare;
+    const path = `/2010-04-01/Accounts/${sb.accountSid}/Messages.json`;
+    const form = { From: sb.phoneNumber, To: '+14155551234', Body: 'after a failure' };
+    try {
+      const res = await sb.request('POST', path, { form });
+      assert.equal(res.status, 500);
+      const body = (await res.json()) as { code: number; message: string };
+      assert.equal(body.code, 20500);
+      assert.doesNotMatch(body.message, /secret/);
+    } finally {
+      db.prepare = prepare;
+    }
+    assert.equal((await sb.request('POST', path, { form })).status, 201);
+  });
+
   it('checkpoints the WAL into the database file in the background', async () => {
     await sb.client.messages.create({ from: sb.phoneNumber, to: '+14155551234', body: 'checkpointed' });
     // the database file alone, without its WAL, holds the message once a checkpoint has run

@@ -89,7 +89,15 @@ export class TwilioRoutes {
     }
   }
 
-  private async handle(request: FastifyRequest, reply: FastifyReply, handler: TwilioHandler): Promise<FastifyReply> {
+  /**
+   * Synchronous for synchronous handlers (most of them): Fastify then sends the reply without a
+   * promise in between. A handler's promise is answered when it settles, through the same code.
+   */
+  private handle(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    handler: TwilioHandler,
+  ): FastifyReply | Promise<FastifyReply> {
     const { path, search } = splitUrl(request.url);
     const format = formatOf(path);
     try {
@@ -114,17 +122,29 @@ export class TwilioRoutes {
         jsonPath,
         raw: request,
       });
-      // most handlers answer synchronously: no extra turn through the microtask queue for them
-      const result = out instanceof Promise ? await out : out;
-      if (result === null) return reply.code(204).send();
-      const { status, rep } = 'rep' in result ? result : { status: 200, rep: result };
-      const { body, contentType } = render(rep, format);
-      return reply.code(status).type(contentType).send(body);
+      if (out instanceof Promise) {
+        return out.then(
+          (result) => this.answer(reply, result, format),
+          (err: unknown) => this.fail(reply, err, format),
+        );
+      }
+      return this.answer(reply, out, format);
     } catch (err) {
-      if (err instanceof TwilioRestError) return sendTwilioError(reply, err, format);
-      // an unexpected failure may have left a write half-done: the turn's writes go with it
-      this.ctx.writes.abort(err);
-      throw err;
+      return this.fail(reply, err, format);
     }
+  }
+
+  private answer(reply: FastifyReply, result: TwilioResult, format: Format): FastifyReply {
+    if (result === null) return reply.code(204).send();
+    const { status, rep } = 'rep' in result ? result : { status: 200, rep: result };
+    const { body, contentType } = render(rep, format);
+    return reply.code(status).type(contentType).send(body);
+  }
+
+  private fail(reply: FastifyReply, err: unknown, format: Format): FastifyReply {
+    if (err instanceof TwilioRestError) return sendTwilioError(reply, err, format);
+    // an unexpected failure may have left a write half-done: the turn's writes go with it
+    this.ctx.writes.abort(err);
+    throw err;
   }
 }
