@@ -65,11 +65,17 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
     services,
   };
 
+  const requestLogging = config.logLevel === 'debug' || config.logLevel === 'trace';
   const app = Fastify({
     logger:
       config.logLevel === 'silent'
         ? false
         : { level: config.logLevel, redact: { paths: ['req.headers.authorization'], censor: '[redacted]' } },
+    // a line per request only when asked for (debug, trace): the inbox already shows the traffic,
+    // and two log lines per request cost more than the rest of a create. Without them, requests
+    // share the root logger instead of getting a child logger each (errors name their request).
+    disableRequestLogging: !requestLogging,
+    childLoggerFactory: (logger, bindings, options) => (requestLogging ? logger.child(bindings, options) : logger),
     bodyLimit: 1024 * 1024,
     genReqId: () => newSid('RQ'),
     routerOptions: { ignoreTrailingSlash: true },
@@ -106,7 +112,7 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
       typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500
         ? error.statusCode
         : 500;
-    if (status === 500) request.log.error({ err: error }, 'unexpected error');
+    if (status === 500) request.log.error({ err: error, reqId: request.id }, 'unexpected error');
     const message =
       status === 500
         ? 'An internal error occurred'

@@ -84,7 +84,7 @@ export const sandboxSpec = {
   logLevel: option({
     flag: 'log-level',
     env: 'LOG_LEVEL',
-    description: 'fatal, error, warn, info, debug, trace or silent',
+    description: 'fatal, error, warn, info, debug, trace or silent; debug and trace also log every request',
     parse: parsers.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     default: 'info',
     metavar: 'LEVEL',

@@ -147,6 +147,29 @@ describe('twilio-connector sandbox', () => {
     }
   });
 
+  it('logs a line per request only at debug, never the credentials; info keeps quiet about requests', async () => {
+    const basicOf = (b: Banner): string => Buffer.from(`${b.accountSid}:${b.authToken}`).toString('base64');
+    const debug = sandboxCommand(['--port', '0', '--data', ':memory:', '--auth-token', 'debugtoken123'], {
+      LOG_LEVEL: 'debug',
+    });
+    try {
+      const b = await banner(debug);
+      await sendWith(b);
+      const logged = debug.stdout() + debug.stderr();
+      assert.match(logged, /"msg":"incoming request"/);
+      assert.doesNotMatch(logged, new RegExp(`${basicOf(b)}|debugtoken123"`));
+    } finally {
+      await stop(debug);
+    }
+    const info = sandboxCommand(['--port', '0', '--data', ':memory:'], { LOG_LEVEL: 'info' });
+    try {
+      await sendWith(await banner(info));
+      assert.doesNotMatch(info.stdout() + info.stderr(), /incoming request|request completed/);
+    } finally {
+      await stop(info);
+    }
+  });
+
   it('lists every option with its variable on --help', async () => {
     const run = sandboxCommand(['--help']);
     assert.equal(await run.exited, 0);
