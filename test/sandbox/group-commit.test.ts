@@ -70,7 +70,7 @@ describe('group commit over HTTP', () => {
     db.prepare = ((sql: string) => {
       if (sql.startsWith('INSERT INTO messages')) throw new Error('secret detail of a broken store');
       return prepare(sql);
-    }) as typeof db.prepare;
+    });
     const path = `/2010-04-01/Accounts/${sb.accountSid}/Messages.json`;
     const form = { From: sb.phoneNumber, To: '+14155551234', Body: 'after a failure' };
     try {
