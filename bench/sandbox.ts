@@ -11,9 +11,11 @@ import { startChild } from './lib/child.js';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { seedMessages } from './lib/seed.js';
-import { medianResult } from './lib/stats.js';
+import { median, medianResult } from './lib/stats.js';
 
 const DEPTH_ROUNDS = 5;
+/** alternating create rounds, sandbox and Prism */
+const CREATE_ROUNDS = 3;
 /** warm-up creates, for the sandbox and for Prism alike */
 const WARMUP = 2000;
 /** how long the default lifecycle takes to finish a message (three 1 s steps), with a margin */
@@ -23,7 +25,7 @@ const DEPTH_REQUESTS = 1000;
 const basic = (u: string, p: string): string => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 
 export interface SandboxBenchResult {
-  create: { sandbox: LoadResult; prism: LoadResult; ratio: number };
+  create: { sandbox: LoadResult; prism: LoadResult; ratio: number; ratios: number[] };
   list: { sandbox: LoadResult; prism: LoadResult; ratio: number };
   depth: { small: LoadResult; large: LoadResult; ratio: number; smallCount: number; largeCount: number };
 }
@@ -99,14 +101,26 @@ export async function benchSandbox(opts: { quick: boolean }): Promise<SandboxBen
     let create: SandboxBenchResult['create'];
     let list: SandboxBenchResult['list'];
     try {
-      // Prism first, while the sandbox is idle, after as many warm-up requests as the sandbox gets:
-      // Prism keeps getting faster for thousands of requests, so a short warm-up would flatter us.
-      const prCreate = await createLoad(prism.url, sid, auth_token, phone, Math.min(n, 2000), concurrency, WARMUP);
-      // long enough that the lifecycle (1 s steps) of earlier creates runs during the measurement
-      const sbCreate = await createLoad(url, sid, auth_token, phone, n * 3, concurrency, WARMUP);
-      create = { sandbox: sbCreate, prism: prCreate, ratio: sbCreate.rps / prCreate.rps };
-      console.log(`create  sandbox: ${describe(sbCreate)}`);
-      console.log(`create  prism:   ${describe(prCreate)}`);
+      // Both get the same warm-up: Prism keeps getting faster for thousands of requests, so a
+      // short one would flatter the sandbox. Then alternating rounds, Prism always while the
+      // sandbox is idle (its lifecycle finished), so that a slow spell of this shared machine
+      // lands on both; the ratio is the median of the rounds' ratios.
+      await createLoad(prism.url, sid, auth_token, phone, WARMUP, concurrency, 0);
+      await createLoad(url, sid, auth_token, phone, WARMUP, concurrency, 0);
+      const prRuns: LoadResult[] = [];
+      const sbRuns: LoadResult[] = [];
+      const ratios: number[] = [];
+      for (let round = 0; round < (opts.quick ? 1 : CREATE_ROUNDS); round++) {
+        await sleep(LIFECYCLE_MS);
+        const pr = await createLoad(prism.url, sid, auth_token, phone, Math.min(n, 2000), concurrency, 0);
+        // long enough that the lifecycle (1 s steps) of earlier creates runs during the measurement
+        const sb = await createLoad(url, sid, auth_token, phone, n * 3, concurrency, 0);
+        console.log(`create  round ${round + 1}: sandbox ${describe(sb)}; prism ${describe(pr)}`);
+        prRuns.push(pr);
+        sbRuns.push(sb);
+        ratios.push(sb.rps / pr.rps);
+      }
+      create = { sandbox: medianResult(sbRuns), prism: medianResult(prRuns), ratio: median(ratios), ratios };
       // and Prism's list while the sandbox's last messages finish their lifecycle (3 steps of 1 s)
       await sleep(LIFECYCLE_MS);
       const prList = await listLoad(prism.url, sid, auth_token, Math.min(n / 2, 2000), concurrency);
