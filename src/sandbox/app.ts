@@ -2,6 +2,7 @@
 // the /_sandbox control API and the inbox UI, over one SQLite database. Does not listen: see
 // startSandbox() for that.
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import { Clock } from './clock.js';
 import type { SandboxConfig } from './config.js';
 import type { SandboxContext, Service } from './context.js';
@@ -45,6 +46,25 @@ const TWILIO_HEADERS = {
 
 const isTwilioPath = (url: string): boolean => url.startsWith('/2010-04-01') || url.startsWith('/v1/');
 
+function clientErrorOf(code: string | undefined): TwilioRestError {
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return new TwilioRestError(431, 20001, 'The request line and headers are too large (16 KiB at most)');
+  }
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return new TwilioRestError(408, 20001, 'The request took too long to arrive');
+  return new TwilioRestError(400, 20001, 'The request is not valid HTTP');
+}
+
+/** A whole HTTP response carrying Twilio's JSON error, for a socket no reply object exists for. */
+function rawTwilioError(err: TwilioRestError): string {
+  const body = JSON.stringify(err.toJSON());
+  return (
+    `HTTP/1.1 ${err.status} ${STATUS_CODES[err.status] ?? 'Error'}\r\n` +
+    `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+    `Connection: close\r\n\r\n${body}`
+  );
+}
+
 export function buildSandbox(config: SandboxConfig): Sandbox {
   const db = openDb(config.data);
   const clock = new Clock();
@@ -81,6 +101,12 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
     routerOptions: { ignoreTrailingSlash: true },
     // A path that does not decode (`%ZZ`), or a parameter too long to be any SID, names no
     // resource: Twilio's 404 rather than Fastify's own body. Hooks do not run for these.
+    // Requests Node refuses before Fastify sees them (a request line or headers over Node's
+    // 16 KiB, a malformed request): Twilio's error body rather than Node's or Fastify's own.
+    clientErrorHandler: (error, socket) => {
+      if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || !socket.writable) return;
+      socket.end(rawTwilioError(clientErrorOf((error as NodeJS.ErrnoException).code)));
+    },
     frameworkErrors: (_error, request, reply) => {
       const { path } = splitUrl(request.url);
       if (isTwilioPath(path)) void reply.header('Twilio-Request-Id', request.id).headers(TWILIO_HEADERS);

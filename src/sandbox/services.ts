@@ -28,7 +28,7 @@ import {
 import { isSid } from './sids.js';
 import { TwilioRestError, invalidParam } from './twilio-api/errors.js';
 import { parsePaging, readPage, type KeysetWindow } from './twilio-api/paging.js';
-import { sendTwilioError, splitUrl } from './twilio-api/route.js';
+import { methodNotAllowed, sendTwilioError, splitUrl } from './twilio-api/route.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -360,8 +360,7 @@ export function registerServices(app: FastifyInstance, ctx: SandboxContext): voi
     app.route({
       method: others,
       url,
-      handler: (_request, reply) =>
-        sendTwilioError(reply, new TwilioRestError(405, 20004, 'Method not allowed'), 'json'),
+      handler: (_request, reply) => sendTwilioError(reply, methodNotAllowed(allowed), 'json'),
     });
   }
 }

@@ -47,6 +47,24 @@ export function sendTwilioError(reply: FastifyReply, err: TwilioRestError, forma
 
 const SUFFIX = /\.(json|xml)$/;
 
+const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/**
+ * The `Allow` header of a 405 (RFC 9110 requires one): the resource's methods, HEAD with GET
+ * (answered like GET), and OPTIONS (CORS preflight answers it on every API path).
+ */
+export function allowHeader(methods: Iterable<string>): string {
+  const all = new Set<string>(methods);
+  if (all.has('GET')) all.add('HEAD');
+  all.add('OPTIONS');
+  return METHOD_ORDER.filter((m) => all.has(m)).join(', ');
+}
+
+/** Twilio's 405 for a method the resource does not have. */
+export function methodNotAllowed(methods: Iterable<string>): TwilioRestError {
+  return new TwilioRestError(405, 20004, 'Method not allowed', { headers: { Allow: allowHeader(methods) } });
+}
+
 /** Registry of declared patterns and their methods, so other methods can answer 405. */
 export class TwilioRoutes {
   private readonly methods = new Map<string, Set<Method>>();
@@ -83,7 +101,7 @@ export class TwilioRoutes {
         url,
         handler: (request, reply) => {
           const { path } = splitUrl(request.url);
-          return sendTwilioError(reply, new TwilioRestError(405, 20004, 'Method not allowed'), formatOf(path));
+          return sendTwilioError(reply, methodNotAllowed(methods), formatOf(path));
         },
       });
     }
