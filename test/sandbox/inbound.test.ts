@@ -4,6 +4,7 @@ import twilio from 'twilio';
 import type { MessageRow } from '../../src/sandbox/store/messages.js';
 import { insertNumber } from '../../src/sandbox/store/numbers.js';
 import { webhooksOf } from '../../src/sandbox/webhooks/outbox.js';
+import { geoOf } from '../../src/sandbox/webhooks/params.js';
 import { reach, settled } from '../helpers/outbound.js';
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
@@ -193,7 +194,11 @@ describe('inbound texts', () => {
     assert.equal(p['MediaContentType0'], 'image/jpeg');
     assert.equal(p['FromCountry'], 'US');
     assert.equal(p['ToCountry'], 'US');
-    for (const geo of ['FromCity', 'FromState', 'FromZip', 'ToCity', 'ToState', 'ToZip']) assert.ok(geo in p, geo);
+    // the sandbox's number is in San Francisco's area code; 555 is no real one, so its fields stay empty
+    assert.deepEqual(
+      [p['ToCity'], p['ToState'], p['ToZip'], p['FromCity'], p['FromState'], p['FromZip']],
+      ['SAN FRANCISCO', 'CA', '94105', '', '', ''],
+    );
 
     const [log] = await settled(sb, m.sid, 1);
     assert.equal(log!.state, 'delivered');
@@ -343,5 +348,15 @@ describe('inbound texts', () => {
     for (const c of calls) {
       assert.equal(twilio.validateRequest(sb.authToken, String(c.headers['x-twilio-signature']), c.url, {}), true);
     }
+  });
+});
+
+describe('sandbox inbound: geo fields', () => {
+  it('names a North American number’s region, locality and postal code by its area code', () => {
+    assert.deepEqual(geoOf('+12125550100'), { country: 'US', state: 'NY', city: 'NEW YORK', zip: '10007' });
+    assert.deepEqual(geoOf('+14165550100'), { country: 'CA', state: 'ON', city: 'TORONTO', zip: 'M5H' });
+    assert.deepEqual(geoOf('+15559876543'), { country: 'US', state: '', city: '', zip: '' });
+    assert.deepEqual(geoOf('+447700900123'), { country: 'GB', state: '', city: '', zip: '' });
+    assert.deepEqual(geoOf('whatsapp:+12125550100'), { country: '', state: '', city: '', zip: '' });
   });
 });

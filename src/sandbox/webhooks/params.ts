@@ -1,5 +1,6 @@
 // The parameters Twilio sends with each webhook: status callbacks (facts §4.2) and inbound
 // messages (§4.3), with their legacy duplicates (SmsSid, SmsStatus) that receivers still read.
+import { CA_AREAS, US_AREAS } from '../inventory/places.js';
 import type { MessageRow } from '../store/messages.js';
 
 /** `YYMMDDhhmm` in UTC, the carrier receipt time some carriers report. */
@@ -47,26 +48,49 @@ function countryOf(e164: string): string {
   return '';
 }
 
+export interface Geo {
+  country: string;
+  state: string;
+  city: string;
+  zip: string;
+}
+
+/** NANP area codes the inventory knows, with their region and first locality (Twilio upper-cases cities). */
+const NANP_GEO = new Map<string, Geo>(
+  [...US_AREAS.map((a) => ['US', a] as const), ...CA_AREAS.map((a) => ['CA', a] as const)].map(([country, a]) => {
+    const [city, , zip] = a.places[0] ?? ['', '', ''];
+    return [a.areaCode, { country, state: a.region, city: city.toUpperCase(), zip }];
+  }),
+);
+
+/** The geo fields of a number: from its area code for North American numbers the sandbox knows, else its country only. */
+export function geoOf(e164: string): Geo {
+  const known = /^\+1\d{10}$/.test(e164) ? NANP_GEO.get(e164.slice(2, 5)) : undefined;
+  return known ?? { country: countryOf(e164), state: '', city: '', zip: '' };
+}
+
 export function inboundParams(
   m: MessageRow,
   media: readonly InboundMedia[],
   toCountry: string,
 ): Record<string, string> {
+  const from = geoOf(m.from_addr);
+  const to = geoOf(m.to_addr);
   const p: Record<string, string> = {
     ToCountry: toCountry,
-    ToState: '',
+    ToState: to.state,
     SmsMessageSid: m.sid,
     NumMedia: String(media.length),
-    ToCity: '',
-    FromZip: '',
+    ToCity: to.city,
+    FromZip: from.zip,
     SmsSid: m.sid,
-    FromState: '',
+    FromState: from.state,
     SmsStatus: 'received',
-    FromCity: '',
+    FromCity: from.city,
     Body: m.body,
-    FromCountry: countryOf(m.from_addr),
+    FromCountry: from.country,
     To: m.to_addr,
-    ToZip: '',
+    ToZip: to.zip,
     NumSegments: String(m.num_segments),
     MessageSid: m.sid,
     AccountSid: m.account_sid,
