@@ -1,7 +1,7 @@
 // Builds the sandbox: a Fastify app serving Twilio's 2010 API subset, Messaging Services (v1),
 // the /_sandbox control API and the inbox UI, over one SQLite database. Does not listen: see
 // startSandbox() for that.
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { Clock } from './clock.js';
 import type { SandboxConfig } from './config.js';
@@ -94,7 +94,7 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
     // a line per request only when asked for (debug, trace): the inbox already shows the traffic,
     // and two log lines per request cost more than the rest of a create. Without them, requests
     // share the root logger instead of getting a child logger each (errors name their request).
-    disableRequestLogging: !requestLogging,
+    logController: new LogController({ disableRequestLogging: !requestLogging }),
     childLoggerFactory: (logger, bindings, options) => (requestLogging ? logger.child(bindings, options) : logger),
     bodyLimit: 1024 * 1024,
     genReqId: () => newSid('RQ'),
@@ -104,8 +104,10 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
     // Requests Node refuses before Fastify sees them (a request line or headers over Node's
     // 16 KiB, a malformed request): Twilio's error body rather than Node's or Fastify's own.
     clientErrorHandler: (error, socket) => {
-      if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || !socket.writable) return;
-      socket.end(rawTwilioError(clientErrorOf((error as NodeJS.ErrnoException).code)));
+      const { code } = error as NodeJS.ErrnoException;
+      if (code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.end(rawTwilioError(clientErrorOf(code)));
+      else socket.destroy();
     },
     frameworkErrors: (_error, request, reply) => {
       const { path } = splitUrl(request.url);

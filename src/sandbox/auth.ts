@@ -44,7 +44,7 @@ function acceptedFor(db: Db): Map<string, Principal> {
   let cache = accepted.get(db);
   if (cache) return cache;
   const fresh = new Map<string, Principal>();
-  for (const table of ['accounts', 'api_keys']) onTableWrite(db, table, () => fresh.clear());
+  for (const table of ['accounts', 'api_keys'] as const) onTableWrite(db, table, () => fresh.clear());
   accepted.set(db, (cache = fresh));
   return cache;
 }

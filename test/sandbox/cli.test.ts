@@ -165,6 +165,7 @@ describe('twilio-connector sandbox', () => {
     try {
       await sendWith(await banner(info));
       assert.doesNotMatch(info.stdout() + info.stderr(), /incoming request|request completed/);
+      assert.doesNotMatch(debug.stderr() + info.stderr(), /DeprecationWarning|FSTDEP/);
     } finally {
       await stop(info);
     }

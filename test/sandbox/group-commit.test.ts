@@ -67,10 +67,10 @@ describe('group commit over HTTP', () => {
   it('answers an unexpected failure with 20500, hides its message, and serves the next request', async () => {
     const { db } = sb.sandbox.ctx;
     const prepare = db.prepare.bind(db);
-    db.prepare = ((sql: string) => {
+    db.prepare = (sql: string) => {
       if (sql.startsWith('INSERT INTO messages')) throw new Error('secret detail of a broken store');
       return prepare(sql);
-    });
+    };
     const path = `/2010-04-01/Accounts/${sb.accountSid}/Messages.json`;
     const form = { From: sb.phoneNumber, To: '+14155551234', Body: 'after a failure' };
     try {
@@ -171,6 +171,35 @@ describe('group commit failures', () => {
     await writes.committed();
     assert.deepEqual(ran, ['nothing open', 'committed 1']);
     assert.equal(db.inTransaction, false);
+    db.close();
+  });
+
+  it('fails its waiters even when aborted with no reason, and answers them when a callback throws', async () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE t (x INTEGER NOT NULL)');
+    const writes = new GroupCommit(db);
+    writes.join();
+    db.prepare('INSERT INTO t (x) VALUES (1)').run();
+    const undone = writes.committed();
+    writes.abort(undefined);
+    await assert.rejects(undone, /rolled back/);
+
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      writes.join();
+      db.prepare('INSERT INTO t (x) VALUES (2)').run();
+      writes.afterCommit(() => {
+        throw new Error('a broken callback');
+      });
+      await writes.committed();
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(db.prepare('SELECT x FROM t').all(), [{ x: 2 }]);
+    assert.ok(warnings.some((w) => /a broken callback/.test(w.message)));
     db.close();
   });
 

@@ -180,6 +180,34 @@ describe('message lifecycle (instant)', () => {
   });
 });
 
+describe('message lifecycle after a rolled-back turn', () => {
+  let sb: TestSandbox;
+  before(async () => {
+    sb = await startSandbox({ statusDelay: 60_000 });
+  });
+  after(() => sb.close());
+
+  it('forgets what it remembered: a new message that gets an undone message’s seq runs its own course', async () => {
+    const { ctx } = sb.sandbox;
+    const engine = ctx.services.get('lifecycle') as unknown as { advanceDue(now: number): number };
+    const at = ctx.clock.now() - 1000;
+    const due = { status: 'queued', price: null, date_sent: null, date_created: at, next_at: at } as const;
+    // a turn that steps a message the turn itself created, then is undone (its seq is given back)
+    ctx.writes.join();
+    const undone = storeMessage(sb, { ...due, next_status: 'sending', to_addr: '+15557630007' });
+    engine.advanceDue(ctx.clock.now());
+    const planned = getMessageBySid(ctx.db, undone.sid)!;
+    assert.equal(planned.status, 'sending');
+    ctx.writes.abort(new Error('undone'));
+    assert.equal(getMessageBySid(ctx.db, undone.sid), undefined);
+    // the next message gets the same seq, and happens to be due at the same instant
+    const next = storeMessage(sb, { ...due, next_at: planned.next_at, next_status: 'sending' });
+    assert.equal(next.seq, undone.seq, 'SQLite gave the seq back');
+    engine.advanceDue(planned.next_at!);
+    assert.deepEqual(timeline(sb, next.sid), ['queued', 'sending']);
+  });
+});
+
 describe('message lifecycle (timed)', () => {
   let sb: TestSandbox;
   before(async () => {

@@ -63,3 +63,24 @@ describe('sandbox Messages: the sender check', () => {
     await assert.rejects(send(number), (err: { code: number }) => err.code === 21606);
   });
 });
+
+describe('sandbox Messages: the sender check after a rolled-back first turn', () => {
+  it('still sees numbers released and bought when the very first check was rolled back', async () => {
+    const sb = await startSandbox();
+    try {
+      const { ctx } = sb.sandbox;
+      // the first sender check of this database, in a turn that is then undone
+      ctx.writes.join();
+      assert.equal(senderNumber(ctx.db, sb.phoneNumber)?.account_sid, sb.accountSid);
+      ctx.writes.abort(new Error('undone'));
+      // a send remembers the sender again; releasing the number must still be seen
+      const send = () => sb.client.messages.create({ from: sb.phoneNumber, to: '+14155550123', body: 'hi' });
+      assert.equal((await send()).from, sb.phoneNumber);
+      const [owned] = await sb.client.incomingPhoneNumbers.list({ phoneNumber: sb.phoneNumber });
+      await sb.client.incomingPhoneNumbers(owned!.sid).remove();
+      await assert.rejects(send(), (err: { code: number }) => err.code === 21606);
+    } finally {
+      await sb.close();
+    }
+  });
+});

@@ -6,6 +6,7 @@
 import type { SandboxContext, Service } from '../context.js';
 import type { SandboxEvent } from '../events.js';
 import { getMessageBySid, type MessageRow, type MessageStatus } from '../store/messages.js';
+import { onRollback } from '../store/table-watch.js';
 import { timelineEntry } from '../store/timeline.js';
 import { enqueueStatusCallback, type TokenCache } from './callbacks.js';
 import { decideFate, decodeFate, encodeFate } from './fate.js';
@@ -158,11 +159,18 @@ export class LifecycleEngine implements Service {
     if (this.running) return;
     this.running = true;
     // a reset empties the table under our timer: look again rather than fire for nothing
-    this.unsubscribe = this.ctx.events.subscribe((e) => {
+    const unsubscribe = this.ctx.events.subscribe((e) => {
       if (e.type !== 'reset') return;
       this.remembered.clear();
       this.poke();
     });
+    // A rolled-back turn may have taken steps with it, and given the seqs of its inserts back to
+    // SQLite for new messages: nothing remembered from before can be trusted.
+    const stopRollbacks = onRollback(this.ctx.db, () => this.remembered.clear());
+    this.unsubscribe = () => {
+      unsubscribe();
+      stopRollbacks();
+    };
     this.poke();
   }
 
@@ -175,9 +183,15 @@ export class LifecycleEngine implements Service {
 
   /** A committed message that just entered the lifecycle: its first step will not read it back. */
   track(message: MessageRow): void {
-    if (message.next_at === null) return;
+    // already due (steps of 0 ms): the engine may have moved it on before the commit, and would
+    // then keep this first state for nothing
+    if (message.next_at === null || message.next_at <= this.ctx.clock.now()) return;
+    this.remember(message.seq, stepRow(message));
+  }
+
+  private remember(seq: number, row: StepRow): void {
     if (this.remembered.size >= REMEMBERED_MAX) this.remembered.clear();
-    this.remembered.set(message.seq, stepRow(message));
+    this.remembered.set(seq, row);
   }
 
   /** `at`: when the new work is due; nothing to do when the timer already fires by then. */
@@ -263,7 +277,7 @@ export class LifecycleEngine implements Service {
           }
         }
         if (row.next_at === null) remembered.delete(seq);
-        else remembered.set(seq, row);
+        else this.remember(seq, row);
       }
       return dueRows.length;
     })();

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS } from './migrations.js';
+import { installTableWatch } from './table-watch.js';
 
 export type Db = Database.Database;
 
@@ -17,6 +18,7 @@ export function openDb(file: string): Db {
   // SQLite's default page cache (2 MiB) on purpose: every commit walks the whole cache to drop
   // pages past the end of the file, and with 64 MiB that walk cost more than the reads it saved
   migrate(db);
+  installTableWatch(db);
   cacheStatements(db);
   return db;
 }

@@ -68,13 +68,15 @@ export class GroupCommit {
   /** Rolls back the turn's writes (one of them failed half-way); its requests get an error. */
   abort(err: unknown): void {
     if (!this.open) return;
+    // a waiter called with nothing takes it for a commit
+    const reason = err ?? new Error('the transaction was rolled back');
     this.open = false;
     const waiters = this.waiters;
     this.waiters = [];
     this.callbacks = [];
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     rolledBack(this.db);
-    for (const w of waiters) w(err);
+    for (const w of waiters) w(reason);
   }
 
   close(): void {
@@ -97,7 +99,14 @@ export class GroupCommit {
     }
     const callbacks = this.callbacks;
     this.callbacks = [];
-    for (const fn of callbacks) fn();
+    for (const fn of callbacks) {
+      // a failing callback must not keep the turn's requests from their answers
+      try {
+        fn();
+      } catch (err) {
+        process.emitWarning(err instanceof Error ? err : new Error(String(err)), 'GroupCommitWarning');
+      }
+    }
     for (const w of waiters) w();
   }
 }

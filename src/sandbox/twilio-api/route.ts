@@ -141,10 +141,9 @@ export class TwilioRoutes {
         raw: request,
       });
       if (out instanceof Promise) {
-        return out.then(
-          (result) => this.answer(reply, result, format),
-          (err: unknown) => this.fail(reply, err, format),
-        );
+        return out
+          .then((result) => this.answer(reply, result, format))
+          .catch((err: unknown) => this.fail(reply, err, format));
       }
       return this.answer(reply, out, format);
     } catch (err) {
