@@ -187,7 +187,7 @@ describe('message lifecycle after a rolled-back turn', () => {
   });
   after(() => sb.close());
 
-  it('forgets what it remembered: a new message that gets an undone message’s seq runs its own course', async () => {
+  it('forgets what it remembered: a new message that gets an undone message’s seq runs its own course', () => {
     const { ctx } = sb.sandbox;
     const engine = ctx.services.get('lifecycle') as unknown as { advanceDue(now: number): number };
     const at = ctx.clock.now() - 1000;
