@@ -4,11 +4,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSandbox } from '../src/sandbox/app.js';
-import { sandboxConfig } from '../src/sandbox/config.js';
-import { mergeSettings } from '../src/sandbox/realism/settings.js';
-import { settingsOf, updateSettings } from '../src/sandbox/realism/index.js';
+import { randomBytes } from 'node:crypto';
+import { startChild } from './lib/child.js';
 import { describe, runLoad, type LoadResult } from './lib/load.js';
+
+/** the number every sandbox starts with */
+const FROM = '+14155550100';
+/** creates before each measurement */
+const WARMUP = 2000;
 
 export interface RealismCase {
   label: string;
@@ -54,18 +57,32 @@ const CASES: { label: string; patch: unknown }[] = [
 
 const basic = (u: string, p: string): string => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 
+/**
+ * One case: a fresh sandbox in its own process (so the load generator does not share its event
+ * loop), its settings patched over the control API, then creates long enough that the lifecycle's
+ * 1 s steps run during the measurement.
+ */
 async function measure(dir: string, patch: unknown, requests: number, concurrency: number): Promise<LoadResult> {
-  const sb = buildSandbox(sandboxConfig({ data: join(dir, 'sandbox.db'), statusDelay: 1000 }));
-  const url = await sb.listen();
+  const sid = `AC${randomBytes(16).toString('hex')}`;
+  const token = randomBytes(16).toString('hex');
+  const child = await startChild('sandbox-server', {
+    BENCH_SANDBOX_DATA: join(dir, 'sandbox.db'),
+    BENCH_ACCOUNT_SID: sid,
+    BENCH_AUTH_TOKEN: token,
+  });
   try {
-    updateSettings(sb.ctx, mergeSettings(settingsOf(sb.ctx), patch));
-    const { sid, auth_token } = sb.account;
-    const auth = basic(sid, auth_token);
+    const res = await fetch(`${child.url}/_sandbox/settings`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(patch),
+    });
+    if (!res.ok) throw new Error(`settings refused: ${res.status} ${await res.text()}`);
+    const auth = basic(sid, token);
     return await runLoad({
-      origin: url,
+      origin: child.url,
       concurrency,
       requests,
-      warmup: 200,
+      warmup: WARMUP,
       maxMs: 30_000,
       make: (i) => ({
         method: 'POST',
@@ -73,27 +90,22 @@ async function measure(dir: string, patch: unknown, requests: number, concurrenc
         headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({
           To: `+1415555${String(1000 + (i % 9000)).padStart(4, '0')}`,
-          From: sb.phoneNumber,
+          From: FROM,
           Body: `Realism load ${i}`,
         }).toString(),
       }),
     });
   } finally {
-    await sb.close();
+    await child.stop();
   }
 }
 
-/**
- * Runs the cases in interleaved rounds (the machine is shared, and the first sandbox of a process
- * pays for warming up) and keeps each case's median round.
- */
+/** Runs the cases in interleaved rounds (the machine is shared) and keeps each case's median round. */
 export async function benchRealism(opts: { quick: boolean }): Promise<RealismCase[]> {
-  const requests = opts.quick ? 2000 : 10_000;
+  const requests = opts.quick ? 2000 : 30_000;
   const rounds = 3;
   const concurrency = 16;
   const runs: LoadResult[][] = CASES.map(() => []);
-  // warm-up, not recorded
-  await inFreshDir((dir) => measure(dir, {}, 500, concurrency));
   for (let r = 0; r < rounds; r++) {
     for (const [i, c] of CASES.entries()) {
       const result = await inFreshDir((dir) => measure(dir, c.patch, requests, concurrency));

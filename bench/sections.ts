@@ -51,7 +51,7 @@ export const sections: Section[] = [
       const on = cases[cases.length - 1];
       const chaos = cases[cases.length - 2];
       return [
-        'Median of three interleaved rounds. Load: 16 concurrent keep-alive connections creating messages (POST Messages.json) on 127.0.0.1, SQLite (WAL), default lifecycle (1 s steps). Chaos evaluates four rules (503 at 1 %, create error 21610 at 1 %, delivery failure 30003 at 5 %, dropped webhooks at 5 %); its errors are those injected faults. With throughput on (one sender at 100 segments/s) every create is also placed in the sender\'s queue, which spreads the lifecycle\'s work beyond the run: that case does less background work than the others, so read its figure as "no slower", not as a speed-up.',
+        'Median of three interleaved rounds. Each case and round: a fresh sandbox in its own process at its default log level, its settings set over `PATCH /_sandbox/settings`, 2,000 warm-up creates, then 30,000 measured, long enough that the lifecycle (1 s steps) runs during the measurement. Load: 16 concurrent keep-alive connections creating messages (POST Messages.json) on 127.0.0.1, SQLite (WAL). Chaos evaluates four rules (503 at 1 %, create error 21610 at 1 %, delivery failure 30003 at 5 %, dropped webhooks at 5 %); its errors are those injected faults. With throughput on (one sender at 100 segments/s) every create is also placed in the sender\'s queue, which spreads the lifecycle\'s work beyond the run: that case does less background work than the others, so read its figure as "no slower", not as a speed-up.',
         '',
         '| case | req/s | p50 ms | p99 ms | requests | errors | req/s vs off |',
         '|---|---|---|---|---|---|---|',
