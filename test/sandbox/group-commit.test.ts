@@ -114,11 +114,16 @@ describe('group commit over HTTP', () => {
   });
 });
 
+/** An in-memory table `t (x)` and a group commit over its database, for the unit tests below. */
+function memoryTable(): { db: Database.Database; writes: GroupCommit } {
+  const db = new Database(':memory:');
+  db.exec('CREATE TABLE t (x INTEGER NOT NULL)');
+  return { db, writes: new GroupCommit(db) };
+}
+
 describe('group commit failures', () => {
   it('rejects every waiter and rolls back when the commit fails', async () => {
-    const db = new Database(':memory:');
-    db.exec('CREATE TABLE t (x INTEGER NOT NULL)');
-    const writes = new GroupCommit(db);
+    const { db, writes } = memoryTable();
     writes.join();
     db.prepare('INSERT INTO t (x) VALUES (1)').run();
     const waiting = [writes.committed(), writes.committed()];
@@ -136,9 +141,7 @@ describe('group commit failures', () => {
   });
 
   it('abort rolls back the turn and fails its waiters, and the next turn starts clean', async () => {
-    const db = new Database(':memory:');
-    db.exec('CREATE TABLE t (x INTEGER NOT NULL)');
-    const writes = new GroupCommit(db);
+    const { db, writes } = memoryTable();
     writes.join();
     db.prepare('INSERT INTO t (x) VALUES (1)').run();
     const waiting = writes.committed();
@@ -152,9 +155,7 @@ describe('group commit failures', () => {
   });
 
   it('runs afterCommit callbacks once their turn commits, never for a turn rolled back', async () => {
-    const db = new Database(':memory:');
-    db.exec('CREATE TABLE t (x INTEGER NOT NULL)');
-    const writes = new GroupCommit(db);
+    const { db, writes } = memoryTable();
     const ran: string[] = [];
     writes.afterCommit(() => ran.push('nothing open'));
     assert.deepEqual(ran, ['nothing open']);
@@ -175,9 +176,7 @@ describe('group commit failures', () => {
   });
 
   it('fails its waiters even when aborted with no reason, and answers them when a callback throws', async () => {
-    const db = new Database(':memory:');
-    db.exec('CREATE TABLE t (x INTEGER NOT NULL)');
-    const writes = new GroupCommit(db);
+    const { db, writes } = memoryTable();
     writes.join();
     db.prepare('INSERT INTO t (x) VALUES (1)').run();
     const undone = writes.committed();

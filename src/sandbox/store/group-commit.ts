@@ -40,9 +40,8 @@ export class GroupCommit {
 
   /** Resolves once the open transaction (if any) is committed; rejects if the commit failed. */
   committed(): Promise<void> {
-    if (!this.open) return Promise.resolve();
     return new Promise((resolve, reject) =>
-      this.waiters.push((err) =>
+      this.whenCommitted((err) =>
         err === undefined ? resolve() : reject(err instanceof Error ? err : new Error(String(err))),
       ),
     );
