@@ -99,8 +99,6 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
     bodyLimit: 1024 * 1024,
     genReqId: () => newSid('RQ'),
     routerOptions: { ignoreTrailingSlash: true },
-    // A path that does not decode (`%ZZ`), or a parameter too long to be any SID, names no
-    // resource: Twilio's 404 rather than Fastify's own body. Hooks do not run for these.
     // Requests Node refuses before Fastify sees them (a request line or headers over Node's
     // 16 KiB, a malformed request): Twilio's error body rather than Node's or Fastify's own.
     clientErrorHandler: (error, socket) => {
@@ -109,6 +107,8 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
       if (socket.writable) socket.end(rawTwilioError(clientErrorOf(code)));
       else socket.destroy();
     },
+    // A path that does not decode (`%ZZ`), or a parameter too long to be any SID, names no
+    // resource: Twilio's 404 rather than Fastify's own body. Hooks do not run for these.
     frameworkErrors: (_error, request, reply) => {
       const { path } = splitUrl(request.url);
       if (isTwilioPath(path)) void reply.header('Twilio-Request-Id', request.id).headers(TWILIO_HEADERS);

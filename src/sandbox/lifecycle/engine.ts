@@ -45,8 +45,6 @@ const STEP_READ = [
   'send_at',
   'date_created',
   'date_updated',
-  'next_at',
-  'next_status',
   ...STEP_COLUMNS,
 ] as const satisfies readonly (keyof MessageRow)[];
 
@@ -81,7 +79,7 @@ function stepRow(m: StepRow): StepRow {
   };
 }
 
-const STEP_SQL = `SELECT ${[...new Set(STEP_READ)].join(', ')} FROM messages WHERE seq = ?`;
+const STEP_SQL = `SELECT ${STEP_READ.join(', ')} FROM messages WHERE seq = ?`;
 /** Covered by messages_next (next_at, then the rowid): no row is read to find what is due. */
 const DUE_SQL =
   'SELECT seq, next_at FROM messages WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY next_at, seq LIMIT ?';
@@ -146,8 +144,8 @@ export class LifecycleEngine implements Service {
   /**
    * The state of each in-flight message after its last step, by seq. The database stays the
    * truth: an entry is used only while its `next_at` is the row's (anything else that moves a
-   * message, such as a cancel, a rollback or a reset, changes or clears `next_at`), and only for
-   * committed rows, whose seq is never reused.
+   * message, such as a cancel or a reset, changes or clears `next_at`), and every rollback forgets
+   * them all (an undone insert gives its seq back for another message).
    */
   private readonly remembered = new Map<number, StepRow>();
 

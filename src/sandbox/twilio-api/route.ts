@@ -53,7 +53,7 @@ const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'
  * The `Allow` header of a 405 (RFC 9110 requires one): the resource's methods, HEAD with GET
  * (answered like GET), and OPTIONS (CORS preflight answers it on every API path).
  */
-export function allowHeader(methods: Iterable<string>): string {
+function allowHeader(methods: Iterable<string>): string {
   const all = new Set<string>(methods);
   if (all.has('GET')) all.add('HEAD');
   all.add('OPTIONS');
@@ -107,10 +107,7 @@ export class TwilioRoutes {
     }
   }
 
-  /**
-   * Synchronous for synchronous handlers (most of them): Fastify then sends the reply without a
-   * promise in between. A handler's promise is answered when it settles, through the same code.
-   */
+  /** Answers a synchronous handler at once, and a handler's promise when it settles, through the same code. */
   private handle(
     request: FastifyRequest,
     reply: FastifyReply,
