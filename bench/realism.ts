@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startChild } from './lib/child.js';
-import { describe, runLoad, type LoadResult } from './lib/load.js';
+import { describe, type LoadResult } from './lib/load.js';
+import { createLoad } from './sandbox.js';
 
 /** the number every sandbox starts with */
 const FROM = '+14155550100';
@@ -55,8 +56,6 @@ const CASES: { label: string; patch: unknown }[] = [
   },
 ];
 
-const basic = (u: string, p: string): string => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
-
 /**
  * One case: a fresh sandbox in its own process (so the load generator does not share its event
  * loop), its settings patched over the control API, then creates long enough that the lifecycle's
@@ -77,24 +76,7 @@ async function measure(dir: string, patch: unknown, requests: number, concurrenc
       body: JSON.stringify(patch),
     });
     if (!res.ok) throw new Error(`settings refused: ${res.status} ${await res.text()}`);
-    const auth = basic(sid, token);
-    return await runLoad({
-      origin: child.url,
-      concurrency,
-      requests,
-      warmup: WARMUP,
-      maxMs: 30_000,
-      make: (i) => ({
-        method: 'POST',
-        path: `/2010-04-01/Accounts/${sid}/Messages.json`,
-        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          To: `+1415555${String(1000 + (i % 9000)).padStart(4, '0')}`,
-          From: FROM,
-          Body: `Realism load ${i}`,
-        }).toString(),
-      }),
-    });
+    return await createLoad(child.url, sid, token, FROM, requests, concurrency, WARMUP);
   } finally {
     await child.stop();
   }

@@ -30,7 +30,8 @@ export interface SandboxBenchResult {
   depth: { small: LoadResult; large: LoadResult; ratio: number; smallCount: number; largeCount: number };
 }
 
-function createLoad(
+/** `requests` creates (after `warmup` more) from `from` to a rotating set of recipients. */
+export function createLoad(
   url: string,
   accountSid: string,
   token: string,
