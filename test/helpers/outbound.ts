@@ -1,6 +1,7 @@
 // Outbound messages for lifecycle tests, created the way the Messages resource creates them (a row
 // with its first planned step, then a poke), and a wait for a message to reach a status.
 import type { SandboxEvent } from '../../src/sandbox/events.js';
+import { asOf } from '../../src/sandbox/store/course.js';
 import { getMessageBySid, insertMessage, type MessageRow } from '../../src/sandbox/store/messages.js';
 import { webhooksOf, type WebhookRow } from '../../src/sandbox/webhooks/outbox.js';
 import type { TestSandbox } from './sandbox.js';
@@ -47,7 +48,8 @@ export function reach(sb: TestSandbox, sid: string, status: string): Promise<Mes
   const { ctx } = sb.sandbox;
   return new Promise((resolve) => {
     const done = (): boolean => {
-      const row = getMessageBySid(ctx.db, sid);
+      const stored = getMessageBySid(ctx.db, sid);
+      const row = stored && asOf(stored, ctx.clock.now());
       if (row?.status !== status) return false;
       off();
       resolve(row);

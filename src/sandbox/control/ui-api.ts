@@ -6,6 +6,7 @@ import type { SandboxContext } from '../context.js';
 import type { AccountRow } from '../store/accounts.js';
 import { latestConversations } from '../store/conversations.js';
 import { parseTimeline } from '../store/timeline.js';
+import { asOf } from '../store/course.js';
 import { messageJson, type MessageRow } from '../store/messages.js';
 import type { NumberRow } from '../store/numbers.js';
 import { TwilioRestError } from '../twilio-api/errors.js';
@@ -96,7 +97,7 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
   };
 
   const item = (m: MessageRow, media: MediaRow[]): Record<string, unknown> => ({
-    ...messageJson(m),
+    ...messageJson(asOf(m, ctx.clock.now())),
     seq: m.seq,
     encoding: m.encoding,
     media: media.map((x) => ({ sid: x.sid, content_type: x.content_type, url: x.url })),
@@ -159,7 +160,7 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
     if (before === null) return fail(reply, 400, 'before must be the positive seq of a message');
     let filters: Filter[];
     try {
-      filters = parseSearch(text(query['q']) ?? '');
+      filters = parseSearch(text(query['q']) ?? '', ctx.clock.now());
     } catch (err) {
       if (err instanceof SearchError) return fail(reply, 400, err.message);
       throw err;
@@ -222,9 +223,10 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
 
   app.get('/_sandbox/messages/:sid', (request, reply) => {
     const { sid } = request.params as { sid: string };
-    const m = db.prepare('SELECT * FROM messages WHERE sid = ? AND account_sid = ?').get(sid, account.sid) as
+    const stored = db.prepare('SELECT * FROM messages WHERE sid = ? AND account_sid = ?').get(sid, account.sid) as
       MessageRow | undefined;
-    if (!m) return fail(reply, 404, `Message ${sid} was not found`);
+    if (!stored) return fail(reply, 404, `Message ${sid} was not found`);
+    const m = asOf(stored, ctx.clock.now());
     const media = db
       .prepare('SELECT sid, message_sid, content_type, url FROM media WHERE message_sid = ? ORDER BY seq')
       .all(sid) as MediaRow[];

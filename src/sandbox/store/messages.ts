@@ -5,6 +5,7 @@ import { newSid } from '../sids.js';
 import type { Statement } from 'better-sqlite3';
 import type { KeysetWindow } from '../twilio-api/paging.js';
 import type { Db } from './db.js';
+import { allAsOf, asOf } from './course.js';
 import { timelineEntry } from './timeline.js';
 
 export type MessageStatus =
@@ -54,6 +55,8 @@ export interface MessageRow {
   extra: string;
   /** status history, see timeline.ts */
   timeline: string;
+  /** when a message stored with its whole course reaches its final state (see course.ts) */
+  settles_at: number | null;
 }
 
 export interface NewMedia {
@@ -61,10 +64,15 @@ export interface NewMedia {
   contentType: string;
 }
 
-export type NewMessage = Omit<MessageRow, 'seq' | 'sid' | 'date_updated' | 'extra' | 'num_media' | 'timeline'> & {
+export type NewMessage = Omit<
+  MessageRow,
+  'seq' | 'sid' | 'date_updated' | 'extra' | 'num_media' | 'timeline' | 'settles_at'
+> & {
   sid?: string;
   media?: NewMedia[];
   extra?: Record<string, unknown>;
+  /** a planned course (course.ts): its last step's time, its whole timeline */
+  course?: { settles_at: number; timeline: string };
 };
 
 /** Every column but seq, in the order the INSERT binds them. */
@@ -96,6 +104,7 @@ export const INSERT_COLUMNS = [
   'fate',
   'extra',
   'timeline',
+  'settles_at',
 ] as const satisfies readonly (keyof MessageRow)[];
 
 // positional parameters: binding by name looks up every name on the row object
@@ -134,6 +143,7 @@ export function insertArgs(r: MessageRow): (string | number | null)[] {
     r.fate,
     r.extra,
     r.timeline,
+    r.settles_at,
   ];
 }
 
@@ -162,13 +172,14 @@ export function insertMessage(db: Db, input: NewMessage): MessageRow {
     validity_period: input.validity_period,
     send_at: input.send_at,
     date_created: input.date_created,
-    date_updated: input.date_created,
+    date_updated: input.course?.settles_at ?? input.date_created,
     date_sent: input.date_sent,
     next_at: input.next_at,
     next_status: input.next_status,
     fate: input.fate,
     extra: input.extra === undefined ? '{}' : JSON.stringify(input.extra),
-    timeline: timelineEntry(input.status, input.date_created, input.error_code, true),
+    timeline: input.course?.timeline ?? timelineEntry(input.status, input.date_created, input.error_code, true),
+    settles_at: input.course?.settles_at ?? null,
   };
   const write = (): MessageRow => {
     const info = db.prepare(INSERT_SQL).run(insertArgs(row));
@@ -184,11 +195,14 @@ export function insertMessage(db: Db, input: NewMessage): MessageRow {
   return db.inTransaction ? write() : db.transaction(write)();
 }
 
-export function getMessage(db: Db, accountSid: string, sid: string): MessageRow | undefined {
-  return db.prepare('SELECT * FROM messages WHERE sid = ? AND account_sid = ?').get(sid, accountSid) as
+/** A message of an account as it stands at `now` (store/course.ts). */
+export function getMessage(db: Db, accountSid: string, sid: string, now: number): MessageRow | undefined {
+  const row = db.prepare('SELECT * FROM messages WHERE sid = ? AND account_sid = ?').get(sid, accountSid) as
     MessageRow | undefined;
+  return row && asOf(row, now);
 }
 
+/** A message as stored (a planned course in its final state: see store/course.ts). */
 export function getMessageBySid(db: Db, sid: string): MessageRow | undefined {
   return db.prepare('SELECT * FROM messages WHERE sid = ?').get(sid) as MessageRow | undefined;
 }
@@ -349,8 +363,11 @@ export function messageListQuery(
   };
 }
 
-/** One page window of an account's messages, newest first (oldest first for an `above` window). */
-export function listMessages(db: Db, accountSid: string, f: MessageFilter, w: KeysetWindow): MessageRow[] {
+/**
+ * One page window of an account's messages as they stand at `now`, newest first (oldest first for
+ * an `above` window).
+ */
+export function listMessages(db: Db, accountSid: string, f: MessageFilter, w: KeysetWindow, now: number): MessageRow[] {
   const anchorSeq = w.below ?? w.above;
   const anchor =
     anchorSeq === undefined
@@ -360,7 +377,7 @@ export function listMessages(db: Db, accountSid: string, f: MessageFilter, w: Ke
   const side =
     f.to !== undefined && f.from !== undefined ? (f.side ?? lighterSide(db, accountSid, f.to, f.from)) : undefined;
   const { sql, args } = messageListQuery(accountSid, side ? { ...f, side } : f, w, anchor?.date_sent ?? null);
-  return prepared(db, sql).all(...args) as MessageRow[];
+  return allAsOf(prepared(db, sql).all(...args) as MessageRow[], now);
 }
 
 export function messageSeq(db: Db, accountSid: string, sid: string): number | undefined {

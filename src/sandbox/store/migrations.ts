@@ -212,4 +212,10 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX IF EXISTS messages_account_sent;
   CREATE INDEX messages_account ON messages(account_sid, seq);
   `,
+  /* 9 */ `
+  -- A message whose whole course is known when it is created is written once, in its final state,
+  -- with every step in its timeline: settles_at is when it reaches that state (NULL for messages
+  -- the lifecycle moves step by step). Until then readers show it as it stands at their time.
+  ALTER TABLE messages ADD COLUMN settles_at INTEGER;
+  `,
 ];

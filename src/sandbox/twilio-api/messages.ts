@@ -1,7 +1,8 @@
 // /2010-04-01/Accounts/{AccountSid}/Messages: send (create), list, fetch, redact or cancel (update)
-// and delete. New messages are handed to the lifecycle through their next_at / next_status columns.
+// and delete. New messages are handed to the lifecycle with their whole course planned, or through
+// their next_at / next_status columns when it must step them.
 import type { SandboxContext } from '../context.js';
-import { enqueueStatusCallback } from '../lifecycle/index.js';
+import { enqueueStatusCallback, plannedCourse } from '../lifecycle/index.js';
 import { dateRange } from '../messaging/date-filter.js';
 import { validateCreate } from '../messaging/validate.js';
 import { admitMessage } from '../realism/index.js';
@@ -18,7 +19,9 @@ import {
   type MessageFilter,
   type MessageRow,
   type MessageStatus,
+  type NewMessage,
 } from '../store/messages.js';
+import { asCreated } from '../store/course.js';
 import { TwilioRestError, notFound } from './errors.js';
 import { parsePaging, readPage } from './paging.js';
 import { API_PREFIX, type TwilioRequest, type TwilioRoutes } from './route.js';
@@ -35,7 +38,7 @@ const instance = (m: MessageRow): Representation => ({ type: 'instance', element
 
 function find(ctx: SandboxContext, req: TwilioRequest): MessageRow {
   const sid = req.params['Sid'] ?? '';
-  const row = isSid(sid, 'SM|MM') ? getMessage(ctx.db, req.account.sid, sid) : undefined;
+  const row = isSid(sid, 'SM|MM') ? getMessage(ctx.db, req.account.sid, sid, ctx.clock.now()) : undefined;
   if (!row) throw notFound(req.path);
   return row;
 }
@@ -65,7 +68,7 @@ function create(ctx: SandboxContext, req: TwilioRequest): { status: number; rep:
     },
     now,
   );
-  const row = insertMessage(ctx.db, {
+  const message: NewMessage = {
     account_sid: req.account.sid,
     to_addr: plan.to,
     from_addr: plan.from,
@@ -88,11 +91,14 @@ function create(ctx: SandboxContext, req: TwilioRequest): { status: number; rep:
     ...first,
     media: plan.media,
     extra: plan.senderPending ? { sender_pending: true } : {},
-  });
+  };
+  // stored once in its final state when its whole course is known now (lifecycle/course.ts)
+  const stored = insertMessage(ctx.db, plannedCourse(ctx, message) ?? message);
+  const row = asCreated(stored);
   const lifecycle = ctx.services.get('lifecycle');
-  lifecycle?.poke?.(row.next_at ?? undefined);
+  if (stored.next_at !== null) lifecycle?.poke?.(stored.next_at);
   // remembered once committed only: a rolled-back insert's seq may be given to another message
-  if (lifecycle?.track) ctx.writes.afterCommit(() => lifecycle.track?.(row));
+  if (lifecycle?.track) ctx.writes.afterCommit(() => lifecycle.track?.(stored));
   announce(ctx, row);
   return { status: 201, rep: instance(row) };
 }
@@ -105,13 +111,15 @@ function list(ctx: SandboxContext, req: TwilioRequest): Representation {
   if (to !== null && to !== '') filter.to = to;
   if (from !== null && from !== '') filter.from = from;
   const dateSent = dateRange(req.query, 'DateSent');
-  if (dateSent) filter.dateSent = dateSent;
+  const now = ctx.clock.now();
+  // a message stored with its whole course holds its date_sent before it is sent (store/course.ts)
+  if (dateSent) filter.dateSent = { ...dateSent, before: Math.min(dateSent.before ?? Infinity, now + 1) };
   const { rows, meta } = readPage({
     path: `${API_PREFIX}/Accounts/${req.account.sid}/Messages.json`,
     query: req.query,
     paging,
     seqOfSid: (sid) => messageSeq(ctx.db, req.account.sid, sid),
-    fetch: (w) => listMessages(ctx.db, req.account.sid, filter, w),
+    fetch: (w) => listMessages(ctx.db, req.account.sid, filter, w, now),
   });
   return {
     type: 'list',

@@ -9,7 +9,9 @@ import { normalizeRecipient } from '../messaging/addresses.js';
 import { countSegments } from '../messaging/segments.js';
 import { checkSender } from '../messaging/validate.js';
 import { getAccount } from '../store/accounts.js';
-import { getMessageBySid, insertMessage, type MessageRow } from '../store/messages.js';
+import { plannedCourse } from '../lifecycle/course.js';
+import { asCreated } from '../store/course.js';
+import { getMessageBySid, insertMessage, type MessageRow, type NewMessage } from '../store/messages.js';
 import { numberByPhone } from '../store/numbers.js';
 import { TwilioRestError } from '../twilio-api/errors.js';
 import type { HttpOutcome } from '../webhooks/http.js';
@@ -26,6 +28,8 @@ export interface TwimlHandling {
   error: string | null;
   webhooks: number;
   messages: number;
+  /** the replies created, as stored, for the lifecycle to take on once committed */
+  replies: MessageRow[];
 }
 
 export function handleTwimlOutcome(
@@ -36,7 +40,7 @@ export function handleTwimlOutcome(
   events: SandboxEvent[],
 ): TwimlHandling {
   const inbound = row.message_sid ? getMessageBySid(ctx.db, row.message_sid) : undefined;
-  const result: TwimlHandling = { state: 'delivered', error: null, webhooks: 0, messages: 0 };
+  const result: TwimlHandling = { state: 'delivered', error: null, webhooks: 0, messages: 0, replies: [] };
   const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
   let errorCode: number | undefined;
   if (!ok) {
@@ -56,7 +60,9 @@ export function handleTwimlOutcome(
           continue;
         }
         result.messages++;
-        events.push({ type: 'message', sid: reply.sid, status: reply.status, accountSid: reply.account_sid });
+        result.replies.push(reply);
+        const created = asCreated(reply);
+        events.push({ type: 'message', sid: created.sid, status: created.status, accountSid: created.account_sid });
       }
       if (twiml.redirect) {
         const redirects = ctx.db
@@ -150,7 +156,7 @@ function createReply(
   }
   const action = message.action === undefined ? null : (resolveUrl(message.action, base) ?? null);
   const segments = countSegments(message.body);
-  return insertMessage(ctx.db, {
+  const reply: NewMessage = {
     account_sid: inbound.account_sid,
     to_addr: to,
     from_addr: from,
@@ -175,5 +181,6 @@ function createReply(
     fate: null,
     media,
     extra: action === null ? {} : { status_callback_method: normalizeMethod(message.method) },
-  });
+  };
+  return insertMessage(ctx.db, plannedCourse(ctx, reply) ?? reply);
 }

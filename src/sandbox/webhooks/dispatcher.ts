@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SandboxContext, Service } from '../context.js';
 import type { SandboxEvent } from '../events.js';
+import type { MessageRow } from '../store/messages.js';
 import { settingsOf, webhookFault } from '../realism/index.js';
 import { handleTwimlOutcome } from '../twiml/replies.js';
 import { sendWebhook, type HttpOutcome } from './http.js';
@@ -129,7 +130,7 @@ export class WebhookDispatcher implements Service {
     }
     const now = this.ctx.clock.now();
     const events: SandboxEvent[] = [];
-    let follow = { webhooks: 0, messages: 0 };
+    let follow: { webhooks: number; messages: number; replies: MessageRow[] } = { webhooks: 0, messages: 0, replies: [] };
     const recorded = this.ctx.db.transaction(() => {
       let result: AttemptResult;
       if (twiml) {
@@ -144,7 +145,12 @@ export class WebhookDispatcher implements Service {
     if (!recorded) return;
     this.ctx.events.publish({ type: 'webhook', id: row.id, messageSid: row.message_sid, state: recorded.state });
     for (const e of events) this.ctx.events.publish(e);
-    if (follow.messages > 0) this.ctx.services.get('lifecycle')?.poke?.();
+    if (follow.messages > 0) {
+      const lifecycle = this.ctx.services.get('lifecycle');
+      // once committed: a group-commit turn this transaction joined may still roll back
+      for (const reply of follow.replies) this.ctx.writes.afterCommit(() => lifecycle?.track?.(reply));
+      lifecycle?.poke?.();
+    }
   }
 
   private statusResult(row: WebhookRow, outcome: HttpOutcome, now: number): AttemptResult {

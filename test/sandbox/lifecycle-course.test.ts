@@ -1,0 +1,285 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { setFateDecider } from '../../src/sandbox/lifecycle/index.js';
+import { asCreated, asOf } from '../../src/sandbox/store/course.js';
+import { getMessageBySid, type MessageRow } from '../../src/sandbox/store/messages.js';
+import { parseTimeline } from '../../src/sandbox/store/timeline.js';
+import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+
+const HOUR = 3_600_000;
+const TO = '+14155551234';
+
+/** Sets the sandbox's clock to `at` until `restore()`; timers still run on wall time. */
+function pinClock(sb: TestSandbox): { at(ms: number): void; restore(): void } {
+  const clock = sb.sandbox.ctx.clock;
+  const real = clock.now.bind(clock);
+  return {
+    at(ms) {
+      clock.now = () => ms;
+    },
+    restore() {
+      clock.now = real;
+    },
+  };
+}
+
+async function settings(sb: TestSandbox, patch: unknown): Promise<void> {
+  const res = await fetch(`${sb.url}/_sandbox/settings`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(patch),
+  });
+  assert.equal(res.status, 200, JSON.stringify(await json(res)));
+}
+
+function stored(sb: TestSandbox, sid: string): MessageRow {
+  return getMessageBySid(sb.sandbox.ctx.db, sid)!;
+}
+
+describe('planned courses: a message written once and read as it stands', () => {
+  let sb: TestSandbox;
+  let clock: ReturnType<typeof pinClock>;
+  before(async () => {
+    sb = await startSandbox({ statusDelay: HOUR });
+    clock = pinClock(sb);
+  });
+  afterEach(() => clock.restore());
+  after(() => sb.close());
+
+  it('shows each status, date_sent and price only once its time has come', async () => {
+    const m = await sb.client.messages.create({ to: TO, from: sb.phoneNumber, body: 'planned' });
+    const row = stored(sb, m.sid);
+    const [queued, sending, sent, delivered] = parseTimeline(row.timeline).map((e) => e.at);
+    assert.ok(queued !== undefined && sending !== undefined && sent !== undefined && delivered !== undefined);
+    const seen: Record<string, unknown>[] = [];
+    for (const at of [sending - 1, sending, sent - 1, sent, delivered - 1, delivered, delivered + HOUR]) {
+      clock.at(at);
+      const f = await sb.client.messages(m.sid).fetch();
+      seen.push({ status: f.status, dateSent: f.dateSent?.getTime() ?? null, price: f.price, updated: f.dateUpdated.getTime() });
+    }
+    const second = (ms: number): number => Math.floor(ms / 1000) * 1000;
+    assert.deepEqual(seen, [
+      { status: 'queued', dateSent: null, price: null, updated: second(queued) },
+      { status: 'sending', dateSent: null, price: null, updated: second(sending) },
+      { status: 'sending', dateSent: null, price: null, updated: second(sending) },
+      { status: 'sent', dateSent: second(sent), price: '-0.00790', updated: second(sent) },
+      { status: 'sent', dateSent: second(sent), price: '-0.00790', updated: second(sent) },
+      { status: 'delivered', dateSent: second(sent), price: '-0.00790', updated: second(delivered) },
+      { status: 'delivered', dateSent: second(sent), price: '-0.00790', updated: second(delivered) },
+    ]);
+  });
+
+  it('lists by DateSent only the messages already sent, and lists each as it stands', async () => {
+    const m = await sb.client.messages.create({ to: TO, from: sb.phoneNumber, body: 'dated' });
+    const [, sending, sent] = parseTimeline(stored(sb, m.sid).timeline).map((e) => e.at);
+    const day = new Date(new Date(sent!).toISOString().slice(0, 10));
+    const sids = async (): Promise<string[]> =>
+      (await sb.client.messages.list({ dateSentAfter: new Date(day.getTime() - 86_400_000) })).map((x) => x.sid);
+    clock.at(sending!);
+    assert.ok(!(await sids()).includes(m.sid), 'not sent yet');
+    const page = await sb.client.messages.list({ to: TO, limit: 50 });
+    assert.equal(page.find((x) => x.sid === m.sid)?.status, 'sending');
+    clock.at(sent!);
+    assert.ok((await sids()).includes(m.sid), 'sent');
+    assert.ok((await sb.client.messages.list({ dateSent: day })).some((x) => x.sid === m.sid));
+  });
+
+  it('refuses to delete a message on its way (20009) and deletes it once sent', async () => {
+    const m = await sb.client.messages.create({ to: TO, from: sb.phoneNumber, body: 'delete me' });
+    const [, sending, sent] = parseTimeline(stored(sb, m.sid).timeline).map((e) => e.at);
+    clock.at(sending!);
+    await assert.rejects(sb.client.messages(m.sid).remove(), (err: any) => err.status === 400 && err.code === 20009);
+    clock.at(sent!);
+    assert.equal(await sb.client.messages(m.sid).remove(), true);
+    assert.equal(getMessageBySid(sb.sandbox.ctx.db, m.sid), undefined);
+  });
+
+  it('keeps the error of an undelivered or failed message for its end', async () => {
+    const undelivered = await sb.client.messages.create({ to: '+15551230003', from: sb.phoneNumber, body: 'x' });
+    const failed = await sb.client.messages.create({ to: '+15551230034', from: sb.phoneNumber, body: 'x' });
+    const u = parseTimeline(stored(sb, undelivered.sid).timeline);
+    const f = parseTimeline(stored(sb, failed.sid).timeline);
+    assert.deepEqual(
+      u.map((e) => [e.status, e.error_code]),
+      [['queued', null], ['sending', null], ['sent', null], ['undelivered', 30003]],
+    );
+    assert.deepEqual(
+      f.map((e) => [e.status, e.error_code]),
+      [['queued', null], ['sending', null], ['failed', 30034]],
+    );
+    clock.at(u[3]!.at - 1);
+    const before = await sb.client.messages(undelivered.sid).fetch();
+    assert.deepEqual([before.status, before.errorCode, before.errorMessage], ['sent', null, null]);
+    clock.at(u[3]!.at);
+    const end = await sb.client.messages(undelivered.sid).fetch();
+    assert.deepEqual([end.status, end.errorCode, end.errorMessage], ['undelivered', 30003, 'Unreachable destination handset']);
+    clock.at(f[2]!.at);
+    const gone = await sb.client.messages(failed.sid).fetch();
+    assert.deepEqual([gone.status, gone.errorCode, gone.dateSent, gone.price], ['failed', 30034, null, null]);
+  });
+
+  it('shows the inbox the status of the moment, in its search and its detail', async () => {
+    const m = await sb.client.messages.create({ to: TO, from: sb.phoneNumber, body: 'inbox' });
+    const [, sending] = parseTimeline(stored(sb, m.sid).timeline).map((e) => e.at);
+    clock.at(sending!);
+    const search = async (q: string): Promise<string[]> =>
+      ((await json(await fetch(`${sb.url}/_sandbox/messages?q=${encodeURIComponent(q)}`))) as { messages: { sid: string }[] })
+        .messages.map((x) => x.sid);
+    assert.ok((await search('status:sending')).includes(m.sid));
+    assert.ok(!(await search('status:delivered')).includes(m.sid));
+    const detail = (await json(await fetch(`${sb.url}/_sandbox/messages/${m.sid}`))) as {
+      message: { status: string };
+      sandbox: { next_status: string };
+      events: { status: string }[];
+    };
+    assert.equal(detail.message.status, 'sending');
+    assert.equal(detail.sandbox.next_status, 'sent');
+    assert.deepEqual(
+      detail.events.map((e) => e.status),
+      ['queued', 'sending'],
+    );
+  });
+
+  it('steps, one write at a time, the messages whose course depends on what happens later', async () => {
+    const withCallback = await sb.client.messages.create({
+      to: TO,
+      from: sb.phoneNumber,
+      body: 'x',
+      statusCallback: 'http://127.0.0.1:9/status',
+    });
+    const service = (await sb.client.messaging.v1.services.create({ friendlyName: 'pool' })).sid;
+    const own = (await sb.client.incomingPhoneNumbers.list({ phoneNumber: sb.phoneNumber }))[0]!.sid;
+    await sb.client.messaging.v1.services(service).phoneNumbers.create({ phoneNumberSid: own });
+    const scheduled = await sb.client.messages.create({
+      to: TO,
+      messagingServiceSid: service,
+      body: 'x',
+      sendAt: new Date(Math.floor((Date.now() + 2 * HOUR) / 1000) * 1000),
+      scheduleType: 'fixed',
+    });
+    const pooled = await sb.client.messages.create({ to: TO, messagingServiceSid: service, body: 'x' });
+    setFateDecider(sb.sandbox.ctx, () => undefined);
+    const decided = await sb.client.messages.create({ to: TO, from: sb.phoneNumber, body: 'x' });
+    setFateDecider(sb.sandbox.ctx, undefined);
+    await settings(sb, { throughput: { enabled: true } });
+    const queued = await sb.client.messages.create({ to: TO, from: sb.phoneNumber, body: 'x' });
+    await settings(sb, { throughput: { enabled: false } });
+    for (const m of [withCallback, decided, queued]) {
+      const row = stored(sb, m.sid);
+      assert.equal(row.settles_at, null, m.sid);
+      assert.equal(row.status, 'queued');
+      assert.equal(row.next_status, 'sending');
+    }
+    assert.deepEqual(
+      [scheduled, pooled].map((m) => [m.status, stored(sb, m.sid).settles_at]),
+      [
+        ['scheduled', null],
+        ['accepted', null],
+      ],
+    );
+    const planned = await sb.client.messages.create({ to: TO, from: sb.phoneNumber, body: 'x' });
+    assert.notEqual(stored(sb, planned.sid).settles_at, null);
+  });
+});
+
+describe('planned courses: announcements and restarts', () => {
+  it('announces each step of a planned course when it comes, in order', async () => {
+    const sb = await startSandbox({ statusDelay: 20 });
+    try {
+      const seen = new Map<string, string[]>();
+      const done = new Promise<void>((resolve) => {
+        sb.sandbox.ctx.events.subscribe((e) => {
+          if (e.type !== 'message') return;
+          const list = seen.get(e.sid) ?? [];
+          list.push(e.status);
+          seen.set(e.sid, list);
+          if ([...seen.values()].filter((l) => l.at(-1) === 'delivered').length === 3) resolve();
+        });
+      });
+      const sent = await Promise.all(
+        [1, 2, 3].map((i) => sb.client.messages.create({ to: TO, from: sb.phoneNumber, body: `m${i}` })),
+      );
+      await done;
+      for (const m of sent) assert.deepEqual(seen.get(m.sid), ['queued', 'sending', 'sent', 'delivered']);
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it('keeps a planned course moving across a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tc-course-'));
+    const data = join(dir, 'sandbox.db');
+    try {
+      const first = await startSandbox({ data, statusDelay: HOUR });
+      const m = await first.client.messages.create({ to: TO, from: first.phoneNumber, body: 'survives' });
+      const steps = parseTimeline(stored(first, m.sid).timeline);
+      await first.close();
+      const second = await startSandbox({ data, statusDelay: 5 });
+      const clock = pinClock(second);
+      try {
+        assert.equal((await second.client.messages(m.sid).fetch()).status, 'queued');
+        clock.at(steps[2]!.at);
+        assert.equal((await second.client.messages(m.sid).fetch()).status, 'sent');
+        clock.at(steps[3]!.at);
+        assert.equal((await second.client.messages(m.sid).fetch()).status, 'delivered');
+      } finally {
+        clock.restore();
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('asOf / asCreated', () => {
+  const base: MessageRow = {
+    seq: 1,
+    sid: `SM${'a'.repeat(32)}`,
+    account_sid: `AC${'b'.repeat(32)}`,
+    to_addr: TO,
+    from_addr: '+14155550100',
+    body: 'x',
+    status: 'delivered',
+    direction: 'outbound-api',
+    num_segments: 1,
+    num_media: 0,
+    encoding: 'GSM-7',
+    price: '-0.00790',
+    price_unit: 'USD',
+    error_code: null,
+    error_message: null,
+    messaging_service_sid: null,
+    status_callback: null,
+    application_sid: null,
+    validity_period: null,
+    send_at: null,
+    date_created: 1000,
+    date_updated: 1000,
+    date_sent: 1000,
+    next_at: null,
+    next_status: null,
+    fate: 'delivered',
+    extra: '{}',
+    timeline: 'queued@1000 sending@1000 sent@1000 delivered@1000',
+    settles_at: 1000,
+  };
+
+  it('reads a course whose steps all came at once as settled, but answers its create as queued', () => {
+    assert.equal(asOf(base, 1000), base);
+    const created = asCreated(base);
+    assert.deepEqual(
+      [created.status, created.date_sent, created.price, created.timeline, created.next_status],
+      ['queued', null, null, 'queued@1000', 'sending'],
+    );
+  });
+
+  it('leaves stepped rows as they are stored', () => {
+    const stepped = { ...base, settles_at: null, status: 'sending' as const, timeline: 'queued@1 sending@2' };
+    assert.equal(asOf(stepped, 0), stepped);
+    assert.equal(asCreated(stepped), stepped);
+  });
+});
