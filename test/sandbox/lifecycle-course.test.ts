@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { setFateDecider } from '../../src/sandbox/lifecycle/index.js';
-import { asCreated, asOf } from '../../src/sandbox/store/course.js';
+import { asOf } from '../../src/sandbox/store/course.js';
 import { getMessageBySid, type MessageRow } from '../../src/sandbox/store/messages.js';
 import { parseTimeline } from '../../src/sandbox/store/timeline.js';
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
@@ -235,7 +235,7 @@ describe('planned courses: announcements and restarts', () => {
   });
 });
 
-describe('asOf / asCreated', () => {
+describe('reading a planned course', () => {
   const base: MessageRow = {
     seq: 1,
     sid: `SM${'a'.repeat(32)}`,
@@ -268,18 +268,37 @@ describe('asOf / asCreated', () => {
     settles_at: 1000,
   };
 
-  it('reads a course whose steps all came at once as settled, but answers its create as queued', () => {
-    assert.equal(asOf(base, 1000), base);
-    const created = asCreated(base);
-    assert.deepEqual(
-      [created.status, created.date_sent, created.price, created.timeline, created.next_status],
-      ['queued', null, null, 'queued@1000', 'sending'],
-    );
+  it('shows the steps passed at a time, with date_sent and price from the sent step on', () => {
+    const row = { ...base, timeline: 'queued@1000 sending@2000 sent@3000 delivered@4000', date_sent: 3000, settles_at: 4000 };
+    const at = (now: number) => {
+      const v = asOf(row, now);
+      return [v.status, v.date_updated, v.date_sent, v.price, v.next_status, v.next_at, v.timeline];
+    };
+    assert.deepEqual(at(1999), ['queued', 1000, null, null, 'sending', 2000, 'queued@1000']);
+    assert.deepEqual(at(2000), ['sending', 2000, null, null, 'sent', 3000, 'queued@1000 sending@2000']);
+    assert.deepEqual(at(3999), ['sent', 3000, 3000, '-0.00790', 'delivered', 4000, 'queued@1000 sending@2000 sent@3000']);
+    assert.equal(asOf(row, 4000), row);
+    assert.equal(asOf(base, 1000), base, 'steps that all came at once are settled at once');
+  });
+
+  it('stores a planned course in its final state and answers the create as queued', async () => {
+    const sb = await startSandbox({ statusDelay: 0 });
+    try {
+      const m = await sb.client.messages.create({ to: TO, from: sb.phoneNumber, body: 'instant' });
+      assert.deepEqual([m.status, m.dateSent, m.price], ['queued', null, null]);
+      const row = stored(sb, m.sid);
+      assert.deepEqual(
+        [row.status, row.next_at, row.next_status, row.settles_at, row.date_updated],
+        ['delivered', null, null, row.date_created, row.date_created],
+      );
+      assert.equal((await sb.client.messages(m.sid).fetch()).status, 'delivered');
+    } finally {
+      await sb.close();
+    }
   });
 
   it('leaves stepped rows as they are stored', () => {
     const stepped = { ...base, settles_at: null, status: 'sending' as const, timeline: 'queued@1 sending@2' };
     assert.equal(asOf(stepped, 0), stepped);
-    assert.equal(asCreated(stepped), stepped);
   });
 });

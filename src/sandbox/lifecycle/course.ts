@@ -9,8 +9,8 @@
 // depends on its sender's queue), a fault-injection decider (reads the settings at `sending`), or
 // a start that is not `queued` (scheduled messages, Messaging Service sends).
 import type { SandboxContext } from '../context.js';
-import type { NewMessage } from '../store/messages.js';
-import { timelineEntry } from '../store/timeline.js';
+import type { Course, NewMessage } from '../store/messages.js';
+import type { TimelineEvent } from '../store/timeline.js';
 import { settingsOf } from '../realism/state.js';
 import { nextStep, type StepRow } from './engine.js';
 import { hasFateDecider } from './fate.js';
@@ -18,8 +18,8 @@ import { hasFateDecider } from './fate.js';
 /** A course is a handful of steps; a planner that did not end would be a bug, not a long course. */
 const MAX_STEPS = 16;
 
-/** The row to store for `m` with its whole course planned, or undefined when it must be stepped. */
-export function plannedCourse(ctx: SandboxContext, m: NewMessage): NewMessage | undefined {
+/** The whole course of `m`, or undefined when the lifecycle must step it. */
+export function planCourse(ctx: SandboxContext, m: NewMessage): Course | undefined {
   if (m.status !== 'queued' || m.next_status !== 'sending' || m.next_at === null) return undefined;
   if (m.status_callback !== null || hasFateDecider(ctx) || settingsOf(ctx).throughput.enabled) return undefined;
   let row: StepRow = {
@@ -44,22 +44,20 @@ export function plannedCourse(ctx: SandboxContext, m: NewMessage): NewMessage | 
     error_code: m.error_code,
     error_message: m.error_message,
   };
-  let timeline = timelineEntry(row.status, row.date_created, row.error_code, true);
-  for (let steps = 0; row.next_status !== null && row.next_at !== null; steps++) {
-    if (steps === MAX_STEPS) return undefined;
+  const steps: TimelineEvent[] = [];
+  while (row.next_status !== null && row.next_at !== null) {
+    if (steps.length === MAX_STEPS) return undefined;
     row = nextStep(ctx, row, Math.ceil(row.next_at));
-    timeline += timelineEntry(row.status, row.date_updated, row.error_code);
+    steps.push({ status: row.status, at: row.date_updated, error_code: row.error_code });
   }
   return {
-    ...m,
     status: row.status,
     date_sent: row.date_sent,
     price: row.price,
     error_code: row.error_code,
     error_message: row.error_message,
     fate: row.fate,
-    next_at: null,
-    next_status: null,
-    course: { settles_at: row.date_updated, timeline },
+    steps,
+    settles_at: row.date_updated,
   };
 }

@@ -5,9 +5,9 @@
 // appending to the row's timeline and writing its signed status callback in the same transaction.
 import type { SandboxContext, Service } from '../context.js';
 import type { SandboxEvent } from '../events.js';
-import { getMessageBySid, type MessageRow, type MessageStatus } from '../store/messages.js';
+import { getMessageBySid, type Course, type MessageRow, type MessageStatus } from '../store/messages.js';
 import { onRollback } from '../store/table-watch.js';
-import { parseTimeline, timelineEntry } from '../store/timeline.js';
+import { timelineEntry } from '../store/timeline.js';
 import { AnnouncementQueue } from './announcements.js';
 import { enqueueStatusCallback, type TokenCache } from './callbacks.js';
 import { decideFate, decodeFate, encodeFate } from './fate.js';
@@ -190,9 +190,9 @@ export class LifecycleEngine implements Service {
    * A committed message that just entered the lifecycle: a planned course has its steps announced
    * when they come; a stepped message's first step will not read it back.
    */
-  track(message: MessageRow): void {
-    if (message.settles_at !== null) {
-      this.announceCourse(message);
+  track(message: MessageRow, course?: Course): void {
+    if (course) {
+      this.announceCourse(message, course);
       return;
     }
     // already due (steps of 0 ms): the engine may have moved it on before the commit, and would
@@ -223,12 +223,12 @@ export class LifecycleEngine implements Service {
     return Promise.resolve();
   }
 
-  private announceCourse(message: MessageRow): void {
+  private announceCourse(message: MessageRow, course: Course): void {
     if (!this.running) return;
-    const steps = parseTimeline(message.timeline);
-    for (let i = 1; i < steps.length; i++) {
-      const event = { type: 'message', sid: message.sid, status: steps[i]!.status, accountSid: message.account_sid } as const;
-      if (!this.announcements.push({ at: steps[i]!.at, event })) return;
+    const { sid, account_sid: accountSid } = message;
+    for (let i = 0; i < course.steps.length; i++) {
+      const { status, at } = course.steps[i]!;
+      if (!this.announcements.push(i + 1, { at, event: { type: 'message', sid, status, accountSid } })) return;
     }
     this.armAnnouncements();
   }

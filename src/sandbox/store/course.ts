@@ -16,11 +16,6 @@ export function asOf(m: MessageRow, now: number): MessageRow {
   return stepsPassed(m, steps, passed);
 }
 
-/** The message as its create answer shows it: its first status, whatever the step delays. */
-export function asCreated(m: MessageRow): MessageRow {
-  return m.settles_at === null ? m : stepsPassed(m, parseTimeline(m.timeline), 1);
-}
-
 function stepsPassed(m: MessageRow, steps: TimelineEvent[], passed: number): MessageRow {
   if (passed >= steps.length) return m;
   const last = steps[passed - 1]!;

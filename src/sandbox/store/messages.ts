@@ -6,7 +6,7 @@ import type { Statement } from 'better-sqlite3';
 import type { KeysetWindow } from '../twilio-api/paging.js';
 import type { Db } from './db.js';
 import { allAsOf, asOf } from './course.js';
-import { timelineEntry } from './timeline.js';
+import { timelineEntry, type TimelineEvent } from './timeline.js';
 
 export type MessageStatus =
   | 'queued'
@@ -71,9 +71,23 @@ export type NewMessage = Omit<
   sid?: string;
   media?: NewMedia[];
   extra?: Record<string, unknown>;
-  /** a planned course (course.ts): its last step's time, its whole timeline */
-  course?: { settles_at: number; timeline: string };
 };
+
+/**
+ * A message's whole course, planned at create (lifecycle/course.ts): the final state stored in
+ * place of the first one, and the steps after the first.
+ */
+export interface Course {
+  status: MessageStatus;
+  date_sent: number | null;
+  price: string | null;
+  error_code: number | null;
+  error_message: string | null;
+  fate: string | null;
+  steps: TimelineEvent[];
+  /** when the last step happens */
+  settles_at: number;
+}
 
 /** Every column but seq, in the order the INSERT binds them. */
 export const INSERT_COLUMNS = [
@@ -147,8 +161,11 @@ export function insertArgs(r: MessageRow): (string | number | null)[] {
   ];
 }
 
-/** Inserts a message with its media and its first timeline entry, in one transaction. */
-export function insertMessage(db: Db, input: NewMessage): MessageRow {
+/**
+ * Inserts a message with its media and its first timeline entry, in one transaction, and returns
+ * it as created. With a `course`, what is stored is its final state and every step (store/course.ts).
+ */
+export function insertMessage(db: Db, input: NewMessage, course?: Course): MessageRow {
   const media = input.media ?? [];
   const row: MessageRow = {
     seq: 0,
@@ -172,17 +189,17 @@ export function insertMessage(db: Db, input: NewMessage): MessageRow {
     validity_period: input.validity_period,
     send_at: input.send_at,
     date_created: input.date_created,
-    date_updated: input.course?.settles_at ?? input.date_created,
+    date_updated: input.date_created,
     date_sent: input.date_sent,
     next_at: input.next_at,
     next_status: input.next_status,
     fate: input.fate,
     extra: input.extra === undefined ? '{}' : JSON.stringify(input.extra),
-    timeline: input.course?.timeline ?? timelineEntry(input.status, input.date_created, input.error_code, true),
-    settles_at: input.course?.settles_at ?? null,
+    timeline: timelineEntry(input.status, input.date_created, input.error_code, true),
+    settles_at: course?.settles_at ?? null,
   };
   const write = (): MessageRow => {
-    const info = db.prepare(INSERT_SQL).run(insertArgs(row));
+    const info = db.prepare(INSERT_SQL).run(course ? insertArgs(finalState(row, course)) : insertArgs(row));
     const insertMedia = db.prepare(
       'INSERT INTO media (sid, account_sid, message_sid, content_type, url, date_created, date_updated) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -193,6 +210,25 @@ export function insertMessage(db: Db, input: NewMessage): MessageRow {
     return row;
   };
   return db.inTransaction ? write() : db.transaction(write)();
+}
+
+/** What a message with a planned course is stored as: its final state, with every step. */
+function finalState(created: MessageRow, course: Course): MessageRow {
+  let timeline = created.timeline;
+  for (const step of course.steps) timeline += timelineEntry(step.status, step.at, step.error_code);
+  return {
+    ...created,
+    status: course.status,
+    date_updated: course.settles_at,
+    date_sent: course.date_sent,
+    price: course.price,
+    error_code: course.error_code,
+    error_message: course.error_message,
+    fate: course.fate,
+    next_at: null,
+    next_status: null,
+    timeline,
+  };
 }
 
 /** A message of an account as it stands at `now` (store/course.ts). */

@@ -2,7 +2,7 @@
 // and delete. New messages are handed to the lifecycle with their whole course planned, or through
 // their next_at / next_status columns when it must step them.
 import type { SandboxContext } from '../context.js';
-import { enqueueStatusCallback, plannedCourse } from '../lifecycle/index.js';
+import { enqueueStatusCallback, planCourse } from '../lifecycle/index.js';
 import { dateRange } from '../messaging/date-filter.js';
 import { validateCreate } from '../messaging/validate.js';
 import { admitMessage } from '../realism/index.js';
@@ -21,7 +21,6 @@ import {
   type MessageStatus,
   type NewMessage,
 } from '../store/messages.js';
-import { asCreated } from '../store/course.js';
 import { TwilioRestError, notFound } from './errors.js';
 import { parsePaging, readPage } from './paging.js';
 import { API_PREFIX, type TwilioRequest, type TwilioRoutes } from './route.js';
@@ -93,12 +92,12 @@ function create(ctx: SandboxContext, req: TwilioRequest): { status: number; rep:
     extra: plan.senderPending ? { sender_pending: true } : {},
   };
   // stored once in its final state when its whole course is known now (lifecycle/course.ts)
-  const stored = insertMessage(ctx.db, plannedCourse(ctx, message) ?? message);
-  const row = asCreated(stored);
+  const course = planCourse(ctx, message);
+  const row = insertMessage(ctx.db, message, course);
   const lifecycle = ctx.services.get('lifecycle');
-  if (stored.next_at !== null) lifecycle?.poke?.(stored.next_at);
+  if (!course) lifecycle?.poke?.(row.next_at ?? undefined);
   // remembered once committed only: a rolled-back insert's seq may be given to another message
-  if (lifecycle?.track) ctx.writes.afterCommit(() => lifecycle.track?.(stored));
+  if (lifecycle?.track) ctx.writes.afterCommit(() => lifecycle.track?.(row, course));
   announce(ctx, row);
   return { status: 201, rep: instance(row) };
 }

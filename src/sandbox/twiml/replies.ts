@@ -9,9 +9,8 @@ import { normalizeRecipient } from '../messaging/addresses.js';
 import { countSegments } from '../messaging/segments.js';
 import { checkSender } from '../messaging/validate.js';
 import { getAccount } from '../store/accounts.js';
-import { plannedCourse } from '../lifecycle/course.js';
-import { asCreated } from '../store/course.js';
-import { getMessageBySid, insertMessage, type MessageRow, type NewMessage } from '../store/messages.js';
+import { planCourse } from '../lifecycle/course.js';
+import { getMessageBySid, insertMessage, type Course, type MessageRow, type NewMessage } from '../store/messages.js';
 import { numberByPhone } from '../store/numbers.js';
 import { TwilioRestError } from '../twilio-api/errors.js';
 import type { HttpOutcome } from '../webhooks/http.js';
@@ -28,8 +27,8 @@ export interface TwimlHandling {
   error: string | null;
   webhooks: number;
   messages: number;
-  /** the replies created, as stored, for the lifecycle to take on once committed */
-  replies: MessageRow[];
+  /** the replies created, for the lifecycle to take on once committed */
+  replies: { row: MessageRow; course: Course | undefined }[];
 }
 
 export function handleTwimlOutcome(
@@ -61,8 +60,7 @@ export function handleTwimlOutcome(
         }
         result.messages++;
         result.replies.push(reply);
-        const created = asCreated(reply);
-        events.push({ type: 'message', sid: created.sid, status: created.status, accountSid: created.account_sid });
+        events.push({ type: 'message', sid: reply.row.sid, status: reply.row.status, accountSid: reply.row.account_sid });
       }
       if (twiml.redirect) {
         const redirects = ctx.db
@@ -131,7 +129,7 @@ function createReply(
   message: TwimlMessage,
   base: string,
   now: number,
-): MessageRow | string {
+): { row: MessageRow; course: Course | undefined } | string {
   const media: { url: string; contentType: string }[] = [];
   for (const m of message.media) {
     const url = resolveUrl(m, base);
@@ -182,5 +180,6 @@ function createReply(
     media,
     extra: action === null ? {} : { status_callback_method: normalizeMethod(message.method) },
   };
-  return insertMessage(ctx.db, plannedCourse(ctx, reply) ?? reply);
+  const course = planCourse(ctx, reply);
+  return { row: insertMessage(ctx.db, reply, course), course };
 }

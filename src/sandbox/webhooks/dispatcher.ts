@@ -5,9 +5,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SandboxContext, Service } from '../context.js';
 import type { SandboxEvent } from '../events.js';
-import type { MessageRow } from '../store/messages.js';
 import { settingsOf, webhookFault } from '../realism/index.js';
-import { handleTwimlOutcome } from '../twiml/replies.js';
+import { handleTwimlOutcome, type TwimlHandling } from '../twiml/replies.js';
 import { sendWebhook, type HttpOutcome } from './http.js';
 import { dueWebhooks, nextWebhookAt, recordAttempt, type AttemptResult, type WebhookRow } from './outbox.js';
 
@@ -130,7 +129,7 @@ export class WebhookDispatcher implements Service {
     }
     const now = this.ctx.clock.now();
     const events: SandboxEvent[] = [];
-    let follow: { webhooks: number; messages: number; replies: MessageRow[] } = { webhooks: 0, messages: 0, replies: [] };
+    let follow: Pick<TwimlHandling, 'webhooks' | 'messages' | 'replies'> = { webhooks: 0, messages: 0, replies: [] };
     const recorded = this.ctx.db.transaction(() => {
       let result: AttemptResult;
       if (twiml) {
@@ -148,7 +147,7 @@ export class WebhookDispatcher implements Service {
     if (follow.messages > 0) {
       const lifecycle = this.ctx.services.get('lifecycle');
       // once committed: a group-commit turn this transaction joined may still roll back
-      for (const reply of follow.replies) this.ctx.writes.afterCommit(() => lifecycle?.track?.(reply));
+      for (const { row, course } of follow.replies) this.ctx.writes.afterCommit(() => lifecycle?.track?.(row, course));
       lifecycle?.poke?.();
     }
   }
