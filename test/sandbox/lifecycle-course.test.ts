@@ -97,6 +97,17 @@ describe('planned courses: a message written once and read as it stands', () => 
     assert.equal(getMessageBySid(sb.sandbox.ctx.db, m.sid), undefined);
   });
 
+  it('redacts a sent message on its way and still ends it at its planned time', async () => {
+    const m = await sb.client.messages.create({ to: TO, from: sb.phoneNumber, body: 'secret' });
+    const [, , sent, delivered] = parseTimeline(stored(sb, m.sid).timeline).map((e) => e.at);
+    clock.at(sent!);
+    const redacted = await sb.client.messages(m.sid).update({ body: '' });
+    assert.deepEqual([redacted.body, redacted.status], ['', 'sent']);
+    clock.at(delivered!);
+    const end = await sb.client.messages(m.sid).fetch();
+    assert.deepEqual([end.body, end.status, end.dateUpdated.getTime()], ['', 'delivered', Math.floor(delivered! / 1000) * 1000]);
+  });
+
   it('keeps the error of an undelivered or failed message for its end', async () => {
     const undelivered = await sb.client.messages.create({ to: '+15551230003', from: sb.phoneNumber, body: 'x' });
     const failed = await sb.client.messages.create({ to: '+15551230034', from: sb.phoneNumber, body: 'x' });

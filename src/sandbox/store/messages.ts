@@ -440,7 +440,10 @@ export function cancelMessage(db: Db, m: MessageRow, now: number): MessageRow {
 }
 
 export function redactMessage(db: Db, m: MessageRow, now: number): MessageRow {
-  db.prepare(`UPDATE messages SET body = '', date_updated = ? WHERE sid = ?`).run(now, m.sid);
+  // a planned course still on its way keeps the time of its last step (store/course.ts)
+  db.prepare(
+    `UPDATE messages SET body = '', date_updated = CASE WHEN settles_at > ? THEN date_updated ELSE ? END WHERE sid = ?`,
+  ).run(now, now, m.sid);
   return { ...m, body: '', date_updated: now };
 }
 
