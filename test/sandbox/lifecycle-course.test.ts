@@ -58,7 +58,12 @@ describe('planned courses: a message written once and read as it stands', () => 
     for (const at of [sending - 1, sending, sent - 1, sent, delivered - 1, delivered, delivered + HOUR]) {
       clock.at(at);
       const f = await sb.client.messages(m.sid).fetch();
-      seen.push({ status: f.status, dateSent: f.dateSent?.getTime() ?? null, price: f.price, updated: f.dateUpdated.getTime() });
+      seen.push({
+        status: f.status,
+        dateSent: f.dateSent?.getTime() ?? null,
+        price: f.price,
+        updated: f.dateUpdated.getTime(),
+      });
     }
     const second = (ms: number): number => Math.floor(ms / 1000) * 1000;
     assert.deepEqual(seen, [
@@ -105,7 +110,10 @@ describe('planned courses: a message written once and read as it stands', () => 
     assert.deepEqual([redacted.body, redacted.status], ['', 'sent']);
     clock.at(delivered!);
     const end = await sb.client.messages(m.sid).fetch();
-    assert.deepEqual([end.body, end.status, end.dateUpdated.getTime()], ['', 'delivered', Math.floor(delivered! / 1000) * 1000]);
+    assert.deepEqual(
+      [end.body, end.status, end.dateUpdated.getTime()],
+      ['', 'delivered', Math.floor(delivered! / 1000) * 1000],
+    );
   });
 
   it('keeps the error of an undelivered or failed message for its end', async () => {
@@ -115,18 +123,30 @@ describe('planned courses: a message written once and read as it stands', () => 
     const f = parseTimeline(stored(sb, failed.sid).timeline);
     assert.deepEqual(
       u.map((e) => [e.status, e.error_code]),
-      [['queued', null], ['sending', null], ['sent', null], ['undelivered', 30003]],
+      [
+        ['queued', null],
+        ['sending', null],
+        ['sent', null],
+        ['undelivered', 30003],
+      ],
     );
     assert.deepEqual(
       f.map((e) => [e.status, e.error_code]),
-      [['queued', null], ['sending', null], ['failed', 30034]],
+      [
+        ['queued', null],
+        ['sending', null],
+        ['failed', 30034],
+      ],
     );
     clock.at(u[3]!.at - 1);
     const before = await sb.client.messages(undelivered.sid).fetch();
     assert.deepEqual([before.status, before.errorCode, before.errorMessage], ['sent', null, null]);
     clock.at(u[3]!.at);
     const end = await sb.client.messages(undelivered.sid).fetch();
-    assert.deepEqual([end.status, end.errorCode, end.errorMessage], ['undelivered', 30003, 'Unreachable destination handset']);
+    assert.deepEqual(
+      [end.status, end.errorCode, end.errorMessage],
+      ['undelivered', 30003, 'Unreachable destination handset'],
+    );
     clock.at(f[2]!.at);
     const gone = await sb.client.messages(failed.sid).fetch();
     assert.deepEqual([gone.status, gone.errorCode, gone.dateSent, gone.price], ['failed', 30034, null, null]);
@@ -137,8 +157,11 @@ describe('planned courses: a message written once and read as it stands', () => 
     const [, sending] = parseTimeline(stored(sb, m.sid).timeline).map((e) => e.at);
     clock.at(sending!);
     const search = async (q: string): Promise<string[]> =>
-      ((await json(await fetch(`${sb.url}/_sandbox/messages?q=${encodeURIComponent(q)}`))) as { messages: { sid: string }[] })
-        .messages.map((x) => x.sid);
+      (
+        (await json(await fetch(`${sb.url}/_sandbox/messages?q=${encodeURIComponent(q)}`))) as {
+          messages: { sid: string }[];
+        }
+      ).messages.map((x) => x.sid);
     assert.ok((await search('status:sending')).includes(m.sid));
     assert.ok(!(await search('status:delivered')).includes(m.sid));
     const detail = (await json(await fetch(`${sb.url}/_sandbox/messages/${m.sid}`))) as {
@@ -280,14 +303,27 @@ describe('reading a planned course', () => {
   };
 
   it('shows the steps passed at a time, with date_sent and price from the sent step on', () => {
-    const row = { ...base, timeline: 'queued@1000 sending@2000 sent@3000 delivered@4000', date_sent: 3000, settles_at: 4000 };
+    const row = {
+      ...base,
+      timeline: 'queued@1000 sending@2000 sent@3000 delivered@4000',
+      date_sent: 3000,
+      settles_at: 4000,
+    };
     const at = (now: number) => {
       const v = asOf(row, now);
       return [v.status, v.date_updated, v.date_sent, v.price, v.next_status, v.next_at, v.timeline];
     };
     assert.deepEqual(at(1999), ['queued', 1000, null, null, 'sending', 2000, 'queued@1000']);
     assert.deepEqual(at(2000), ['sending', 2000, null, null, 'sent', 3000, 'queued@1000 sending@2000']);
-    assert.deepEqual(at(3999), ['sent', 3000, 3000, '-0.00790', 'delivered', 4000, 'queued@1000 sending@2000 sent@3000']);
+    assert.deepEqual(at(3999), [
+      'sent',
+      3000,
+      3000,
+      '-0.00790',
+      'delivered',
+      4000,
+      'queued@1000 sending@2000 sent@3000',
+    ]);
     assert.equal(asOf(row, 4000), row);
     assert.equal(asOf(base, 1000), base, 'steps that all came at once are settled at once');
   });

@@ -335,7 +335,6 @@ export class LifecycleEngine implements Service {
     if (webhooks > 0) this.ctx.services.get('webhooks')?.poke?.();
     return due;
   }
-
 }
 
 /** The row after its next step (also run ahead of time to plan a whole course: course.ts). */
@@ -351,9 +350,7 @@ export function nextStep(ctx: SandboxContext, row: StepRow, now: number): StepRo
       next.next_status = 'sending';
       break;
     case 'sending': {
-      const fate = row.fate
-        ? decodeFate(row.fate)
-        : decideFate(ctx, row, () => getMessageBySid(ctx.db, row.sid));
+      const fate = row.fate ? decodeFate(row.fate) : decideFate(ctx, row, () => getMessageBySid(ctx.db, row.sid));
       next.fate = encodeFate(fate);
       next.next_status = fate.status === 'failed' ? 'failed' : 'sent';
       break;

@@ -60,7 +60,12 @@ export function handleTwimlOutcome(
         }
         result.messages++;
         result.replies.push(reply);
-        events.push({ type: 'message', sid: reply.row.sid, status: reply.row.status, accountSid: reply.row.account_sid });
+        events.push({
+          type: 'message',
+          sid: reply.row.sid,
+          status: reply.row.status,
+          accountSid: reply.row.account_sid,
+        });
       }
       if (twiml.redirect) {
         const redirects = ctx.db
