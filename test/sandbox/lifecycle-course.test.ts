@@ -3,10 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { AnnouncementQueue } from '../../src/sandbox/lifecycle/announcements.js';
 import { setFateDecider } from '../../src/sandbox/lifecycle/index.js';
+import type { SandboxEvent } from '../../src/sandbox/events.js';
 import { asOf } from '../../src/sandbox/store/course.js';
 import { getMessageBySid, type MessageRow } from '../../src/sandbox/store/messages.js';
-import { parseTimeline } from '../../src/sandbox/store/timeline.js';
+import { parseTimeline, statusAt } from '../../src/sandbox/store/timeline.js';
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 const HOUR = 3_600_000;
@@ -177,6 +179,70 @@ describe('planned courses: a message written once and read as it stands', () => 
     );
   });
 
+  it('ends each message as the stepped lifecycle would', async () => {
+    const instant = await startSandbox({ statusDelay: 0 });
+    try {
+      const ends = async (to: string, stepped: boolean) => {
+        if (stepped) setFateDecider(instant.sandbox.ctx, () => undefined);
+        const m = await instant.client.messages.create({ to, from: instant.phoneNumber, body: 'same' });
+        setFateDecider(instant.sandbox.ctx, undefined);
+        await instant.sandbox.ctx.services.get('lifecycle')!.drain!();
+        const row = stored(instant, m.sid);
+        assert.equal(row.settles_at !== null, !stepped);
+        const f = await instant.client.messages(m.sid).fetch();
+        return {
+          status: f.status,
+          error: [f.errorCode, f.errorMessage],
+          price: f.price,
+          sent: f.dateSent !== null,
+          fate: row.fate,
+          steps: parseTimeline(row.timeline).map((e) => [e.status, e.error_code]),
+        };
+      };
+      for (const to of [TO, '+15551230003', '+15551230034', '+15551230001']) {
+        assert.deepEqual(await ends(to, false), await ends(to, true), to);
+      }
+    } finally {
+      await instant.close();
+    }
+  });
+
+  it('filters DateSent with To as it stands too', async () => {
+    const to = '+14155557777';
+    const m = await sb.client.messages.create({ to, from: sb.phoneNumber, body: 'to and date' });
+    const [, sending, sent] = parseTimeline(stored(sb, m.sid).timeline).map((e) => e.at);
+    const since = new Date(sent! - 86_400_000);
+    clock.at(sending!);
+    assert.deepEqual(await sb.client.messages.list({ to, dateSentAfter: since }), []);
+    clock.at(sent!);
+    assert.deepEqual(
+      (await sb.client.messages.list({ to, dateSentAfter: since })).map((x) => x.sid),
+      [m.sid],
+    );
+  });
+
+  it('keeps planned messages on their way out of retention pruning', async () => {
+    const own = await startSandbox({ statusDelay: HOUR });
+    const pin = pinClock(own);
+    try {
+      await settings(own, { retention: { max_messages: 1 } });
+      const made = [];
+      for (let i = 0; i < 3; i++)
+        made.push(await own.client.messages.create({ to: TO, from: own.phoneNumber, body: `${i}` }));
+      const pruner = own.sandbox.ctx.services.get('retention') as unknown as { pruneBatch(): number };
+      assert.equal(pruner.pruneBatch(), 0, 'all three still on their way');
+      pin.at(stored(own, made[2]!.sid).settles_at!);
+      assert.equal(pruner.pruneBatch(), 2);
+      assert.deepEqual(
+        (await own.client.messages.list({})).map((x) => x.sid),
+        [made[2]!.sid],
+      );
+    } finally {
+      pin.restore();
+      await own.close();
+    }
+  });
+
   it('steps, one write at a time, the messages whose course depends on what happens later', async () => {
     const withCallback = await sb.client.messages.create({
       to: TO,
@@ -220,7 +286,7 @@ describe('planned courses: a message written once and read as it stands', () => 
 });
 
 describe('planned courses: announcements and restarts', () => {
-  it('announces each step of a planned course when it comes, in order', async () => {
+  it('announces each step of a planned course when it comes, in order', { timeout: 20_000 }, async () => {
     const sb = await startSandbox({ statusDelay: 20 });
     try {
       const seen = new Map<string, string[]>();
@@ -240,6 +306,60 @@ describe('planned courses: announcements and restarts', () => {
       for (const m of sent) assert.deepEqual(seen.get(m.sid), ['queued', 'sending', 'sent', 'delivered']);
     } finally {
       await sb.close();
+    }
+  });
+
+  it('announces nothing more for a message deleted or reset away', async () => {
+    const sb = await startSandbox({ statusDelay: 150 });
+    try {
+      const seen: string[] = [];
+      sb.sandbox.ctx.events.subscribe((e: SandboxEvent) => {
+        if (e.type === 'message') seen.push(`${e.sid}:${e.status}`);
+      });
+      const deleted = await sb.client.messages.create({ to: TO, from: sb.phoneNumber, body: 'deleted once sent' });
+      const reset = await sb.client.messages.create({ to: TO, from: sb.phoneNumber, body: 'reset away' });
+      const kept = await sb.client.messages.create({ to: TO, from: sb.phoneNumber, body: 'kept' });
+      const [, , sent, delivered] = parseTimeline(stored(sb, deleted.sid).timeline).map((e) => e.at);
+      await new Promise((r) => setTimeout(r, sent! - Date.now() + 20));
+      assert.equal(await sb.client.messages(deleted.sid).remove(), true);
+      await new Promise((r) => setTimeout(r, delivered! - Date.now() + 300));
+      assert.ok(seen.includes(`${kept.sid}:delivered`));
+      assert.ok(!seen.includes(`${deleted.sid}:delivered`), 'no delivered event after the delete');
+      assert.ok(seen.includes(`${reset.sid}:delivered`));
+
+      const later = await sb.client.messages.create({ to: TO, from: sb.phoneNumber, body: 'before a reset' });
+      assert.equal((await sb.request('POST', '/_sandbox/reset')).status, 200);
+      await new Promise((r) => setTimeout(r, 4 * 150 + 300));
+      assert.deepEqual(
+        seen.filter((x) => x.startsWith(later.sid)),
+        [`${later.sid}:queued`],
+      );
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it('announces, after a restart, the steps still to come', { timeout: 20_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tc-course-'));
+    const data = join(dir, 'sandbox.db');
+    try {
+      const first = await startSandbox({ data, statusDelay: 700 });
+      const m = await first.client.messages.create({ to: TO, from: first.phoneNumber, body: 'resumed' });
+      await first.close();
+      const second = await startSandbox({ data, statusDelay: 700 });
+      try {
+        const delivered = new Promise<void>((resolve) =>
+          second.sandbox.ctx.events.subscribe((e) => {
+            if (e.type === 'message' && e.sid === m.sid && e.status === 'delivered') resolve();
+          }),
+        );
+        await delivered;
+        assert.equal((await second.client.messages(m.sid).fetch()).status, 'delivered');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -347,5 +467,43 @@ describe('reading a planned course', () => {
   it('leaves stepped rows as they are stored', () => {
     const stepped = { ...base, settles_at: null, status: 'sending' as const, timeline: 'queued@1 sending@2' };
     assert.equal(asOf(stepped, 0), stepped);
+  });
+});
+
+describe('announcement queue', () => {
+  const ev = (sid: string, status: string): SandboxEvent => ({ type: 'message', sid, status, accountSid: 'AC' });
+  const course = (sid: string, from: number, delay: number, statuses = ['sending', 'sent', 'delivered']) =>
+    statuses.map((status, i) => ({ at: from + (i + 1) * delay, event: ev(sid, status) }));
+  const names = (events: SandboxEvent[]) => events.map((e) => (e.type === 'message' ? `${e.sid}:${e.status}` : e.type));
+
+  it('gives the steps due by time, each course in order, across delays', () => {
+    const q = new AnnouncementQueue();
+    q.pushCourse(0, course('a', 0, 10));
+    q.pushCourse(5, course('b', 5, 2));
+    q.pushCourse(6, course('c', 6, 0));
+    assert.equal(q.size, 9);
+    assert.equal(q.nextAt, 6);
+    assert.deepEqual(names(q.takeDue(9)), ['c:sending', 'c:sent', 'c:delivered', 'b:sending', 'b:sent']);
+    assert.deepEqual(names(q.takeDue(100)), ['a:sending', 'b:delivered', 'a:sent', 'a:delivered']);
+    assert.equal(q.size, 0);
+    assert.equal(q.nextAt, undefined);
+  });
+
+  it('takes whole courses only when full', () => {
+    const q = new AnnouncementQueue(5);
+    assert.equal(q.pushCourse(0, course('a', 0, 1)), true);
+    assert.equal(q.pushCourse(0, course('b', 0, 1)), false, 'three steps do not fit in two places');
+    assert.equal(q.pushCourse(0, course('c', 0, 1, ['sending', 'failed'])), true);
+    assert.deepEqual(names(q.takeDue(10)).sort(), ['a:delivered', 'a:sending', 'a:sent', 'c:failed', 'c:sending']);
+  });
+});
+
+describe('statusAt', () => {
+  it('reads the status of a timeline at a time', () => {
+    const t = 'queued@1000 sending@2000 sent@3000 undelivered@4000!30003';
+    assert.deepEqual(
+      [0, 1000, 2500, 3000, 4000, 9999].map((now) => statusAt(t, now)),
+      ['queued', 'queued', 'sending', 'sent', 'undelivered', 'undelivered'],
+    );
   });
 });

@@ -33,6 +33,9 @@ export function registerControl(
   });
 
   app.post('/_sandbox/reset', () => {
+    // writes already answered commit first, and their after-commit work (the lifecycle taking on new
+    // messages) runs before the reset rather than after it, on rows it deleted
+    ctx.writes.flush();
     ctx.db.transaction(() => {
       for (const table of [
         'webhooks',

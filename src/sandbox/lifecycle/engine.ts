@@ -7,7 +7,7 @@ import type { SandboxContext, Service } from '../context.js';
 import type { SandboxEvent } from '../events.js';
 import { getMessageBySid, type Course, type MessageRow, type MessageStatus } from '../store/messages.js';
 import { onRollback } from '../store/table-watch.js';
-import { timelineEntry } from '../store/timeline.js';
+import { parseTimeline, timelineEntry } from '../store/timeline.js';
 import { AnnouncementQueue } from './announcements.js';
 import { enqueueStatusCallback, type TokenCache } from './callbacks.js';
 import { decideFate, decodeFate, encodeFate } from './fate.js';
@@ -154,6 +154,8 @@ export class LifecycleEngine implements Service {
   private announceTimer: NodeJS.Timeout | undefined;
   private announceAt: number | undefined;
   private lastAnnounce = 0;
+  /** Messages deleted while steps of theirs wait to be announced (a planned message may go once sent). */
+  private readonly dropped = new Set<string>();
 
   constructor(ctx: SandboxContext) {
     this.ctx = ctx;
@@ -164,9 +166,11 @@ export class LifecycleEngine implements Service {
     this.running = true;
     // a reset empties the table under our timer: look again rather than fire for nothing
     const unsubscribe = this.ctx.events.subscribe((e) => {
+      if (e.type === 'message.deleted' && this.announcements.size > 0) this.dropped.add(e.sid);
       if (e.type !== 'reset') return;
       this.remembered.clear();
       this.announcements.clear();
+      this.dropped.clear();
       this.poke();
     });
     // A rolled-back turn may have taken steps with it, and given the seqs of its inserts back to
@@ -176,6 +180,7 @@ export class LifecycleEngine implements Service {
       unsubscribe();
       stopRollbacks();
     };
+    this.resumeCourses();
     this.poke();
   }
 
@@ -183,6 +188,9 @@ export class LifecycleEngine implements Service {
     this.running = false;
     this.unsubscribe?.();
     this.clearTimers();
+    // the courses are on disk: start() finds the ones still on their way
+    this.announcements.clear();
+    this.dropped.clear();
     return Promise.resolve();
   }
 
@@ -226,9 +234,29 @@ export class LifecycleEngine implements Service {
   private announceCourse(message: MessageRow, course: Course): void {
     if (!this.running) return;
     const { sid, account_sid: accountSid } = message;
-    for (let i = 0; i < course.steps.length; i++) {
-      const { status, at } = course.steps[i]!;
-      if (!this.announcements.push(i + 1, { at, event: { type: 'message', sid, status, accountSid } })) return;
+    const steps = course.steps.map(
+      ({ status, at }) => ({ at, event: { type: 'message', sid, status, accountSid } }) as const,
+    );
+    if (this.announcements.pushCourse(message.date_created, steps)) this.armAnnouncements();
+  }
+
+  /** After a start: the steps still to come of the planned courses on their way. */
+  private resumeCourses(): void {
+    const now = this.ctx.clock.now();
+    const rows = this.ctx.db
+      .prepare(
+        'SELECT sid, account_sid, date_created, timeline FROM messages WHERE settles_at > ? AND settles_at IS NOT NULL',
+      )
+      .all(now) as Pick<MessageRow, 'sid' | 'account_sid' | 'date_created' | 'timeline'>[];
+    for (const { sid, account_sid: accountSid, date_created: from, timeline } of rows) {
+      const steps = parseTimeline(timeline)
+        .slice(1)
+        .map(({ status, at }) => ({ at, event: { type: 'message', sid, status, accountSid } }) as const);
+      // steps already passed happened while the sandbox was stopped: only the ones to come are news
+      this.announcements.pushCourse(
+        from,
+        steps.filter((step) => step.at > now),
+      );
     }
     this.armAnnouncements();
   }
@@ -239,7 +267,11 @@ export class LifecycleEngine implements Service {
     this.announceTimer = undefined;
     this.announceAt = undefined;
     this.lastAnnounce = this.ctx.clock.now();
-    for (const e of this.announcements.takeDue(this.lastAnnounce)) this.ctx.events.publish(e);
+    for (const e of this.announcements.takeDue(this.lastAnnounce)) {
+      if (e.type === 'message' && this.dropped.has(e.sid)) continue;
+      this.ctx.events.publish(e);
+    }
+    if (this.announcements.size === 0) this.dropped.clear();
     this.armAnnouncements();
   }
 

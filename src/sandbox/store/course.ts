@@ -2,8 +2,8 @@
 // message will go (lifecycle/course.ts), the row is written once: its columns hold the final state
 // (status, date_sent, price, error) and its timeline every step with its time; `settles_at` is when
 // the last step happens. Until then a reader shows the message as it stands at its own `now`:
-// the status of the last step passed, date_sent and price once the `sent` step is passed, no error
-// before the end. Rows the lifecycle moves step by step (`settles_at` NULL) are shown as stored.
+// the status of the last step passed, its outcome (fate) from `sending`, date_sent and price from
+// `sent`, no error before the end. Rows the lifecycle moves step by step (`settles_at` NULL) are shown as stored.
 import type { MessageRow, MessageStatus } from './messages.js';
 import { parseTimeline, type TimelineEvent } from './timeline.js';
 
@@ -20,9 +20,14 @@ function stepsPassed(m: MessageRow, steps: TimelineEvent[], passed: number): Mes
   if (passed >= steps.length) return m;
   const last = steps[passed - 1]!;
   const next = steps[passed]!;
-  // date_sent and price come with the `sent` step (steps may share a time: count, not compare)
+  // the outcome is decided at `sending`, date_sent and price come with `sent` (steps may share
+  // a time: look at which steps passed, not at times)
+  let sending = false;
   let sent = false;
-  for (let i = 0; i < passed; i++) if (steps[i]!.status === 'sent') sent = true;
+  for (let i = 0; i < passed; i++) {
+    if (steps[i]!.status === 'sending') sending = true;
+    if (steps[i]!.status === 'sent') sent = true;
+  }
   return {
     ...m,
     status: last.status as MessageStatus,
@@ -31,6 +36,7 @@ function stepsPassed(m: MessageRow, steps: TimelineEvent[], passed: number): Mes
     price: sent ? m.price : null,
     error_code: last.error_code,
     error_message: last.error_code === null ? null : m.error_message,
+    fate: sending ? m.fate : null,
     next_status: next.status,
     next_at: next.at,
     timeline: m.timeline.split(' ', passed).join(' '),

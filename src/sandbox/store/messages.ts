@@ -163,7 +163,9 @@ export function insertArgs(r: MessageRow): (string | number | null)[] {
 
 /**
  * Inserts a message with its media and its first timeline entry, in one transaction, and returns
- * it as created. With a `course`, what is stored is its final state and every step (store/course.ts).
+ * it as created. With a `course`, what is stored is its final state and every step (store/course.ts);
+ * the row returned is still the message as created (first status, one timeline entry), for the
+ * create's answer, with the `settles_at` that was stored.
  */
 export function insertMessage(db: Db, input: NewMessage, course?: Course): MessageRow {
   const media = input.media ?? [];
@@ -444,7 +446,8 @@ export function redactMessage(db: Db, m: MessageRow, now: number): MessageRow {
   db.prepare(
     `UPDATE messages SET body = '', date_updated = CASE WHEN settles_at > ? THEN date_updated ELSE ? END WHERE sid = ?`,
   ).run(now, now, m.sid);
-  return { ...m, body: '', date_updated: now };
+  const onItsWay = m.settles_at !== null && m.settles_at > now;
+  return { ...m, body: '', date_updated: onItsWay ? m.date_updated : now };
 }
 
 /** Deletes a message; its media go with it (foreign keys cascade). */

@@ -216,6 +216,8 @@ export const MIGRATIONS: readonly string[] = [
   -- A message whose whole course is known when it is created is written once, in its final state,
   -- with every step in its timeline: settles_at is when it reaches that state (NULL for messages
   -- the lifecycle moves step by step). Until then readers show it as it stands at their time.
+  -- The index finds the ones still on their way when the sandbox starts (their steps are announced).
   ALTER TABLE messages ADD COLUMN settles_at INTEGER;
+  CREATE INDEX messages_settling ON messages(settles_at) WHERE settles_at IS NOT NULL;
   `,
 ];

@@ -141,15 +141,16 @@ export class WebhookDispatcher implements Service {
       }
       return recordAttempt(this.ctx.db, row.id, result) ? result : undefined;
     })();
+    // the replies are in the database whether or not the attempt was recorded
+    const lifecycle = this.ctx.services.get('lifecycle');
+    for (const { row: reply, course } of follow.replies) {
+      // once committed: a group-commit turn this transaction joined may still roll back
+      this.ctx.writes.afterCommit(() => lifecycle?.track?.(reply, course));
+    }
+    if (follow.replies.some((r) => r.course === undefined)) lifecycle?.poke?.();
     if (!recorded) return;
     this.ctx.events.publish({ type: 'webhook', id: row.id, messageSid: row.message_sid, state: recorded.state });
     for (const e of events) this.ctx.events.publish(e);
-    if (follow.messages > 0) {
-      const lifecycle = this.ctx.services.get('lifecycle');
-      // once committed: a group-commit turn this transaction joined may still roll back
-      for (const { row, course } of follow.replies) this.ctx.writes.afterCommit(() => lifecycle?.track?.(row, course));
-      lifecycle?.poke?.();
-    }
   }
 
   private statusResult(row: WebhookRow, outcome: HttpOutcome, now: number): AttemptResult {
