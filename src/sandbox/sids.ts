@@ -15,18 +15,30 @@ const RANDOM_BYTES = 10;
 let pool = Buffer.alloc(0);
 let offset = 0;
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+// in JS, not Buffer#toString: a call into C++ for ten bytes costs more than the loop
 function randomHex(bytes: number): string {
   if (offset + bytes > pool.length) {
     pool = randomBytes(POOL_BYTES);
     offset = 0;
   }
-  const hex = pool.toString('hex', offset, offset + bytes);
+  let hex = '';
+  for (let i = offset; i < offset + bytes; i++) hex += HEX[pool[i]!]!;
   offset += bytes;
   return hex;
 }
 
+// the time part of the last millisecond a SID was made in (most SIDs share it with the one before)
+let lastMs = -1;
+let lastTime = '';
+
 export function newSid(prefix: SidPrefix, now = Date.now()): string {
-  return prefix + now.toString(16).padStart(12, '0').slice(-12) + randomHex(RANDOM_BYTES);
+  if (now !== lastMs) {
+    lastMs = now;
+    lastTime = now.toString(16).padStart(12, '0').slice(-12);
+  }
+  return prefix + lastTime + randomHex(RANDOM_BYTES);
 }
 
 const patterns = new Map<string, RegExp>();

@@ -49,18 +49,13 @@ export function registerConcurrencyGate(app: FastifyInstance, ctx: SandboxContex
     const key = accountKey(path, request.headers.authorization);
     const current = (counts.get(key) ?? 0) + 1;
     counts.set(key, current);
-    let released = false;
-    const release = (): void => {
-      if (released) return;
-      released = true;
+    // 'close' comes once per response: on the tick after it is handed to the socket (before this
+    // process reads anything more, so before the client's next request), or when the client goes away
+    reply.raw.on('close', () => {
       const left = (counts.get(key) ?? 1) - 1;
       if (left <= 0) counts.delete(key);
       else counts.set(key, left);
-    };
-    // 'finish': the response is handed to the socket (before the client can read it); 'close': the
-    // client went away before that
-    reply.raw.once('finish', release);
-    reply.raw.once('close', release);
+    });
     void reply.header('Twilio-Concurrent-Requests', String(current));
 
     if (settings.concurrency.enabled && current > settings.concurrency.max_requests) {
