@@ -3,7 +3,8 @@
 // (status, date_sent, price, error) and its timeline every step with its time; `settles_at` is when
 // the last step happens. Until then a reader shows the message as it stands at its own `now`:
 // the status of the last step passed, its outcome (fate) from `sending`, date_sent and price from
-// `sent`, no error before the end. Rows the lifecycle moves step by step (`settles_at` NULL) are shown as stored.
+// `sent`, no error before the end. Rows the lifecycle moves step by step (`settles_at` NULL) are
+// shown as stored.
 import type { MessageRow, MessageStatus } from './messages.js';
 import { parseTimeline, type TimelineEvent } from './timeline.js';
 
@@ -20,8 +21,7 @@ function stepsPassed(m: MessageRow, steps: TimelineEvent[], passed: number): Mes
   if (passed >= steps.length) return m;
   const last = steps[passed - 1]!;
   const next = steps[passed]!;
-  // the outcome is decided at `sending`, date_sent and price come with `sent` (steps may share
-  // a time: look at which steps passed, not at times)
+  // the outcome is decided at `sending`; date_sent and price come with `sent`
   let sending = false;
   let sent = false;
   for (let i = 0; i < passed; i++) {
