@@ -1,5 +1,6 @@
 // Starts a sandbox on 127.0.0.1:0 for one test file and hands out an official twilio SDK client
 // pointed at it. The caller closes it (`after(() => sb.close())`).
+import assert from 'node:assert/strict';
 import twilio from 'twilio';
 import { buildSandbox, type Sandbox } from '../../src/sandbox/app.js';
 import { sandboxConfig, type SandboxConfig } from '../../src/sandbox/config.js';
@@ -75,4 +76,14 @@ export async function startSandbox(
 /** Parsed JSON body, typed loosely for assertions. */
 export async function json(res: Response): Promise<any> {
   return res.json();
+}
+
+/** PATCH /_sandbox/settings, asserting it was taken. */
+export async function patchSettings(sb: TestSandbox, patch: unknown): Promise<void> {
+  const res = await fetch(`${sb.url}/_sandbox/settings`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(patch),
+  });
+  assert.equal(res.status, 200, JSON.stringify(await json(res)));
 }

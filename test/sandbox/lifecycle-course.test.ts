@@ -9,7 +9,7 @@ import type { SandboxEvent } from '../../src/sandbox/events.js';
 import { asOf } from '../../src/sandbox/store/course.js';
 import { getMessageBySid, type MessageRow } from '../../src/sandbox/store/messages.js';
 import { parseTimeline, statusAt } from '../../src/sandbox/store/timeline.js';
-import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { json, patchSettings, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 const HOUR = 3_600_000;
 const TO = '+14155551234';
@@ -26,15 +26,6 @@ function pinClock(sb: TestSandbox): { at(ms: number): void; restore(): void } {
       clock.now = real;
     },
   };
-}
-
-async function settings(sb: TestSandbox, patch: unknown): Promise<void> {
-  const res = await fetch(`${sb.url}/_sandbox/settings`, {
-    method: 'PATCH',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(patch),
-  });
-  assert.equal(res.status, 200, JSON.stringify(await json(res)));
 }
 
 function stored(sb: TestSandbox, sid: string): MessageRow {
@@ -225,7 +216,7 @@ describe('planned courses: a message written once and read as it stands', () => 
     const own = await startSandbox({ statusDelay: HOUR });
     const pin = pinClock(own);
     try {
-      await settings(own, { retention: { max_messages: 1 } });
+      await patchSettings(own, { retention: { max_messages: 1 } });
       const made = [];
       for (let i = 0; i < 3; i++)
         made.push(await own.client.messages.create({ to: TO, from: own.phoneNumber, body: `${i}` }));
@@ -264,9 +255,9 @@ describe('planned courses: a message written once and read as it stands', () => 
     setFateDecider(sb.sandbox.ctx, () => undefined);
     const decided = await sb.client.messages.create({ to: TO, from: sb.phoneNumber, body: 'x' });
     setFateDecider(sb.sandbox.ctx, undefined);
-    await settings(sb, { throughput: { enabled: true } });
+    await patchSettings(sb, { throughput: { enabled: true } });
     const queued = await sb.client.messages.create({ to: TO, from: sb.phoneNumber, body: 'x' });
-    await settings(sb, { throughput: { enabled: false } });
+    await patchSettings(sb, { throughput: { enabled: false } });
     for (const m of [withCallback, decided, queued]) {
       const row = stored(sb, m.sid);
       assert.equal(row.settles_at, null, m.sid);

@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { reach, settled } from '../helpers/outbound.js';
-import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { json, patchSettings, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
-
-async function settings(sb: TestSandbox, patch: unknown): Promise<void> {
-  const res = await fetch(`${sb.url}/_sandbox/settings`, {
-    method: 'PATCH',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(patch),
-  });
-  assert.equal(res.status, 200, JSON.stringify(await json(res)));
-}
 
 const chaos = (...rules: unknown[]) => ({ chaos: { enabled: true, rules } });
 
@@ -49,7 +40,7 @@ describe('account concurrency and fault injection, through the official SDK', ()
 
   it('answers requests beyond the concurrency limit with 429 / 20429, and serves the rest', async () => {
     // every request is held for 400 ms, so a burst of eight overlaps; two may run at a time
-    await settings(sb, { concurrency: { max_requests: 2 }, ...chaos({ type: 'latency', ms: 400 }) });
+    await patchSettings(sb, { concurrency: { max_requests: 2 }, ...chaos({ type: 'latency', ms: 400 }) });
     const results = await Promise.allSettled(Array.from({ length: 8 }, () => sb.client.messages.list({ limit: 1 })));
     const served = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r) => r.status === 'rejected');
@@ -61,12 +52,12 @@ describe('account concurrency and fault injection, through the official SDK', ()
       assert.equal(r.reason.message, 'Too Many Requests');
     }
     // once the burst is over, the account is back to normal
-    await settings(sb, { chaos: { enabled: false } });
+    await patchSettings(sb, { chaos: { enabled: false } });
     assert.ok(Array.isArray(await sb.client.messages.list({ limit: 1 })));
   });
 
   it('counts the requests in flight, and never gates or delays the control API', async () => {
-    await settings(sb, { concurrency: { max_requests: 1 }, ...chaos({ type: 'latency', ms: 300 }) });
+    await patchSettings(sb, { concurrency: { max_requests: 1 }, ...chaos({ type: 'latency', ms: 300 }) });
     const held = sb.client.messages.list({ limit: 1 });
     // the control API answers while the API request is held, and sees it in flight
     let health = await json(await fetch(`${sb.url}/_sandbox/health`));
@@ -79,19 +70,19 @@ describe('account concurrency and fault injection, through the official SDK', ()
   });
 
   it('a latency rule holds each API request back', async () => {
-    await settings(sb, chaos({ type: 'latency', ms: 250 }));
+    await patchSettings(sb, chaos({ type: 'latency', ms: 250 }));
     const t0 = performance.now();
     await sb.client.messages.list({ limit: 1 });
     assert.ok(performance.now() - t0 >= 240, 'answered before the added latency');
   });
 
   it('HTTP error rules answer with Twilio-shaped 503, 500 and 429 errors', async () => {
-    await settings(sb, chaos({ type: 'http_error', status: 503 }));
+    await patchSettings(sb, chaos({ type: 'http_error', status: 503 }));
     const err = await rejectsWith(sb.client.messages.list({ limit: 1 }), 503, 20503);
     assert.equal(err.moreInfo, 'https://www.twilio.com/docs/errors/20503');
-    await settings(sb, chaos({ type: 'http_error', status: 500 }));
+    await patchSettings(sb, chaos({ type: 'http_error', status: 500 }));
     await rejectsWith(sb.client.messages.create({ from: sb.phoneNumber, to: '+15557770200', body: 'x' }), 500, 20500);
-    await settings(sb, chaos({ type: 'http_error', status: 429 }));
+    await patchSettings(sb, chaos({ type: 'http_error', status: 429 }));
     const xml = await sb.request('GET', `/2010-04-01/Accounts/${sb.accountSid}/Messages.xml`);
     assert.equal(xml.status, 429);
     assert.match(await xml.text(), /<Code>20429<\/Code>/);
@@ -100,21 +91,21 @@ describe('account concurrency and fault injection, through the official SDK', ()
   });
 
   it('a rule with probability 0 never fires, and chaos switched off stops every rule', async () => {
-    await settings(sb, chaos({ type: 'http_error', status: 503, probability: 0 }));
+    await patchSettings(sb, chaos({ type: 'http_error', status: 503, probability: 0 }));
     for (let i = 0; i < 20; i++) await sb.client.messages.list({ limit: 1 });
-    await settings(sb, { chaos: { enabled: false, rules: [{ type: 'http_error', status: 503 }] } });
+    await patchSettings(sb, { chaos: { enabled: false, rules: [{ type: 'http_error', status: 503 }] } });
     for (let i = 0; i < 5; i++) await sb.client.messages.list({ limit: 1 });
   });
 
   it('create error rules refuse a message with Twilio codes 21610 and 21612', async () => {
-    await settings(sb, chaos({ type: 'create_error', code: 21610 }));
+    await patchSettings(sb, chaos({ type: 'create_error', code: 21610 }));
     const opted = await rejectsWith(
       sb.client.messages.create({ from: sb.phoneNumber, to: '+15557770201', body: 'x' }),
       400,
       21610,
     );
     assert.equal(opted.message, 'Attempt to send to unsubscribed recipient');
-    await settings(sb, chaos({ type: 'create_error', code: 21612 }));
+    await patchSettings(sb, chaos({ type: 'create_error', code: 21612 }));
     const unroutable = await rejectsWith(
       sb.client.messages.create({ from: sb.phoneNumber, to: '+15557770201', body: 'x' }),
       400,
@@ -126,22 +117,22 @@ describe('account concurrency and fault injection, through the official SDK', ()
   });
 
   it('delivery failure rules end messages undelivered or failed with the chosen code', async () => {
-    await settings(sb, chaos({ type: 'delivery_failure', code: 30007 }));
+    await patchSettings(sb, chaos({ type: 'delivery_failure', code: 30007 }));
     const m = await sb.client.messages.create({ from: sb.phoneNumber, to: '+15557770202', body: 'filtered' });
     await reach(sb, m.sid, 'undelivered');
     const fetched = await sb.client.messages(m.sid).fetch();
     assert.equal(fetched.errorCode, 30007);
-    await settings(sb, chaos({ type: 'delivery_failure', code: 30002 }));
+    await patchSettings(sb, chaos({ type: 'delivery_failure', code: 30002 }));
     const f = await sb.client.messages.create({ from: sb.phoneNumber, to: '+15557770202', body: 'suspended' });
     await reach(sb, f.sid, 'failed');
     assert.equal((await sb.client.messages(f.sid).fetch()).errorCode, 30002);
-    await settings(sb, { chaos: { enabled: false } });
+    await patchSettings(sb, { chaos: { enabled: false } });
     const ok = await sb.client.messages.create({ from: sb.phoneNumber, to: '+15557770202', body: 'fine' });
     await reach(sb, ok.sid, 'delivered');
   });
 
   it('dropped webhooks never reach the receiver and are logged as failed', async () => {
-    await settings(sb, chaos({ type: 'webhook_drop' }));
+    await patchSettings(sb, chaos({ type: 'webhook_drop' }));
     const statusCallback = `${hook.url}/dropped`;
     const m = await sb.client.messages.create({
       from: sb.phoneNumber,
@@ -159,7 +150,7 @@ describe('account concurrency and fault injection, through the official SDK', ()
   });
 
   it('slow webhooks still arrive, after their delay', async () => {
-    await settings(sb, chaos({ type: 'webhook_delay', ms: 200 }));
+    await patchSettings(sb, chaos({ type: 'webhook_delay', ms: 200 }));
     const t0 = performance.now();
     const m = await sb.client.messages.create({
       from: sb.phoneNumber,

@@ -3,16 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { SandboxEvent } from '../../src/sandbox/events.js';
 import { RetentionPruner } from '../../src/sandbox/realism/retention.js';
 import { reach } from '../helpers/outbound.js';
-import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
-
-async function settings(sb: TestSandbox, patch: unknown): Promise<void> {
-  const res = await fetch(`${sb.url}/_sandbox/settings`, {
-    method: 'PATCH',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(patch),
-  });
-  assert.equal(res.status, 200, JSON.stringify(await json(res)));
-}
+import { json, patchSettings, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 describe('retention', () => {
   let sb: TestSandbox;
@@ -48,7 +39,7 @@ describe('retention', () => {
       if (e.type === 'message.deleted') deleted.push(e.sid);
     });
     try {
-      await settings(sb, { retention: { max_messages: 3 } });
+      await patchSettings(sb, { retention: { max_messages: 3 } });
       await pruner().drain();
     } finally {
       off();
@@ -64,7 +55,7 @@ describe('retention', () => {
   });
 
   it('removes messages older than max_age_days, with their webhook log', async () => {
-    await settings(sb, { retention: { max_messages: 0 } });
+    await patchSettings(sb, { retention: { max_messages: 0 } });
     const { db } = sb.sandbox.ctx;
     const sids = await sendDelivered(3, '+15557770301');
     const old = Date.now() - 3 * 86_400_000;
@@ -72,7 +63,7 @@ describe('retention', () => {
     db.prepare(
       "INSERT INTO webhooks (account_sid, message_sid, kind, url, method, params, signature, idempotency_token, state, attempts, created_at, updated_at) VALUES (?, ?, 'status', 'http://127.0.0.1:9/x', 'POST', '{}', 's', 't', 'delivered', 1, ?, ?)",
     ).run(sb.accountSid, sids[0], old, old);
-    await settings(sb, { retention: { max_age_days: 2 } });
+    await patchSettings(sb, { retention: { max_age_days: 2 } });
     await pruner().drain();
     const left = (await sb.client.messages.list({ to: '+15557770301' })).map((m) => m.sid);
     assert.deepEqual(left, [sids[2]]);
@@ -81,7 +72,7 @@ describe('retention', () => {
   });
 
   it('prunes a large store in batches of at most 200, in the background', async () => {
-    await settings(sb, { retention: { max_messages: 100, max_age_days: 0 } });
+    await patchSettings(sb, { retention: { max_messages: 100, max_age_days: 0 } });
     const { db } = sb.sandbox.ctx;
     const insert = db.prepare(
       `INSERT INTO messages (sid, account_sid, to_addr, from_addr, body, status, direction, num_segments, date_created, date_updated)

@@ -6,16 +6,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { getMessageBySid } from '../../src/sandbox/store/messages.js';
 import { parseTimeline } from '../../src/sandbox/store/timeline.js';
 import { reach } from '../helpers/outbound.js';
-import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
-
-async function settings(sb: TestSandbox, patch: unknown): Promise<void> {
-  const res = await fetch(`${sb.url}/_sandbox/settings`, {
-    method: 'PATCH',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(patch),
-  });
-  assert.equal(res.status, 200, JSON.stringify(await json(res)));
-}
+import { patchSettings, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 async function rejectsWith(call: Promise<unknown>, status: number, code: number, message?: string): Promise<void> {
   await assert.rejects(call, (err: any) => {
@@ -37,7 +28,7 @@ describe('sender throughput and queues, through the official SDK', () => {
   });
 
   it('a long code sends one segment a second and refuses with 21611 once its backlog is full', async () => {
-    await settings(sb, { throughput: { enabled: true, queue_seconds: 3 } });
+    await patchSettings(sb, { throughput: { enabled: true, queue_seconds: 3 } });
     const sent = [];
     for (let i = 0; i < 3; i++) {
       sent.push(await sb.client.messages.create({ from: sb.phoneNumber, to: '+15557770100', body: `m${i}` }));
@@ -60,7 +51,7 @@ describe('sender throughput and queues, through the official SDK', () => {
   });
 
   it('a multi-segment message takes one turn per segment', async () => {
-    await settings(sb, { throughput: { enabled: true, queue_seconds: 4 } });
+    await patchSettings(sb, { throughput: { enabled: true, queue_seconds: 4 } });
     const long = 'x'.repeat(153 * 3); // three GSM-7 segments
     const first = await sb.client.messages.create({ from: sb.phoneNumber, to: '+15557770101', body: long });
     assert.equal(first.numSegments, '3');
@@ -69,7 +60,7 @@ describe('sender throughput and queues, through the official SDK', () => {
   });
 
   it('through a Messaging Service an overflowing message is accepted, then fails with 30001', async () => {
-    await settings(sb, { throughput: { enabled: true, queue_seconds: 2 } });
+    await patchSettings(sb, { throughput: { enabled: true, queue_seconds: 2 } });
     const service = await sb.client.messaging.v1.services.create({ friendlyName: 'Throughput' });
     const [pn] = await sb.client.incomingPhoneNumbers.list({ phoneNumber: sb.phoneNumber });
     await sb.client.messaging.v1.services(service.sid).phoneNumbers.create({ phoneNumberSid: pn!.sid });
@@ -92,7 +83,7 @@ describe('sender throughput and queues, through the official SDK', () => {
 
   it('a message still queued when its ValidityPeriod runs out fails with 30036 without being sent', async () => {
     // ten times faster: the five-segment message ahead takes 0.5 s, the validity of 1 s lasts 0.1 s
-    await settings(sb, { speed_up: 10, throughput: { enabled: true } });
+    await patchSettings(sb, { speed_up: 10, throughput: { enabled: true } });
     const ahead = await sb.client.messages.create({
       from: sb.phoneNumber,
       to: '+15557770103',
@@ -144,7 +135,7 @@ describe('sender queues across a restart', () => {
     const data = join(dir, 'sandbox.db');
     const first = await startSandbox({ data, statusDelay: 0 });
     try {
-      await settings(first, { throughput: { enabled: true, queue_seconds: 30 } });
+      await patchSettings(first, { throughput: { enabled: true, queue_seconds: 30 } });
       for (let i = 0; i < 6; i++) {
         await first.client.messages.create({ from: first.phoneNumber, to: '+15557770110', body: `before ${i}` });
       }
