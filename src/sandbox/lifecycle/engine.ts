@@ -7,8 +7,8 @@ import type { SandboxContext, Service } from '../context.js';
 import type { SandboxEvent } from '../events.js';
 import { getMessageBySid, type Course, type MessageRow, type MessageStatus } from '../store/messages.js';
 import { onRollback } from '../store/table-watch.js';
-import { parseTimeline, timelineEntry } from '../store/timeline.js';
-import { AnnouncementQueue } from './announcements.js';
+import { parseTimeline, timelineEntry, type TimelineEvent } from '../store/timeline.js';
+import { AnnouncementQueue, type Announcement } from './announcements.js';
 import { enqueueStatusCallback, type TokenCache } from './callbacks.js';
 import { decideFate, decodeFate, encodeFate } from './fate.js';
 import { priceOf } from './pricing.js';
@@ -233,10 +233,7 @@ export class LifecycleEngine implements Service {
 
   private announceCourse(message: MessageRow, course: Course): void {
     if (!this.running) return;
-    const { sid, account_sid: accountSid } = message;
-    const steps = course.steps.map(
-      ({ status, at }) => ({ at, event: { type: 'message', sid, status, accountSid } }) as const,
-    );
+    const steps = announcementsOf(message.sid, message.account_sid, course.steps);
     if (this.announcements.pushCourse(message.date_created, steps)) this.armAnnouncements();
   }
 
@@ -245,18 +242,14 @@ export class LifecycleEngine implements Service {
     const now = this.ctx.clock.now();
     const rows = this.ctx.db
       .prepare(
+        // IS NOT NULL spelled out: it lets SQLite take the partial index messages_settling
         'SELECT sid, account_sid, date_created, timeline FROM messages WHERE settles_at > ? AND settles_at IS NOT NULL',
       )
       .all(now) as Pick<MessageRow, 'sid' | 'account_sid' | 'date_created' | 'timeline'>[];
     for (const { sid, account_sid: accountSid, date_created: from, timeline } of rows) {
-      const steps = parseTimeline(timeline)
-        .slice(1)
-        .map(({ status, at }) => ({ at, event: { type: 'message', sid, status, accountSid } }) as const);
       // steps already passed happened while the sandbox was stopped: only the ones to come are news
-      this.announcements.pushCourse(
-        from,
-        steps.filter((step) => step.at > now),
-      );
+      const toCome = parseTimeline(timeline).filter((step, i) => i > 0 && step.at > now);
+      this.announcements.pushCourse(from, announcementsOf(sid, accountSid, toCome));
     }
     this.armAnnouncements();
   }
@@ -367,6 +360,11 @@ export class LifecycleEngine implements Service {
     if (webhooks > 0) this.ctx.services.get('webhooks')?.poke?.();
     return due;
   }
+}
+
+/** The `message` events of a course's steps. */
+function announcementsOf(sid: string, accountSid: string, steps: readonly TimelineEvent[]): Announcement[] {
+  return steps.map(({ status, at }) => ({ at, event: { type: 'message', sid, status, accountSid } }));
 }
 
 /** The row after its next step (also run ahead of time to plan a whole course: course.ts). */

@@ -26,7 +26,6 @@ export interface TwimlHandling {
   state: WebhookState;
   error: string | null;
   webhooks: number;
-  messages: number;
   /** the replies created, for the lifecycle to take on once committed */
   replies: { row: MessageRow; course: Course | undefined }[];
 }
@@ -39,7 +38,7 @@ export function handleTwimlOutcome(
   events: SandboxEvent[],
 ): TwimlHandling {
   const inbound = row.message_sid ? getMessageBySid(ctx.db, row.message_sid) : undefined;
-  const result: TwimlHandling = { state: 'delivered', error: null, webhooks: 0, messages: 0, replies: [] };
+  const result: TwimlHandling = { state: 'delivered', error: null, webhooks: 0, replies: [] };
   const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
   let errorCode: number | undefined;
   if (!ok) {
@@ -58,7 +57,6 @@ export function handleTwimlOutcome(
           result.error = reply;
           continue;
         }
-        result.messages++;
         result.replies.push(reply);
         events.push({
           type: 'message',

@@ -129,7 +129,7 @@ export class WebhookDispatcher implements Service {
     }
     const now = this.ctx.clock.now();
     const events: SandboxEvent[] = [];
-    let follow: Pick<TwimlHandling, 'webhooks' | 'messages' | 'replies'> = { webhooks: 0, messages: 0, replies: [] };
+    let follow: Pick<TwimlHandling, 'webhooks' | 'replies'> = { webhooks: 0, replies: [] };
     const recorded = this.ctx.db.transaction(() => {
       let result: AttemptResult;
       if (twiml) {
