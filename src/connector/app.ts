@@ -11,6 +11,7 @@ import type { ConnectorConfig } from './config.js';
 import { ApiError, envelope, fromUpstream, internal } from './errors.js';
 import { Idempotency, MemoryIdempotencyStore, idempotencyLeaseMs } from './idempotency.js';
 import { Metrics } from './metrics.js';
+import { StatusWatch } from './status-watch.js';
 import { formatValidationErrors } from './schemas/validation-messages.js';
 import { formatOf, send, type RouteContext, type UpstreamClient } from './routes/context.js';
 import { registerAvailablePhoneNumbers } from './routes/available-phone-numbers.js';
@@ -48,6 +49,13 @@ export const REDACTED_PATHS = [
   'authToken',
   '*.authToken',
 ];
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** whether an account has status subscriptions; the triggers plugin attaches its store */
+    statusWatch: StatusWatch;
+  }
+}
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -112,7 +120,9 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
       leaseMs: idempotencyLeaseMs(config.upstreamTimeout),
     }),
     metrics,
+    statusWatch: new StatusWatch(),
   };
+  app.decorate('statusWatch', ctx.statusWatch);
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     // a Map, then own properties: a field named `__proto__` stays a field
@@ -122,6 +132,19 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
       fields.set(k, prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v]);
     }
     done(null, Object.fromEntries(fields));
+  });
+
+  // A DELETE carries no body here (Logic Apps and Power Automate unsubscribe with whatever headers
+  // their HTTP stack adds, often `Content-Type: application/json` and nothing else): forget the
+  // body's headers so no parser runs and an empty or stray body never fails the call. GET and HEAD
+  // bodies are never parsed.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.method === 'DELETE') {
+      delete request.headers['content-type'];
+      delete request.headers['content-length'];
+      delete request.headers['transfer-encoding'];
+    }
+    done();
   });
 
   // headers help when debugging a workflow's calls; the redaction above keeps credentials out.

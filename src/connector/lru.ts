@@ -32,6 +32,14 @@ export class Lru<K, V> {
     }
   }
 
+  delete(key: K): void {
+    this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
   /** The cached value for `key`, or `make()` stored under it. */
   getOrSet(key: K, make: () => V): V {
     const known = this.get(key);

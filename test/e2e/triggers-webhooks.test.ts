@@ -348,10 +348,38 @@ describe('webhook triggers: messages received', () => {
     const restored = await h.sb.client.incomingPhoneNumbers(number!.sid).fetch();
     assert.equal(restored.smsUrl, 'https://example.com/previous');
     assert.equal(restored.smsMethod, 'GET');
-    const again = await del(secondId);
-    assert.equal(again.status, 404);
-    assert.equal((await json(again)).error.code, 'NOT_FOUND');
+    // a workflow engine deleting its flow must always succeed: gone, never known or another account's
+    assert.equal((await del(secondId)).status, 204, 'already gone');
+    assert.equal((await del('00000000-0000-4000-8000-000000000000')).status, 204, 'never existed');
+    const restoredAgain = await h.sb.client.incomingPhoneNumbers(number!.sid).fetch();
+    assert.equal(restoredAgain.smsUrl, 'https://example.com/previous', 'a repeated DELETE changes nothing');
   });
+
+  it(
+    'unsubscribes the way Logic Apps does: any Content-Type, an empty or stray body',
+    { timeout: 60_000 },
+    async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await subscribe({ callbackUrl: `${cb.url}/tolerant${i}`, to: h.sb.phoneNumber });
+        assert.equal(res.status, 201);
+        ids.push((await json(res)).id as string);
+      }
+      const authorization = basic(h.sb.accountSid, h.sb.authToken);
+      const cases: { headers: Record<string, string>; body?: string }[] = [
+        { headers: { authorization, 'content-type': 'application/json' } },
+        { headers: { authorization, 'content-type': 'application/json' }, body: '' },
+        { headers: { authorization, 'content-type': 'text/plain; charset=utf-8' }, body: 'not json at all' },
+      ];
+      for (const [i, c] of cases.entries()) {
+        const res = await fetch(`${h.url}/subscriptions/${ids[i]!}`, { method: 'DELETE', ...c });
+        assert.equal(res.status, 204, `${JSON.stringify(c.headers)}: ${await res.text()}`);
+        assert.equal(await h.store.getSubscription(ids[i]!), undefined);
+      }
+      const [number] = await h.sb.client.incomingPhoneNumbers.list({ phoneNumber: h.sb.phoneNumber });
+      assert.equal(number!.smsUrl, 'https://example.com/previous', 'the last one restored the number');
+    },
+  );
 });
 
 describe('webhook triggers: status changes and dead letters', () => {
@@ -638,6 +666,67 @@ describe('SendMessage with track_status', () => {
         mine = await own.waitFor(n);
       }
       assert.ok(mine.every((x) => new URLSearchParams(x.body).get('MessageSid') === sid));
+    } finally {
+      await h.close();
+      await cb.close();
+      await own.close();
+    }
+  });
+});
+
+describe('SendMessage while a status subscription exists', () => {
+  it('tracks every send without track_status, except those that opt out with track_status: false', async () => {
+    const h = await harness();
+    const cb = await startCallback();
+    const own = await startCallback();
+    try {
+      const headers = { authorization: basic(h.sb.accountSid, h.sb.authToken), 'content-type': 'application/json' };
+      const send = async (extra: Record<string, unknown>): Promise<string> => {
+        const res = await fetch(`${h.url}/Messages.json`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ from: h.sb.phoneNumber, to: '+14155550123', body: 'plain send', ...extra }),
+        });
+        assert.equal(res.status, 200, await res.clone().text());
+        return (await json(res)).sid as string;
+      };
+      // asked once before subscribing: the cached "no" must not outlive the subscribe below
+      await send({});
+      const sub = await fetch(`${h.url}/subscriptions/messages/status`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ callbackUrl: cb.url, statuses: ['delivered'] }),
+      });
+      assert.equal(sub.status, 201);
+      const subId = (await json(sub)).id as string;
+      const optedOut = await send({ track_status: false });
+      const plain = await send({ status_callback: `${own.url}/mine` });
+      // events of one subscription and sender arrive in order: an opted-out send would come first
+      const [hit] = await cb.waitFor(1);
+      assert.equal((parsed(hit!) as { sid: string }).sid, plain);
+      assert.notEqual(plain, optedOut);
+      let mine = await own.waitFor(1);
+      for (let n = 2; !mine.some((x) => new URLSearchParams(x.body).get('MessageStatus') === 'delivered'); n++) {
+        mine = await own.waitFor(n);
+      }
+      assert.ok(
+        mine.every((x) => new URLSearchParams(x.body).get('MessageSid') === plain),
+        'the caller’s own callback',
+      );
+
+      // unsubscribing ends it at once in this process: the next send goes straight to Twilio
+      const del = await fetch(`${h.url}/subscriptions/${subId}`, { method: 'DELETE', headers });
+      assert.equal(del.status, 204);
+      const again = await fetch(`${h.url}/subscriptions/messages/status`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ callbackUrl: `${cb.url}/second`, statuses: ['delivered'] }),
+      });
+      assert.equal(again.status, 201);
+      const afterResubscribe = await send({});
+      const hits = await cb.waitFor(2);
+      assert.equal((parsed(hits[1]!) as { sid: string }).sid, afterResubscribe);
+      assert.equal(hits[1]!.url, `${cb.url}/second`);
     } finally {
       await h.close();
       await cb.close();

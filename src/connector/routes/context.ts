@@ -7,6 +7,7 @@ import type { ConnectorConfig } from '../config.js';
 import { ApiError, fromUpstream } from '../errors.js';
 import type { Idempotency } from '../idempotency.js';
 import type { Metrics } from '../metrics.js';
+import type { StatusWatch } from '../status-watch.js';
 import type { Throttle } from '../throttle.js';
 import { routeSchemas } from '../schemas/route-schemas.js';
 import { toXml } from '../xml.js';
@@ -32,6 +33,7 @@ export interface RouteContext {
   throttle: Throttle;
   idempotency: Idempotency;
   metrics: Metrics;
+  statusWatch: StatusWatch;
 }
 
 export interface ActionInput {

@@ -138,9 +138,23 @@ function listQuery(query: Query): URLSearchParams {
   return out;
 }
 
+/** A store that cannot answer must not stop a send: it goes out untracked, and the log says so. */
+async function subscribed(ctx: RouteContext, input: ActionInput): Promise<boolean> {
+  try {
+    return await ctx.statusWatch.has(input.connection.accountSid);
+  } catch (err) {
+    input.request.log.warn({ err }, 'status subscriptions unknown: the message is sent untracked');
+    return false;
+  }
+}
+
 async function sendMessage(ctx: RouteContext, input: ActionInput, message: SendMessageRequest): Promise<Outcome> {
+  // while the account has a status subscription every send is tracked, so a flow's ordinary Send
+  // action fires "When a message status changes"; `track_status: false` opts one send out
   const track = (input.request.body as Record<string, unknown>)['track_status'];
-  if (track === true || track === 'true') {
+  const tracked =
+    track === true || track === 'true' || (track !== false && track !== 'false' && (await subscribed(ctx, input)));
+  if (tracked) {
     message.status_callback = trackedStatusCallback(baseUrl(ctx.config, input.request), message.status_callback);
   }
   try {

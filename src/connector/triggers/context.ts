@@ -19,6 +19,8 @@ export interface TriggerContext {
   trustProxy: boolean;
   pollIntervalSeconds: number;
   wake(): void;
+  /** an account's subscriptions were created or removed here (the send path caches whether it has any) */
+  subscriptionsChanged(accountSid: string): void;
 }
 
 /** The secret sealed into a subscription: enough to validate Twilio's signatures and restore numbers. */

@@ -67,7 +67,9 @@ export function triggersPlugin(deps: TriggerDeps): FastifyPluginAsync {
       trustProxy: deps.trustProxy ?? false,
       pollIntervalSeconds: deps.pollIntervalSeconds ?? 60,
       wake: () => worker?.wake(),
+      subscriptionsChanged: (accountSid) => app.statusWatch.invalidate(accountSid),
     };
+    app.statusWatch.attach(async (accountSid) => (await deps.store.listSubscriptions(accountSid, 'status')).length > 0);
     registerPolling(app, ctx);
     registerSubscriptions(app, ctx);
     registerTwilioEndpoints(app, ctx);

@@ -223,6 +223,7 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
         created_at: Date.now(),
       };
       await ctx.store.createSubscription(sub);
+      ctx.subscriptionsChanged(connection.accountSid);
       const out = created(request, sub);
       return reply.code(201).header('location', out.location).send(out);
     },
@@ -249,10 +250,11 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
     const connection = ctx.authenticate(request);
     const { id } = request.params as { id: string };
     const existing = await ctx.store.getSubscription(id);
-    if (existing === undefined || existing.account_sid !== connection.accountSid) {
-      throw new ApiError('NOT_FOUND', `No subscription ${id.slice(0, 64)} for this account`);
-    }
+    // unsubscribing is idempotent: a workflow engine deleting a flow must succeed even when the
+    // subscription is already gone (or is not this account's, which it may not learn about)
+    if (existing === undefined || existing.account_sid !== connection.accountSid) return reply.code(204).send();
     const result = await ctx.store.deleteSubscription(id);
+    ctx.subscriptionsChanged(connection.accountSid);
     const hook = result?.lastOnNumber;
     if (hook !== undefined) {
       try {
