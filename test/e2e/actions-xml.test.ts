@@ -50,4 +50,42 @@ describe('e2e: AddIncomingNumber answers in XML', () => {
     });
     await expectIncomingNumberXml(res, numbers[1]!, 'xml by header');
   });
+
+  it('a browser asking for /Messages.json gets JSON; XML only as the first preference', async () => {
+    const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
+    for (const [accept, type] of [
+      [browser, /^application\/json/],
+      ['application/json, application/xml', /^application\/json/],
+      ['application/xml;q=0.5, application/json;q=0.4', /^application\/xml/],
+      ['application/xml', /^application\/xml/],
+      ['text/xml, */*', /^application\/xml/],
+    ] as const) {
+      const res = await h.call('GET', '/Messages.json?PageSize=1', { headers: { accept } });
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', type, accept);
+      await res.arrayBuffer();
+    }
+    const byPath = await h.call('GET', '/Messages.xml?PageSize=1', { headers: { accept: browser } });
+    assert.match(byPath.headers.get('content-type') ?? '', /^application\/xml/);
+    await byPath.arrayBuffer();
+  });
+
+  it('an XML error is one <error> element carrying the envelope fields', async () => {
+    for (const [path, accept] of [
+      ['/Messages/nope.xml', undefined],
+      ['/Messages/nope.json', 'application/xml'],
+      ['/Nothing/here.xml', undefined],
+    ] as const) {
+      const res = await h.call('GET', path, accept === undefined ? {} : { headers: { accept } });
+      const text = await res.text();
+      assert.ok(res.status === 400 || res.status === 404, text);
+      const doc = new XMLParser({ parseTagValue: false }).parse(text) as Record<string, any>;
+      assert.deepEqual(
+        Object.keys(doc).filter((k) => k !== '?xml'),
+        ['error'],
+      );
+      assert.deepEqual(Object.keys(doc['error']), ['code', 'message', 'status', 'request_id'], text);
+      assert.equal(doc['error'].status, String(res.status));
+    }
+  });
 });

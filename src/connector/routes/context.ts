@@ -82,22 +82,44 @@ declare module 'fastify' {
 }
 
 /**
- * XML for the `.xml` path variant or when the Accept header prefers XML (workflow engines call the
- * `.json` paths and choose the format by header); JSON otherwise.
+ * XML for the `.xml` path variant or when the caller's first preference is XML (workflow engines call
+ * the `.json` paths and choose the format by header); JSON otherwise. A browser lists XML too, after
+ * HTML (`text/html,…,application/xml;q=0.9`): that is not a request for XML.
  */
 export function formatOf(request: FastifyRequest): Format {
   const url = request.url;
   const query = url.indexOf('?');
   if (/\.xml$/i.test(query === -1 ? url : url.slice(0, query))) return 'xml';
-  const accept = (request.headers.accept ?? '').toLowerCase();
-  const xml = accept.search(/(application|text)\/xml/);
-  if (xml === -1) return 'json';
-  const json = accept.indexOf('application/json');
-  return json === -1 || xml < json ? 'xml' : 'json';
+  const first = preferredType(request.headers.accept ?? '');
+  return first === 'application/xml' || first === 'text/xml' ? 'xml' : 'json';
+}
+
+/** The media range an Accept header ranks highest (by q, then by order), lower-cased; '' when none. */
+export function preferredType(accept: string): string {
+  let best = '';
+  let bestQ = 0;
+  for (const part of accept.toLowerCase().split(',')) {
+    const [range = '', ...params] = part.split(';').map((x) => x.trim());
+    if (range === '') continue;
+    let q = 1;
+    for (const p of params) {
+      const m = /^q=([0-9.]+)$/.exec(p);
+      if (m) q = Number(m[1]);
+    }
+    if (Number.isFinite(q) && q > bestQ) {
+      best = range;
+      bestQ = q;
+    }
+  }
+  return best;
 }
 
 export function send(reply: FastifyReply, format: Format, status: number, root: string, data: unknown): FastifyReply {
-  if (format === 'xml') return reply.code(status).type('application/xml; charset=utf-8').send(toXml(root, data));
+  if (format === 'xml') {
+    // an error envelope `{ error: {…} }` is one `<error>` element, not `<error><error>`
+    const xmlData = root === 'error' ? (asObject(data)['error'] ?? data) : data;
+    return reply.code(status).type('application/xml; charset=utf-8').send(toXml(root, xmlData));
+  }
   return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(data));
 }
 
