@@ -61,6 +61,7 @@ export async function startServe(config: ConnectorConfig): Promise<Running> {
   const app = buildConnector(config, {
     store,
     upstreamUrl,
+    ...(sandboxUrl === undefined ? {} : { sandboxUrl }),
     publishTriggers: true,
     plugins: [
       triggersPlugin({

@@ -8,7 +8,7 @@ import { TwilioClient } from '../twilio/index.js';
 import type { IdempotencyStore } from '../store/types.js';
 import type { Connection } from './auth.js';
 import type { ConnectorConfig } from './config.js';
-import { ApiError, envelope, fromUpstream, internal } from './errors.js';
+import { ApiError, envelope, fromUpstream, internal, withSandboxHint } from './errors.js';
 import { Idempotency, MemoryIdempotencyStore, idempotencyLeaseMs } from './idempotency.js';
 import { Metrics } from './metrics.js';
 import { StatusWatch } from './status-watch.js';
@@ -32,6 +32,8 @@ export interface ConnectorDeps {
   plugins?: FastifyPluginAsync[];
   /** where log lines go (tests capture them); stdout when omitted */
   logStream?: { write(line: string): void };
+  /** the sandbox `serve` embeds as the upstream, if any: linked from `GET /` and named when Twilio answers 401 */
+  sandboxUrl?: string;
   /** clock for throttling */
   now?: () => number;
   /** list the trigger operations in /swagger.json, /openapi.json and /docs (when the plugins serve them) */
@@ -121,6 +123,7 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
     }),
     metrics,
     statusWatch: new StatusWatch(),
+    upstreamError: (err) => withSandboxHint(fromUpstream(err), deps.sandboxUrl),
   };
   app.decorate('statusWatch', ctx.statusWatch);
 

@@ -99,6 +99,26 @@ export function envelope(err: ApiError, requestId: string): ErrorEnvelope {
 
 export const validation = (message: string): ApiError => new ApiError('VALIDATION_FAILED', message);
 
+export const AUTH_FAILED_MESSAGE =
+  'Twilio did not accept this connection: the Auth Token is not the one of this Account SID (they must be a pair from the same account, or an API key SID and secret with X-Twilio-Account-Sid)';
+
+/**
+ * A Twilio 401 when the upstream is the sandbox `serve` embeds: its credentials are not on any
+ * Twilio console page, so the message says where they are shown.
+ */
+export function withSandboxHint(err: ApiError, sandboxUrl: string | undefined): ApiError {
+  if (sandboxUrl === undefined || err.code !== 'TWILIO_AUTH_FAILED') return err;
+  return new ApiError(
+    'TWILIO_AUTH_FAILED',
+    `${err.message}. The embedded sandbox's Account SID and Auth Token are printed by \`twilio-connector serve\` when it starts and shown in the sandbox inbox at ${sandboxUrl}/ (Settings & credentials)`,
+    {
+      ...(err.twilioCode === undefined ? {} : { twilioCode: err.twilioCode }),
+      ...(err.moreInfo === undefined ? {} : { moreInfo: err.moreInfo }),
+      cause: err.cause,
+    },
+  );
+}
+
 interface ClientErrorShape {
   code: string;
   status: number;
@@ -132,7 +152,8 @@ export function fromUpstream(err: unknown): ApiError {
     cause: err,
   };
   const message = twilioMessage(typeof e.twilioMessage === 'string' ? e.twilioMessage : e.message);
-  if (e.status === 401) return new ApiError('TWILIO_AUTH_FAILED', `Twilio rejected the credentials: ${message}`, extra);
+  // Twilio's own text ("Authenticate", "invalid username") does not say what to fix
+  if (e.status === 401) return new ApiError('TWILIO_AUTH_FAILED', AUTH_FAILED_MESSAGE, extra);
   if (e.status === 403) return new ApiError('TWILIO_FORBIDDEN', message, extra);
   if (e.status === 404) return new ApiError('NOT_FOUND', message, extra);
   if (e.status === 429) {

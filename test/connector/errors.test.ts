@@ -53,6 +53,30 @@ describe('connector errors: one envelope for every failure', () => {
     assert.equal(error.twilio_code, 20003);
     assert.equal(error.more_info, 'https://www.twilio.com/docs/errors/20003');
     assert.doesNotMatch(JSON.stringify(error), /wrongtoken123/);
+    // what to fix, in the connector's words rather than Twilio's "invalid username"
+    assert.match(error.message, /Auth Token is not the one of this Account SID/);
+    assert.doesNotMatch(error.message, /username|embedded sandbox/i);
+  });
+
+  it('401 TWILIO_AUTH_FAILED names where the embedded sandbox shows its credentials', async () => {
+    const embedded = await startConnector({}, { sandboxUrl: h.sb.url }, h.sb);
+    try {
+      for (const [method, path, init] of [
+        ['GET', '/Messages.json', {}],
+        ['POST', '/Messages.json', { json: { from: h.sb.phoneNumber, to: '+14155550123', body: 'x' } }],
+      ] as const) {
+        const res = await embedded.call(method, path, { ...init, auth: basic(h.sb.accountSid, 'wrongtoken123') });
+        assert.equal(res.status, 401);
+        const { error } = await json(res);
+        assert.equal(error.code, 'TWILIO_AUTH_FAILED');
+        assert.equal(error.twilio_code, 20003);
+        assert.match(error.message, /Account SID/);
+        assert.ok(error.message.includes(`${h.sb.url}/`), error.message);
+        assert.match(error.message, /twilio-connector serve/);
+      }
+    } finally {
+      await embedded.close();
+    }
   });
 
   it('keeps Twilio’s status and code for rejected sends (the SDK gets the same code)', async () => {

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type Connection } from '../auth.js';
 import type { ConnectorConfig } from '../config.js';
-import { ApiError, fromUpstream } from '../errors.js';
+import { ApiError } from '../errors.js';
 import type { Idempotency } from '../idempotency.js';
 import type { Metrics } from '../metrics.js';
 import type { StatusWatch } from '../status-watch.js';
@@ -34,6 +34,8 @@ export interface RouteContext {
   idempotency: Idempotency;
   metrics: Metrics;
   statusWatch: StatusWatch;
+  /** fromUpstream, plus where the embedded sandbox shows its credentials when Twilio answers 401 */
+  upstreamError(err: unknown): ApiError;
 }
 
 export interface ActionInput {
@@ -238,7 +240,7 @@ export function action(
             query: (request.query ?? {}) as Query,
           });
         } catch (err) {
-          const apiError = fromUpstream(err);
+          const apiError = ctx.upstreamError(err);
           if (!(err instanceof ApiError)) ctx.metrics.observeUpstreamError(def.operation, apiError.code);
           throw apiError;
         }

@@ -2,7 +2,7 @@
 // the managed connector's snake_case one; Twilio's answer passes through with the seeds' types
 // (error_code as a string) and paging links that lead back to the connector.
 import type { FastifyInstance } from 'fastify';
-import { envelope, fromUpstream, validation } from '../errors.js';
+import { envelope, validation } from '../errors.js';
 import { IDEMPOTENCY_KEY, requestHash, type Outcome } from '../idempotency.js';
 import { trackedStatusCallback } from '../triggers/twilio-endpoints.js';
 import { isNotSent } from '../../twilio/index.js';
@@ -161,7 +161,7 @@ async function sendMessage(ctx: RouteContext, input: ActionInput, message: SendM
     const res = await input.client.request('POST', '/Messages.json', { form: toForm(message) });
     return { status: 200, body: messageJson(res), contentType: 'application/json' };
   } catch (err) {
-    const apiError = fromUpstream(err);
+    const apiError = ctx.upstreamError(err);
     ctx.metrics.observeUpstreamError('SendMessage', apiError.code);
     // free the key only when Twilio surely did not get the message: a 429, or a connection that
     // was never made, by the client's own rule (a reset after sending may have been processed)
