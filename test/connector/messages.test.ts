@@ -26,6 +26,39 @@ describe('connector message actions', () => {
     assert.equal(sent.num_segments, '1', 'counts stay strings as in the seeds’ Message model');
   });
 
+  it('accepts numbers as Twilio does: without the +, with spaces, dashes and parentheses', async () => {
+    // "If you forget the +, Twilio uses the country prefix of the From number": Twilio (here the
+    // sandbox) normalises, the connector passes the number on as written
+    for (const to of ['6175551212', '(617) 555-1212', '617-555-1212', '1 617.555.1212', '+1 617 555 1212']) {
+      const res = await h.call('POST', '/Messages.json', { json: { from: h.sb.phoneNumber, to, body: 'national' } });
+      assert.equal(res.status, 200, `${to}: ${await res.clone().text()}`);
+      const sent = await json(res);
+      assert.equal((await h.sb.client.messages(sent.sid).fetch()).to, '+16175551212', to);
+    }
+  });
+
+  it('still refuses what can never be a number, before calling Twilio', async () => {
+    const before = (await h.sb.client.messages.list()).length;
+    for (const [to, message] of [
+      ['call me', /Field to must be a phone number/],
+      ['+1', /Field to must be a phone number/],
+      ['+1 617 555 1212 1212 1212', /Field to must be a phone number/],
+      ['6'.repeat(10) + ' '.repeat(40), /Field to must be at most 48 characters/],
+      ['', /Field to must be a phone number/],
+      ['fax:+16175551212', /Field to must be a phone number/],
+    ] as const) {
+      const res = await h.call('POST', '/Messages.json', { json: { from: h.sb.phoneNumber, to, body: 'x' } });
+      assert.equal(res.status, 400, JSON.stringify(to));
+      assert.match((await json(res)).error.message, message, JSON.stringify(to));
+    }
+    const badFrom = await h.call('POST', '/Messages.json', {
+      json: { from: 'Twilio-Sender!', to: '+16175551212', body: 'x' },
+    });
+    assert.equal(badFrom.status, 400);
+    assert.match((await json(badFrom)).error.message, /^Field from must be one of the account’s numbers/);
+    assert.equal((await h.sb.client.messages.list()).length, before, 'nothing was sent');
+  });
+
   it('accepts media URLs and form-encoded bodies too', async () => {
     const res = await h.call('POST', '/Messages.json', {
       body: new URLSearchParams([
@@ -107,7 +140,7 @@ describe('connector message actions', () => {
     const before = (await h.sb.client.messages.list()).length;
     const cases: [unknown, RegExp][] = [
       [{ from: h.sb.phoneNumber, body: 'no to' }, /\bto\b/],
-      [{ from: h.sb.phoneNumber, to: '555-1234', body: 'x' }, /\bto\b/],
+      [{ from: h.sb.phoneNumber, to: 'not-a-number', body: 'x' }, /\bto\b/],
       [{ to: '+14155550123', body: 'x' }, /\bfrom\b/],
       [{ from: h.sb.phoneNumber, to: '+14155550123', body: 'x'.repeat(1601) }, /\bbody\b.*1600/],
       [{ from: h.sb.phoneNumber, to: '+14155550123', media_url: Array(11).fill('https://e.com/a.png') }, /media_url/],
@@ -141,8 +174,8 @@ describe('connector message actions', () => {
     const cases: [unknown, string][] = [
       [{ from: h.sb.phoneNumber, body: 'no to' }, 'Field to is required'],
       [
-        { from: h.sb.phoneNumber, to: '555-1234', body: 'x' },
-        'Field to must be an E.164 phone number such as +14155552671, or whatsapp:+14155552671',
+        { from: h.sb.phoneNumber, to: '555-CALL-NOW', body: 'x' },
+        'Field to must be a phone number such as +14155552671 or (415) 555-2671 (digits, no letters), whatsapp:+14155552671 or messenger:…',
       ],
       [{ to: '+14155550123', body: 'x' }, 'Field from is required'],
       [

@@ -6,13 +6,21 @@
 export type JsonSchema = Readonly<Record<string, unknown>>;
 
 export const E164 = '^\\+[1-9][0-9]{1,14}$';
-/** A recipient: E.164, or a WhatsApp address (`whatsapp:+1…`). */
-export const RECIPIENT = '^(whatsapp:)?\\+[1-9][0-9]{1,14}$';
 /**
- * A sender: E.164 or WhatsApp address, a short code (3–8 digits) or an alphanumeric sender ID
- * (up to 11 letters, digits and spaces).
+ * A phone number as Twilio reads it: E.164, or written nationally — the `+` left out (Twilio then uses
+ * the country of the From number), spaces, dashes, dots and parentheses — with 2 to 15 digits.
+ * Twilio (or the sandbox) normalises it; letters can never be part of one.
  */
-export const SENDER = '^((whatsapp:)?\\+[1-9][0-9]{1,14}|[0-9]{3,8}|[A-Za-z0-9 ]{1,11})$';
+const PHONE = '\\+?(?:[ ().-]*[0-9]){2,15}[ ().-]*';
+/** A recipient: a phone number, a WhatsApp address (`whatsapp:+1…`) or a Messenger id (`messenger:123…`). */
+export const RECIPIENT = `^((whatsapp:)?${PHONE}|messenger:[0-9]{1,32})$`;
+/**
+ * A sender: a phone number or WhatsApp address, a Messenger page id, a short code or an
+ * alphanumeric sender ID (up to 11 letters, digits and spaces).
+ */
+export const SENDER = `^((whatsapp:)?${PHONE}|messenger:[0-9]{1,32}|[A-Za-z0-9 ]{1,11})$`;
+/** The longest `to`/`from` accepted: 15 digits with room for separators and a channel prefix. */
+export const MAX_ADDRESS_LENGTH = 48;
 export const HTTP_URL = '^https?://[^\\s/$.?#][^\\s]*$';
 /** `YYYY-MM-DD`, optionally with a time (what Logic Apps' `utcNow()` produces). */
 export const DATE_OR_DATETIME =

@@ -3,6 +3,7 @@
 import {
   DECIMAL,
   HTTP_URL,
+  MAX_ADDRESS_LENGTH,
   NUM_PAGES,
   PAGE_FIELDS,
   RECIPIENT,
@@ -27,8 +28,9 @@ export const SendMessageRequest = {
     from: {
       type: 'string',
       pattern: SENDER,
+      maxLength: MAX_ADDRESS_LENGTH,
       description:
-        'A Twilio phone number of the account (E.164, e.g. +14155552345), a WhatsApp sender (whatsapp:+1…), a short code or an alphanumeric sender ID. Optional when a Messaging Service is given.',
+        'A Twilio phone number of the account (E.164, e.g. +14155552345), a WhatsApp sender (whatsapp:+1…), a Messenger page (messenger:…), a short code or an alphanumeric sender ID. Optional when a Messaging Service is given.',
       'x-ms-summary': 'From phone number',
       'x-ms-visibility': 'important',
       'x-ms-dynamic-values': {
@@ -41,7 +43,9 @@ export const SendMessageRequest = {
     to: {
       type: 'string',
       pattern: RECIPIENT,
-      description: 'The recipient in E.164 format (+ country code and number, e.g. +16175551212) or whatsapp:+….',
+      maxLength: MAX_ADDRESS_LENGTH,
+      description:
+        'The recipient: E.164 (+ country code and number, e.g. +16175551212), or a national number such as 6175551212 or (617) 555-1212, for which Twilio uses the country of the From number; or whatsapp:+…, messenger:….',
       'x-ms-summary': 'To phone number',
       'x-ms-visibility': 'important',
     },

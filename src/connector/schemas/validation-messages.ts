@@ -14,9 +14,10 @@ export interface SchemaErrorLike {
 
 const PATTERN_HINTS: Readonly<Record<string, string>> = {
   [E164]: 'an E.164 phone number such as +14155552671',
-  [RECIPIENT]: 'an E.164 phone number such as +14155552671, or whatsapp:+14155552671',
+  [RECIPIENT]:
+    'a phone number such as +14155552671 or (415) 555-2671 (digits, no letters), whatsapp:+14155552671 or messenger:…',
   [SENDER]:
-    'one of the account’s numbers in E.164 (+14155552671), whatsapp:+…, a short code or an alphanumeric sender ID',
+    'one of the account’s numbers such as +14155552671, whatsapp:+…, messenger:…, a short code or an alphanumeric sender ID',
   [HTTP_URL]: 'an absolute http:// or https:// URL',
   [DATE_OR_DATETIME]: 'a date YYYY-MM-DD (GMT), optionally with a time such as 2024-01-31T12:00:00Z',
   [DECIMAL]: 'a decimal number such as 0.05',
