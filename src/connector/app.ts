@@ -127,7 +127,21 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
   };
   app.decorate('statusWatch', ctx.statusWatch);
 
+  // a text/plain body is what fetch() labels a JSON string with; parsed as text it would fail as "not
+  // an object": refused instead, the 415 says which Content-Type to send
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    // `curl -d '{…}'` labels JSON as form data: read as a form it would be one odd field and a
+    // misleading "Field to is required"
+    if (/^\s*[[{]/.test(body as string)) {
+      done(
+        new ApiError(
+          'BODY_INVALID',
+          'The body is JSON but its Content-Type says form data (what curl -d sends): add the header Content-Type: application/json',
+        ),
+      );
+      return;
+    }
     // a Map, then own properties: a field named `__proto__` stays a field
     const fields = new Map<string, string | string[]>();
     for (const [k, v] of new URLSearchParams(body as string)) {
@@ -180,7 +194,10 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const apiError = toApiError(error);
+    const apiError =
+      error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        ? unsupportedMediaType(request.headers['content-type'])
+        : toApiError(error);
     if (apiError.code === 'INTERNAL') request.log.error({ err: error }, 'unexpected error');
     else if (apiError.status >= 500) request.log.warn({ code: apiError.code, err: error }, 'upstream failure');
     for (const [k, v] of Object.entries(apiError.headers)) void reply.header(k, v);
@@ -249,6 +266,21 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
     await agent.close();
   });
   return app;
+}
+
+/** A body the connector cannot read: the message says which header to send. */
+function unsupportedMediaType(contentType: string | undefined): ApiError {
+  if (contentType === undefined || contentType.trim() === '') {
+    return new ApiError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'The request has a body but no Content-Type header: send JSON with Content-Type: application/json (or form data)',
+    );
+  }
+  const type = contentType.split(';', 1)[0]!.trim().slice(0, 80);
+  return new ApiError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    `Content-Type ${type} is not accepted: send JSON with Content-Type: application/json (or form data)`,
+  );
 }
 
 /** Every thrown thing becomes an ApiError; Fastify's own 4xx errors get their catalog code. */

@@ -70,7 +70,7 @@ describe('connector route schemas under Fastify', () => {
       ['not an object', /^body must be of type object$/],
       [
         { from: '+15005550006', to: '+14155552671', body: 'hi', medai_url: ['https://e.com/a'] },
-        /unknown field "medai_url"/,
+        /`medai_url` is not a field of the body; did you mean `media_url`\?/,
       ],
     ];
     for (const [body, field] of cases) {

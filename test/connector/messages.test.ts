@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { numberByPhone } from '../../src/sandbox/store/numbers.js';
 import { json } from '../helpers/sandbox.js';
@@ -57,6 +58,89 @@ describe('connector message actions', () => {
     assert.equal(badFrom.status, 400);
     assert.match((await json(badFrom)).error.message, /^Field from must be one of the account’s numbers/);
     assert.equal((await h.sb.client.messages.list()).length, before, 'nothing was sent');
+  });
+
+  it('takes the 2015 API App shape {From, To, Body} as an alias of {from, to, body}', async () => {
+    const res = await h.call('POST', '/Messages.json', {
+      json: { From: h.sb.phoneNumber, To: '6175551212', Body: 'the 2015 way', StatusCallback: 'https://example.com/s' },
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    const sent = await h.sb.client.messages((await json(res)).sid).fetch();
+    assert.equal(sent.body, 'the 2015 way');
+    assert.equal(sent.to, '+16175551212');
+    // Twilio's own form parameters are the same names
+    const form = await h.call('POST', '/Messages.json', {
+      body: new URLSearchParams({ From: h.sb.phoneNumber, To: '+16175551213', Body: 'as a form' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(form.status, 200, await form.clone().text());
+    const same = await h.call('POST', '/Messages.json', {
+      json: { From: h.sb.phoneNumber, from: h.sb.phoneNumber, to: '+16175551214', body: 'both, agreeing' },
+    });
+    assert.equal(same.status, 200, await same.clone().text());
+  });
+
+  it('names misspelt and conflicting fields and suggests the right one, sending nothing', async () => {
+    const before = (await h.sb.client.messages.list()).length;
+    const ok = { from: h.sb.phoneNumber, to: '+14155550123' };
+    for (const [body, message] of [
+      [{ ...ok, Boddy: 'x' }, '`Boddy` is not a field of the body; did you mean `body`?'],
+      [
+        { ...ok, body: 'x', MEDIA_URL: ['https://e.com/a.png'] },
+        '`MEDIA_URL` is not a field of the body; did you mean `media_url`?',
+      ],
+      [
+        { ...ok, body: 'x', statusCallbak: 'https://e.com' },
+        '`statusCallbak` is not a field of the body; did you mean `status_callback`?',
+      ],
+      [{ ...ok, body: 'x', colour: 'red' }, '`colour` is not a field of the body'],
+      [
+        { ...ok, Body: 'one', body: 'two' },
+        'Fields `Body` and `body` are the same field with different values; give `body` once',
+      ],
+    ] as const) {
+      const res = await h.call('POST', '/Messages.json', { json: body });
+      assert.equal(res.status, 400, JSON.stringify(body));
+      const { error } = await json(res);
+      assert.equal(error.code, 'VALIDATION_FAILED');
+      assert.equal(error.message, message);
+    }
+    assert.equal((await h.sb.client.messages.list()).length, before, 'nothing was sent');
+  });
+
+  it('says when JSON arrives without its Content-Type, instead of "Field to is required"', async () => {
+    const payload = JSON.stringify({ from: h.sb.phoneNumber, to: '+14155550123', body: 'x' });
+    // curl -d labels the body as form data
+    const curlLike = await h.call('POST', '/Messages.json', {
+      body: payload,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(curlLike.status, 400);
+    const curlError = (await json(curlLike)).error;
+    assert.equal(curlError.code, 'BODY_INVALID');
+    assert.match(curlError.message, /Content-Type: application\/json/);
+    // fetch() with a string body says text/plain
+    const text = await h.call('POST', '/Messages.json', { body: payload, headers: { 'content-type': 'text/plain' } });
+    assert.equal(text.status, 415);
+    assert.match((await json(text)).error.message, /^Content-Type text\/plain is not accepted: .*application\/json/);
+    // no Content-Type header at all
+    const bare = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(`${h.url}/Messages.json`, {
+        method: 'POST',
+        headers: { authorization: h.auth, 'content-length': Buffer.byteLength(payload) },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+    assert.equal(bare.status, 415, bare.body);
+    const bareError = (JSON.parse(bare.body) as { error: { code: string; message: string } }).error;
+    assert.equal(bareError.code, 'UNSUPPORTED_MEDIA_TYPE');
+    assert.match(bareError.message, /no Content-Type header: send JSON with Content-Type: application\/json/);
   });
 
   it('accepts media URLs and form-encoded bodies too', async () => {
@@ -189,7 +273,7 @@ describe('connector message actions', () => {
       [[1, 2], 'The body must be of type object'],
       [
         { from: h.sb.phoneNumber, to: '+14155550123', body: 'x', medai_url: [] },
-        'The body has an unknown field "medai_url"',
+        '`medai_url` is not a field of the body; did you mean `media_url`?',
       ],
     ];
     for (const [body, message] of cases) {

@@ -199,7 +199,11 @@ describe('webhook triggers: messages received', () => {
       assert.equal(res.status, 400, JSON.stringify(payload));
       assert.match((await json(res)).error.message, new RegExp(field));
     }
-    const anon = await fetch(`${h.url}/subscriptions/messages/received`, { method: 'POST', body: '{}' });
+    const anon = await fetch(`${h.url}/subscriptions/messages/received`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(anon.status, 401);
   });
 

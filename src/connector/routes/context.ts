@@ -189,7 +189,14 @@ export type ActionHandler = (input: ActionInput) => Promise<ActionResult | RawRe
 export function action(
   app: FastifyInstance,
   ctx: RouteContext,
-  def: { operation: string; method: Method; path: string; handler: ActionHandler },
+  def: {
+    operation: string;
+    method: Method;
+    path: string;
+    handler: ActionHandler;
+    /** rewrites the parsed body before schema validation (other spellings of its fields) */
+    prepareBody?: (body: unknown) => unknown;
+  },
 ): string[] {
   const schema = routeSchemas(def.operation) as Record<string, unknown>;
   const urls = [def.path, def.path.replace(/\.json$/, '.xml')];
@@ -200,6 +207,19 @@ export function action(
       url,
       config: { operation: def.operation },
       schema,
+      ...(def.prepareBody === undefined
+        ? {}
+        : {
+            preValidation: (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
+              try {
+                request.body = def.prepareBody!(request.body);
+              } catch (err) {
+                done(err as Error);
+                return;
+              }
+              done();
+            },
+          }),
       onRequest: (request, _reply, done) => {
         try {
           const connection = authenticate(ctx.config, request);

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { envelope, validation } from '../errors.js';
 import { IDEMPOTENCY_KEY, requestHash, type Outcome } from '../idempotency.js';
 import { trackedStatusCallback } from '../triggers/twilio-endpoints.js';
+import { applyAliases, type Aliases } from './aliases.js';
 import { isNotSent } from '../../twilio/index.js';
 import {
   action,
@@ -16,6 +17,21 @@ import {
   type RouteContext,
 } from './context.js';
 import { bodyObject, checkUrl, dateFilter, optionalString, paging, single, truncate, type Query } from './validate.js';
+
+/**
+ * The 2015 Twilio API App's capitalised request fields (also Twilio's own form parameter names):
+ * workflows written against it keep working. Documented, not published in the definitions.
+ */
+export const SEND_MESSAGE_ALIASES: Aliases = {
+  From: 'from',
+  To: 'to',
+  Body: 'body',
+  MediaUrl: 'media_url',
+  StatusCallback: 'status_callback',
+  MessagingServiceSid: 'messaging_service_sid',
+  ApplicationSid: 'application_sid',
+  MaxPrice: 'max_price',
+};
 
 export interface SendMessageRequest {
   from?: string;
@@ -186,6 +202,7 @@ export function registerMessages(app: FastifyInstance, ctx: RouteContext): void 
     operation: 'SendMessage',
     method: 'POST',
     path: '/Messages.json',
+    prepareBody: (body) => applyAliases(body, SEND_MESSAGE_ALIASES),
     handler: async (input) => {
       const header = input.request.headers['idempotency-key'];
       const key = Array.isArray(header) ? header[0] : header;

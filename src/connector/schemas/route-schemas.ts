@@ -64,7 +64,14 @@ export function bodySchema(op: OperationSpec): JsonSchema | undefined {
   const model = models[op.body.model];
   if (model === undefined) throw new Error(`operation ${op.operationId} names unknown model ${op.body.model}`);
   const known = Object.keys(model['properties'] ?? {});
-  return stripAnnotations({ ...model, ...(op.body.rules ?? {}), propertyNames: { enum: known } }) as JsonSchema;
+  const rules = (op.body.rules ?? {}) as { allOf?: readonly unknown[] };
+  // first in allOf, which ajv checks before `required`: a misspelt field is named as such rather than
+  // reported as the field it was meant to be missing
+  return stripAnnotations({
+    ...model,
+    ...rules,
+    allOf: [{ propertyNames: { enum: known } }, ...(rules.allOf ?? [])],
+  }) as JsonSchema;
 }
 
 export function routeSchemasFor(op: OperationSpec): RouteSchemas {

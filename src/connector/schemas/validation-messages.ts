@@ -38,9 +38,44 @@ function fieldName(dataVar: string, instancePath: string): string {
   return name;
 }
 
+/** Edits (insert, delete, replace) between two short strings. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * The field a misspelt name most likely meant: the same name in another case or with `-`/`_`
+ * differences, else the nearest within a third of its length (a typo, not another word).
+ */
+export function closest(name: string, known: readonly string[]): string | undefined {
+  if (name.length > 64) return undefined;
+  const fold = (x: string): string => x.toLowerCase().replace(/[-_ ]/g, '');
+  const exact = known.find((k) => fold(k) === fold(name));
+  if (exact !== undefined) return exact;
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
+  for (const k of known) {
+    const d = distance(fold(name), fold(k));
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best;
+}
+
 export function describeSchemaError(e: SchemaErrorLike, dataVar: string): string {
   const field = fieldName(dataVar, e.instancePath);
-  if (e.propertyName !== undefined) return `${dataVar} has an unknown field "${e.propertyName}"`;
+  if (e.propertyName !== undefined) {
+    const known = Array.isArray(e.params['allowedValues']) ? e.params['allowedValues'].map(String) : [];
+    const guess = closest(e.propertyName, known);
+    return `\`${e.propertyName}\` is not a field of the ${dataVar}${guess === undefined ? '' : `; did you mean \`${guess}\`?`}`;
+  }
   const p = e.params;
   switch (e.keyword) {
     case 'required':
