@@ -19,6 +19,7 @@ import { registerIncomingPhoneNumbers } from './routes/incoming-phone-numbers.js
 import { registerMessages } from './routes/messages.js';
 import { registerUsage } from './routes/usage.js';
 import { registerDefinitionRoutes } from './definitions/routes.js';
+import { registerIndexPage } from './definitions/index-page.js';
 import { Throttle } from './throttle.js';
 
 export interface ConnectorDeps {
@@ -229,6 +230,7 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
     reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
   );
 
+  registerIndexPage(app, config, deps.sandboxUrl);
   registerDefinitionRoutes(app, {
     publicUrl: config.publicUrl,
     ...(deps.publishTriggers === true ? { triggers: true } : {}),

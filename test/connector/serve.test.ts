@@ -61,6 +61,14 @@ describe('twilio-connector serve', () => {
       });
       assert.equal(res.status, 200);
       assert.match((await json(res)).sid, /^SM/);
+      // the index page and a wrong Auth Token both lead to the inbox the banner names
+      const inbox = /inbox\s+(http\S+)/.exec(s.output())?.[1];
+      assert.ok(inbox !== undefined);
+      const base = url.replace(/\/Messages\.json$/, '');
+      assert.equal((await json(await fetch(`${base}/`))).links.inbox, inbox);
+      const denied = await fetch(`${base}/Messages.json`, { headers: { authorization: basic(sid, 'not-the-token') } });
+      assert.equal(denied.status, 401);
+      assert.ok((await json(denied)).error.message.includes(inbox), 'the 401 names the inbox');
     } finally {
       s.child.kill('SIGTERM');
       assert.equal(await s.exited, 0);
