@@ -545,7 +545,7 @@ export const operations: readonly OperationSpec[] = [
 ];
 
 const SUBSCRIPTION_CREATED: Readonly<Record<string, ResponseSpec>> = {
-  '201': { description: 'Subscribed; the Location header is the subscription to DELETE.' },
+  '201': { description: 'Subscribed; the Location header is the subscription to DELETE.', model: 'Subscription' },
 };
 
 /**
@@ -659,9 +659,16 @@ export const triggerOperations: readonly OperationSpec[] = [
         pattern: '^[A-Za-z0-9_-]{1,64}$',
       },
     ],
-    responses: { '204': { description: 'Unsubscribed.' }, ...NOT_FOUND('Subscription'), ...ERRORS },
+    // idempotent: a subscription that is already gone also answers 204
+    responses: { '204': { description: 'Unsubscribed, or there was no such subscription.' }, ...ERRORS },
   },
 ];
+
+/**
+ * How Power Platform proves a new connection (`x-ms-capabilities.testConnection`): a GET that needs
+ * the credentials and costs Twilio one small page.
+ */
+export const TEST_CONNECTION = { operationId: 'ListIncomingPhoneNumbers', parameters: { PageSize: 1 } } as const;
 
 export interface PublishOptions {
   /** include the trigger operations (default false until the runtime serves them) */

@@ -21,9 +21,11 @@ const pkg = require('../../../package.json') as { version?: unknown };
 
 export const CONNECTOR_VERSION = typeof pkg.version === 'string' ? pkg.version : '0.0.0';
 export const CONNECTOR_TITLE = 'Twilio';
+// Power Platform's certification rules: a title of at most 30 characters and a description of 30 to
+// 500, neither naming "API", "Connector" (title) or a Power Platform product
 export const CONNECTOR_DESCRIPTION =
   'Send and receive SMS, MMS and WhatsApp messages through Twilio, look up and buy phone numbers, and read usage. ' +
-  'A self-hosted, drop-in compatible version of the Logic Apps / Power Automate Twilio connector.';
+  'Flows can start when a message arrives or changes status. Self-hosted, with the same actions as the managed Twilio connection.';
 export const BRAND_COLOR = '#F22F46';
 
 /** Shown by Power Platform on the connector's page (x-ms-connector-metadata). */

@@ -1,7 +1,13 @@
 // The Swagger 2.0 definition Power Automate and Logic Apps import as a custom connector, generated
 // from the operation table. It must stay valid against Power Platform's definition schema
 // (a test checks it), which forbids keywords such as anyOf: runtime-only rules are left out.
-import { publishedOperations, type OperationSpec, type ParameterSpec, type PublishOptions } from '../operations.js';
+import {
+  TEST_CONNECTION,
+  publishedOperations,
+  type OperationSpec,
+  type ParameterSpec,
+  type PublishOptions,
+} from '../operations.js';
 import type { JsonSchema } from '../schemas/common.js';
 import { models } from '../schemas/models.js';
 import {
@@ -37,6 +43,8 @@ function swaggerParameter(p: ParameterSpec): Record<string, unknown> {
   if (p.enum !== undefined) out['enum'] = [...p.enum];
   if (p.type === 'integer') out['format'] = 'int32';
   if (p.dynamicValues !== undefined) out['x-ms-dynamic-values'] = { ...p.dynamicValues };
+  // a path value goes into the URL once, percent-encoded once
+  if (p.in === 'path') out['x-ms-url-encoding'] = 'single';
   return out;
 }
 
@@ -136,5 +144,8 @@ export function buildSwagger(target: DefinitionTarget = DEFAULT_TARGET, opts: Pu
     security: [{ [SECURITY_SCHEME]: [] }],
     tags: [...tags].map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name })),
     'x-ms-connector-metadata': CONNECTOR_METADATA.map((m) => ({ ...m })),
+    'x-ms-capabilities': {
+      testConnection: { operationId: TEST_CONNECTION.operationId, parameters: { ...TEST_CONNECTION.parameters } },
+    },
   };
 }

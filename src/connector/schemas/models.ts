@@ -28,5 +28,6 @@ export type ModelName =
   | 'UsageRecords'
   | 'MessageReceivedSubscription'
   | 'MessageStatusSubscription'
+  | 'Subscription'
   | 'MessageBatch'
   | 'ErrorEnvelope';

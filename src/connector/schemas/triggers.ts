@@ -80,6 +80,37 @@ export const MessageStatusSubscription = {
   },
 } as const;
 
+/** What subscribing answers (201), as the subscription routes build it. */
+export const Subscription = {
+  type: 'object',
+  description: 'A webhook trigger subscription; DELETE its location to unsubscribe.',
+  required: ['id', 'kind', 'callbackUrl', 'location'],
+  properties: {
+    id: { type: 'string', description: 'The subscription ID.', 'x-ms-summary': 'Subscription ID' },
+    kind: {
+      type: 'string',
+      enum: ['received', 'status'],
+      description: 'received: messages received; status: status changes.',
+      'x-ms-summary': 'Kind',
+    },
+    callbackUrl: { type: 'string', description: 'Where events are posted.', 'x-ms-summary': 'Callback URL' },
+    to: { type: 'string', description: 'The number watched for received messages.', 'x-ms-summary': 'To' },
+    from: { type: 'string', description: 'Only status changes of messages from this number.', 'x-ms-summary': 'From' },
+    autoReply: { type: 'string', description: 'The automatic reply, if any.', 'x-ms-summary': 'Automatic reply' },
+    statuses: {
+      type: 'array',
+      items: { type: 'string', enum: MESSAGE_STATUSES },
+      description: 'Only these statuses.',
+      'x-ms-summary': 'Statuses',
+    },
+    location: {
+      type: 'string',
+      description: 'The subscription’s URL (also the Location header).',
+      'x-ms-summary': 'Location',
+    },
+  },
+} as const;
+
 export const MessageBatch = {
   type: 'object',
   description: 'New messages since the last poll, oldest first.',
@@ -89,5 +120,6 @@ export const MessageBatch = {
 export const triggerModels: Readonly<Record<string, JsonSchema>> = {
   MessageReceivedSubscription,
   MessageStatusSubscription,
+  Subscription,
   MessageBatch,
 };
