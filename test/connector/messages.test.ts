@@ -143,6 +143,20 @@ describe('connector message actions', () => {
     assert.match(bareError.message, /no Content-Type header: send JSON with Content-Type: application\/json/);
   });
 
+  it('ignores Content-Type and an empty body on body-less calls (GET, HEAD, DELETE)', async () => {
+    for (const headers of [{ 'content-type': 'application/json' }, { 'content-type': 'text/plain' }]) {
+      const list = await h.call('GET', '/Messages.json?PageSize=1', { headers });
+      assert.equal(list.status, 200, await list.clone().text());
+      await list.arrayBuffer();
+      const head = await h.call('HEAD', '/Messages.json?PageSize=1', { headers });
+      assert.equal(head.status, 200);
+      // a DELETE where none exists is refused for its method, never for its (absent) body
+      const del = await h.call('DELETE', '/Messages.json', { headers });
+      assert.equal(del.status, 405);
+      assert.equal((await json(del)).error.code, 'METHOD_NOT_ALLOWED');
+    }
+  });
+
   it('accepts media URLs and form-encoded bodies too', async () => {
     const res = await h.call('POST', '/Messages.json', {
       body: new URLSearchParams([
