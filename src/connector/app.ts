@@ -2,7 +2,14 @@
 // error envelope, per-connection throttling, idempotent sends and redacted structured logs. It does
 // not listen: `twilio-connector serve` (src/cli/serve.ts) does.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyServerOptions,
+} from 'fastify';
+import { pino } from 'pino';
 import { Agent } from 'undici';
 import { TwilioClient } from '../twilio/index.js';
 import type { IdempotencyStore } from '../store/types.js';
@@ -21,6 +28,8 @@ import { registerUsage } from './routes/usage.js';
 import { registerDefinitionRoutes } from './definitions/routes.js';
 import { registerIndexPage } from './definitions/index-page.js';
 import { Throttle } from './throttle.js';
+import { trust } from './trust.js';
+import { accountPath, ConnectionVerifier } from './verify.js';
 
 export interface ConnectorDeps {
   /** idempotency state; in memory when omitted (one instance only) */
@@ -61,19 +70,32 @@ declare module 'fastify' {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const REQUEST_TIMEOUT_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 10_000;
 
 export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}): FastifyInstance {
   const upstreamUrl = deps.upstreamUrl ?? config.twilioBaseUrl ?? 'https://api.twilio.com';
-  const logger =
+  // stdout is written without blocking the event loop: lines are buffered and flushed in the background
+  const destination =
+    config.logLevel === 'silent' || deps.logStream !== undefined
+      ? undefined
+      : pino.destination({ dest: 1, sync: false });
+  const logger: FastifyServerOptions['logger'] =
     config.logLevel === 'silent'
       ? false
       : {
           level: config.logLevel,
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          ...(deps.logStream ? { stream: deps.logStream } : {}),
+          ...(deps.logStream !== undefined ? { stream: deps.logStream } : destination ? { stream: destination } : {}),
         };
   const app = Fastify({
     logger,
+    // one access line per request (onResponse below) instead of Fastify's two, which also carry the
+    // query string: callback and forward URLs must not reach the logs
+    logController: new LogController({ disableRequestLogging: true }),
+    // a client must send its headers, then its whole request, within these; idle keep-alive sockets
+    // close after keepAliveTimeout (Fastify's default)
+    requestTimeout: REQUEST_TIMEOUT_MS,
     bodyLimit: 1024 * 1024,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -94,6 +116,8 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
     },
   });
 
+  app.server.headersTimeout = HEADERS_TIMEOUT_MS;
+
   // a connection that cannot be made within the upstream timeout fails as unreachable (nothing was sent)
   const agent = new Agent({ keepAliveTimeout: 10_000, connections: 256, connect: { timeout: config.upstreamTimeout } });
   const metrics = new Metrics();
@@ -112,13 +136,20 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
     if (client === undefined) clients.set(c, (client = makeClient(c)));
     return client;
   };
+  const idempotencyStore = deps.store ?? new MemoryIdempotencyStore();
+  const verifier = new ConnectionVerifier(async (c) => {
+    await clientFor(c).request('GET', accountPath(c.accountSid));
+  });
+  const shared = trust(verifier, () => idempotencyStore.sharedKey());
+  app.decorate('trust', shared);
   const ctx: RouteContext = {
     config,
     clientFor,
+    trust: shared,
     throttle: new Throttle(config.throttleLimit, config.throttleWindow, deps.now),
     // a duplicate waits at most as long as the first send may take, with its retries; a claim whose
     // process died is leased for far longer than any live send
-    idempotency: new Idempotency(deps.store ?? new MemoryIdempotencyStore(), {
+    idempotency: new Idempotency(idempotencyStore, {
       waitMs: config.upstreamTimeout * 2,
       leaseMs: idempotencyLeaseMs(config.upstreamTimeout),
     }),
@@ -188,9 +219,23 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
     done(null, payload);
   });
 
+  const access = logger !== false && ['trace', 'debug', 'info'].includes(config.logLevel);
   app.addHook('onResponse', (request, reply, done) => {
     const operation = request.routeOptions.config.operation ?? request.routeOptions.url ?? 'unmatched';
     metrics.observeRequest(operation, reply.statusCode, reply.elapsedTime / 1000);
+    if (access) {
+      // the route pattern, never the URL: query strings carry cursors, forward tokens and signatures
+      request.log.info(
+        {
+          method: request.method,
+          route: request.routeOptions.url ?? 'unmatched',
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+          operation,
+        },
+        'request',
+      );
+    }
     done();
   });
 
@@ -266,6 +311,7 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
 
   app.addHook('onClose', async () => {
     await agent.close();
+    destination?.flushSync();
   });
   return app;
 }

@@ -3,7 +3,7 @@
 // again, and reusing a key for a different body is refused (422). State lives in the connector
 // store so several instances agree; an in-process map only shortens the wait. A claim whose process
 // died before recording the outcome is leased, not held for the day: see idempotencyLeaseMs.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IdempotencyClaim, IdempotencyLease, IdempotencyStore } from '../store/types.js';
 import { ApiError } from './errors.js';
@@ -141,6 +141,11 @@ interface Entry {
 /** In-process store for embedding and tests; the durable stores live in src/store. */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly entries = new Map<string, Entry>();
+  private readonly key = randomBytes(32);
+
+  sharedKey(): Promise<Buffer> {
+    return Promise.resolve(this.key);
+  }
 
   claimIdempotencyKey(
     scope: string,

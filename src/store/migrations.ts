@@ -65,6 +65,17 @@ const common = (t: { id: string; int: string }): string[] => [
   /* 3: a lease on in-flight idempotency claims, so a send whose process died does not hold its key for a day */ `
   ALTER TABLE idempotency_keys ADD COLUMN lease_until ${t.int};
   ALTER TABLE idempotency_keys ADD COLUMN claim_token TEXT`,
+  /* 4: the store's own random key (idempotency scopes, forwarded callbacks) and each account's current sealed credential */ `
+  CREATE TABLE connector_keys (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+
+  CREATE TABLE account_credentials (
+    account_sid TEXT PRIMARY KEY,
+    credentials TEXT NOT NULL,
+    updated_at ${t.int} NOT NULL
+  )`,
 ];
 
 export const SQLITE_MIGRATIONS = common({ id: 'INTEGER PRIMARY KEY AUTOINCREMENT', int: 'INTEGER' });

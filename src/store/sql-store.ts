@@ -1,5 +1,6 @@
 // The ConnectorStore written once over the Sql executor. Every claim is a single atomic statement
 // or one transaction, so concurrent requests and several instances on one PostgreSQL stay correct.
+import { randomBytes } from 'node:crypto';
 import { num, str, strOrNull, type Row, type Sql } from './sql.js';
 import type {
   ConnectorStore,
@@ -124,6 +125,30 @@ export function sqlStore(sql: Sql): ConnectorStore {
         }`,
         token === undefined ? [scope, key] : [scope, key, token],
       );
+    },
+
+    async sharedKey() {
+      const fresh = randomBytes(32).toString('hex');
+      // the first instance's key wins; every later call reads it back
+      await sql.run('INSERT INTO connector_keys (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
+        'shared',
+        fresh,
+      ]);
+      const rows = await sql.all('SELECT value FROM connector_keys WHERE name = $1', ['shared']);
+      return Buffer.from(str(rows[0]?.['value']), 'hex');
+    },
+
+    async setAccountCredential(accountSid, credentials, now) {
+      await sql.run(
+        `INSERT INTO account_credentials (account_sid, credentials, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (account_sid) DO UPDATE SET credentials = excluded.credentials, updated_at = excluded.updated_at`,
+        [accountSid, credentials, now],
+      );
+    },
+
+    async getAccountCredential(accountSid) {
+      const rows = await sql.all('SELECT credentials FROM account_credentials WHERE account_sid = $1', [accountSid]);
+      return rows[0] === undefined ? undefined : str(rows[0]['credentials']);
     },
 
     pruneIdempotencyKeys(now) {

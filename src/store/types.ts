@@ -38,6 +38,11 @@ export interface IdempotencyStore {
   ): Promise<void>;
   /** Forgets an in-flight claim whose request was surely not processed upstream, so a retry may send. */
   releaseIdempotencyKey(scope: string, key: string, token?: string): Promise<void>;
+  /**
+   * 32 random bytes generated once per store and shared by every instance using it: the key of the
+   * hashes that scope idempotency keys to a credential and of the tokens naming forwarded callbacks.
+   */
+  sharedKey(): Promise<Buffer>;
 }
 
 export type SubscriptionKind = 'received' | 'status';
@@ -77,6 +82,9 @@ export interface SubscriptionStore {
   /** Remembers a number's previous webhook unless already remembered; true when this call stored it. */
   saveNumberHook(hook: NumberHook, now: number): Promise<boolean>;
   getNumberHook(accountSid: string, numberSid: string): Promise<NumberHook | undefined>;
+  /** Records the sealed credential Twilio most recently accepted for an account (it signs the account's webhooks). */
+  setAccountCredential(accountSid: string, credentials: string, now: number): Promise<void>;
+  getAccountCredential(accountSid: string): Promise<string | undefined>;
 }
 
 export type OutboxState = 'pending' | 'delivered' | 'dead';

@@ -14,6 +14,7 @@ import {
   requestHash,
 } from '../../src/connector/idempotency.js';
 import type { UpstreamClient } from '../../src/connector/routes/context.js';
+import { idempotencyScope } from '../../src/connector/trust.js';
 import { parseSendMessage } from '../../src/connector/routes/messages.js';
 import { openStore } from '../../src/store/index.js';
 import type { ConnectorStore } from '../../src/store/types.js';
@@ -39,9 +40,16 @@ describe('Idempotency-Key claims are leased', () => {
   const message = (to: string) => ({ from: h.sb.phoneNumber, to, body: 'after a crash' });
   const send = (key: string, to: string): Promise<Response> =>
     h.call('POST', '/Messages.json', { json: message(to), headers: { 'idempotency-key': key } });
-  const claimAsDeadProcess = (key: string, to: string, leaseMs: number) =>
+  // the scope the connector gives the sandbox account's connection
+  const scope = async (): Promise<string> =>
+    idempotencyScope(await store.sharedKey(), {
+      scope: h.sb.accountSid,
+      username: h.sb.accountSid,
+      password: h.sb.authToken,
+    });
+  const claimAsDeadProcess = async (key: string, to: string, leaseMs: number) =>
     store.claimIdempotencyKey(
-      h.sb.accountSid,
+      await scope(),
       key,
       requestHash('SendMessage', parseSendMessage(message(to))),
       IDEMPOTENCY_TTL_MS,
@@ -78,10 +86,12 @@ describe('Idempotency-Key claims are leased', () => {
     // a connector on the same store whose Twilio never answers: its claim stays in flight
     let answer!: () => void;
     const stalled: UpstreamClient = {
-      request: () =>
-        new Promise((resolve) => {
-          answer = () => resolve({ status: 201, body: { sid: `SM${'d'.repeat(32)}`, error_code: null } });
-        }),
+      request: (method) =>
+        method === 'GET'
+          ? Promise.resolve({ status: 200, body: { sid: h.sb.accountSid } })
+          : new Promise((resolve) => {
+              answer = () => resolve({ status: 201, body: { sid: `SM${'d'.repeat(32)}`, error_code: null } });
+            }),
     };
     const slow = await startConnector({}, { store, clientFactory: () => stalled }, h.sb);
     try {

@@ -19,6 +19,8 @@ describe('SendMessage frees an Idempotency-Key exactly when the client says noth
 
   const client: UpstreamClient = {
     request(method, path) {
+      // the connection check before a keyed send
+      if (method === 'GET') return Promise.resolve({ status: 200, body: { sid: 'AC' } });
       const errno = failures.shift();
       if (errno !== undefined) {
         return Promise.reject(new NetworkError({ method, url: `http://upstream.invalid${path}` }, errno, undefined));

@@ -19,7 +19,10 @@ describe('connector: Twilio’s 429 and 5xx answers', () => {
     upstream = createServer((req, res) => {
       if (req.method === 'POST') posts++;
       req.resume();
-      if (mode === 'rate-limited') {
+      if (req.method === 'GET' && /^\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\.json$/.test(req.url ?? '')) {
+        // the connection check a keyed send makes first: these credentials are good
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"sid":"AC","status":"active"}');
+      } else if (mode === 'rate-limited') {
         res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' });
         res.end(
           JSON.stringify({

@@ -423,7 +423,11 @@ describe('webhook triggers: status changes and dead letters', () => {
       assert.equal(bad.status, 400);
 
       const forward = `${own.url}/mine?x=1`;
-      const target = `${h.url}/twilio/messages/status?forward=${encodeURIComponent(forward)}`;
+      const target = trackedStatusCallback(h.url, {
+        key: await h.app.trust.key(),
+        accountSid: h.sb.accountSid,
+        url: forward,
+      });
       const sid = 'SM' + 'a'.repeat(32);
       for (const status of ['sent', 'delivered', 'delivered']) {
         const params = {
@@ -614,7 +618,11 @@ describe('webhook triggers: status callbacks from the sandbox lifecycle', () => 
       from: h.sb.phoneNumber,
       to: '+14155550123',
       body: 'track me',
-      statusCallback: trackedStatusCallback(h.url, `${own.url}/own`),
+      statusCallback: trackedStatusCallback(h.url, {
+        key: await h.app.trust.key(),
+        accountSid: h.sb.accountSid,
+        url: `${own.url}/own`,
+      }),
     });
     let hits = await cb.waitFor(1);
     for (let n = 2; !hits.some((x) => (parsed(x) as { status: string }).status === 'delivered'); n++) {

@@ -9,6 +9,7 @@ import type { Idempotency } from '../idempotency.js';
 import type { Metrics } from '../metrics.js';
 import type { StatusWatch } from '../status-watch.js';
 import type { Throttle } from '../throttle.js';
+import type { Trust } from '../trust.js';
 import { routeSchemas } from '../schemas/route-schemas.js';
 import { toXml } from '../xml.js';
 import type { Query } from './validate.js';
@@ -36,6 +37,8 @@ export interface RouteContext {
   statusWatch: StatusWatch;
   /** fromUpstream, plus where the embedded sandbox shows its credentials when Twilio answers 401 */
   upstreamError(err: unknown): ApiError;
+  /** proves a connection upstream before connector state is used on its behalf */
+  trust: Trust;
 }
 
 export interface ActionInput {

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { envelope, validation } from '../errors.js';
 import { IDEMPOTENCY_KEY, requestHash, type Outcome } from '../idempotency.js';
 import { trackedStatusCallback } from '../triggers/twilio-endpoints.js';
+import { idempotencyScope } from '../trust.js';
 import { applyAliases, type Aliases } from './aliases.js';
 import { isNotSent } from '../../twilio/index.js';
 import {
@@ -171,7 +172,12 @@ async function sendMessage(ctx: RouteContext, input: ActionInput, message: SendM
   const tracked =
     track === true || track === 'true' || (track !== false && track !== 'false' && (await subscribed(ctx, input)));
   if (tracked) {
-    message.status_callback = trackedStatusCallback(baseUrl(ctx.config, input.request), message.status_callback);
+    message.status_callback = trackedStatusCallback(
+      baseUrl(ctx.config, input.request),
+      message.status_callback === undefined
+        ? undefined
+        : { key: await ctx.trust.key(), accountSid: input.connection.accountSid, url: message.status_callback },
+    );
   }
   try {
     const res = await input.client.request('POST', '/Messages.json', { form: toForm(message) });
@@ -182,8 +188,10 @@ async function sendMessage(ctx: RouteContext, input: ActionInput, message: SendM
     // free the key only when Twilio surely did not get the message: a 429, or a connection that
     // was never made, by the client's own rule (a reset after sending may have been processed)
     const errno = (err as { errno?: unknown }).errno;
+    // nor is an answer remembered that Twilio gave without creating anything (bad credentials, a
+    // refused field): a later send with the right token or a corrected field may use the key
     const release =
-      apiError.code === 'TWILIO_RATE_LIMITED' ||
+      (apiError.status >= 400 && apiError.status < 500) ||
       (apiError.code === 'UPSTREAM_UNREACHABLE' && isNotSent(typeof errno === 'string' ? errno : undefined));
     if (apiError.code === 'INTERNAL') throw apiError;
     if (apiError.status >= 500) input.request.log.warn({ code: apiError.code, err }, 'upstream failure');
@@ -214,8 +222,11 @@ export function registerMessages(app: FastifyInstance, ctx: RouteContext): void 
           throw validation('Header Idempotency-Key must be 1 to 255 visible ASCII characters');
         }
         const message = parseSendMessage(input.request.body);
+        // a stored answer is connector state: only a connection Twilio accepts may claim or read it
+        await ctx.trust.verify(input.connection);
+        const scope = idempotencyScope(await ctx.trust.key(), input.connection);
         const hash = requestHash('SendMessage', message);
-        outcome = await ctx.idempotency.run(input.connection.scope, key, hash, () => sendMessage(ctx, input, message));
+        outcome = await ctx.idempotency.run(scope, key, hash, () => sendMessage(ctx, input, message));
       }
       const isError = outcome.status >= 400;
       const headers: Record<string, string> = { ...(outcome.headers ?? {}) };

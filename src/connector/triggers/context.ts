@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ConnectorStore } from '../../store/index.js';
 import type { TwilioClient } from '../../twilio/index.js';
 import type { Connection } from '../auth.js';
+import type { Trust } from '../trust.js';
 import type { SecretBox } from './secret-box.js';
 
 /** The parts of the Twilio client the triggers use. */
@@ -14,6 +15,8 @@ export interface TriggerContext {
   /** undefined: no key, so no subscriptions may be created */
   box: SecretBox | undefined;
   authenticate(request: FastifyRequest): Connection;
+  /** the connector's verifier and shared key (one per app, shared with the actions) */
+  trust: Trust;
   clientFor(connection: Pick<Connection, 'accountSid' | 'username' | 'password'>): TriggerClient;
   publicUrl: string | undefined;
   trustProxy: boolean;

@@ -7,6 +7,8 @@ import type { Dispatcher } from 'undici';
 import type { ConnectorStore } from '../../store/index.js';
 import { TwilioClient } from '../../twilio/index.js';
 import type { Connection } from '../auth.js';
+import { trust } from '../trust.js';
+import { accountPath, ConnectionVerifier } from '../verify.js';
 import type { TriggerClient, TriggerContext } from './context.js';
 import { startDelivery, type DeliveryOptions } from './delivery.js';
 import { registerPolling } from './polling.js';
@@ -52,10 +54,25 @@ export function triggersPlugin(deps: TriggerDeps): FastifyPluginAsync {
     app.addHook('onClose', async () => {
       await worker?.stop();
     });
+    // inside buildConnector the app's own verifier and key are used; registered elsewhere, the
+    // plugin proves connections itself and keys its hashes with its store
+    const shared = app.hasDecorator('trust')
+      ? app.trust
+      : trust(
+          new ConnectionVerifier(async (c) => {
+            const client = new TwilioClient(
+              { accountSid: c.accountSid, username: c.username, password: c.password },
+              { baseUrl: deps.upstreamUrl, ...(deps.dispatcher === undefined ? {} : { dispatcher: deps.dispatcher }) },
+            );
+            await client.request('GET', accountPath(c.accountSid));
+          }),
+          () => deps.store.sharedKey(),
+        );
     const ctx: TriggerContext = {
       store: deps.store,
       box: deps.secretKey === undefined ? undefined : secretBox(deps.secretKey),
       authenticate: (request) => deps.authenticate(request),
+      trust: shared,
       clientFor:
         deps.clientFor ??
         ((c) =>

@@ -3,35 +3,54 @@
 // something is. The cursor (the newest message seen) travels in the Location URL, so the connector
 // stores nothing. Twilio lists newest first: we read small pages down to the cursor's message, so a
 // quiet poll costs one small request, and equal timestamps or arrivals during a read cannot make a
-// message be missed or repeated.
+// message be missed or repeated. The cursor is the caller's to craft, so one poll reads at most
+// MAX_PAGES upstream pages: when the cursor's message is further down, the answer is 202 with
+// Retry-After: 0 and a Location that resumes the descent at the last page read, and a later poll
+// hands the messages out, oldest first, once it reaches the cursor; the newer ones follow from the
+// top on the polls after that.
 import type { FastifyInstance } from 'fastify';
 import type { Message } from '../../shared/wire/message.js';
+import type { Page } from '../../twilio/index.js';
 import { parseFilterDate } from '../../shared/dates.js';
 import { validation } from '../errors.js';
 import { baseUrlOf } from './public-url.js';
 import type { TriggerContext } from './context.js';
+import { provenConnection } from './proven.js';
 
 const PATH = '/triggers/messages/received';
 const PAGE_SIZE = 20;
 /** at most this many messages per answer; the rest come with the next poll */
 const MAX_BATCH = 200;
+/** upstream pages one poll may read, whatever the cursor says */
+export const MAX_PAGES = MAX_BATCH / PAGE_SIZE;
 
 interface Cursor {
   /** newest message already returned; null when the number had no messages at the first poll */
   sid: string | null;
   /** its date_created in ms: a fallback stop if that message was deleted */
   at: number;
+  /** Twilio's next-page link where an unfinished descent to the cursor stopped */
+  resume?: string;
 }
 
 function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify([c.sid, c.at])).toString('base64url');
+  const parts: unknown[] = [c.sid, c.at];
+  if (c.resume !== undefined) parts.push(c.resume);
+  return Buffer.from(JSON.stringify(parts)).toString('base64url');
 }
 
-function decodeCursor(text: string): Cursor {
+function decodeCursor(text: string, accountSid: string): Cursor {
   try {
     const v: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
     if (Array.isArray(v) && (typeof v[0] === 'string' || v[0] === null) && typeof v[1] === 'number') {
-      return { sid: v[0] as string | null, at: v[1] };
+      const cursor: Cursor = { sid: v[0] as string | null, at: v[1] };
+      const resume: unknown = v[2];
+      if (resume === undefined) return cursor;
+      // only a page of this account's message list: the link is followed with the caller's credentials
+      const listPath = `/2010-04-01/Accounts/${accountSid}/Messages.json?`;
+      if (typeof resume === 'string' && resume.length <= 2000 && resume.startsWith(listPath)) {
+        return { ...cursor, resume };
+      }
     }
   } catch {
     // fall through to the error
@@ -45,7 +64,7 @@ function createdMs(m: Message): number {
 
 export function registerPolling(app: FastifyInstance, ctx: TriggerContext): void {
   app.get(PATH, { config: { operation: 'OnMessageReceivedPoll' } }, async (request, reply) => {
-    const connection = ctx.authenticate(request);
+    const connection = await provenConnection(ctx, request);
     const q = request.query as Record<string, unknown>;
     const filter: { To?: string; From?: string } = {};
     for (const key of ['To', 'From'] as const) {
@@ -64,28 +83,43 @@ export function registerPolling(app: FastifyInstance, ctx: TriggerContext): void
       const params = new URLSearchParams({ ...filter, Cursor: encodeCursor(c) });
       return `${baseUrlOf(request, ctx.publicUrl, ctx.trustProxy)}${PATH}?${params.toString()}`;
     };
-    const waiting = (c: Cursor) =>
-      reply.code(202).header('location', location(c)).header('retry-after', String(ctx.pollIntervalSeconds)).send();
+    const waiting = (c: Cursor, retryAfter = ctx.pollIntervalSeconds) =>
+      reply.code(202).header('location', location(c)).header('retry-after', String(retryAfter)).send();
 
-    let page = await client.messages.list({ ...filter, PageSize: rawCursor === undefined ? 1 : PAGE_SIZE });
+    const cursor = rawCursor === undefined ? undefined : decodeCursor(rawCursor, connection.accountSid);
+    const first: Page<Message> | null =
+      cursor?.resume !== undefined
+        ? await client.nextPage<Message>({ next_page_uri: cursor.resume } as Page<Message>)
+        : await client.messages.list({ ...filter, PageSize: cursor === undefined ? 1 : PAGE_SIZE });
+    if (first === null) return waiting({ sid: cursor?.sid ?? null, at: cursor?.at ?? 0 }, 0);
+    let page = first;
     const newest = page.items[0];
-    if (rawCursor === undefined) {
+    if (cursor === undefined) {
       // first poll: start from now, never flood a workflow with the backlog
       return waiting(newest === undefined ? { sid: null, at: 0 } : { sid: newest.sid, at: createdMs(newest) });
     }
-    const cursor = decodeCursor(rawCursor);
-    if (newest === undefined || newest.sid === cursor.sid) return waiting(cursor);
+    const base: Cursor = { sid: cursor.sid, at: cursor.at };
+    if (newest === undefined || (cursor.resume === undefined && newest.sid === cursor.sid)) return waiting(base);
 
     const fresh: Message[] = [];
+    let pages = 1;
     collect: for (;;) {
       for (const m of page.items) {
         if (m.sid === cursor.sid || (cursor.sid !== null && createdMs(m) < cursor.at)) break collect;
         fresh.push(m);
       }
+      if (page.next_page_uri === null) break;
+      if (pages >= MAX_PAGES) {
+        // the cursor is further down than one poll reads: carry on at once from this page (read
+        // again, so the messages just above a cursor at the top of the next page are not lost)
+        return waiting({ ...base, resume: page.uri }, 0);
+      }
       const next = await client.nextPage(page);
       if (next === null) break;
       page = next;
+      pages++;
     }
+    if (fresh.length === 0) return waiting(base);
     // oldest first; a huge gap is handed out in batches, each batch's newest becomes the cursor
     fresh.reverse();
     const batch = fresh.slice(0, MAX_BATCH);

@@ -8,6 +8,7 @@ import type { Subscription } from '../../store/index.js';
 import type { Connection } from '../auth.js';
 import { ApiError, fromUpstream, validation } from '../errors.js';
 import type { SealedConnection, TriggerContext } from './context.js';
+import { provenConnection } from './proven.js';
 import { baseUrlOf } from './public-url.js';
 
 export const RECEIVED_PATH = '/twilio/messages/received';
@@ -77,16 +78,6 @@ function seal(ctx: TriggerContext, c: Connection): string {
   return ctx.box.seal(JSON.stringify(sealed));
 }
 
-export function unseal(ctx: TriggerContext, sub: Subscription): SealedConnection | undefined {
-  if (ctx.box === undefined) return undefined;
-  try {
-    return JSON.parse(ctx.box.open(sub.credentials)) as SealedConnection;
-  } catch {
-    // sealed under another key: this subscription cannot be verified any more
-    return undefined;
-  }
-}
-
 export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext): void {
   const created = (request: FastifyRequest, sub: Subscription) => ({
     id: sub.id,
@@ -106,7 +97,7 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
     '/subscriptions/messages/received',
     { config: { operation: 'OnMessageReceived' } },
     async (request, reply) => {
-      const connection = ctx.authenticate(request);
+      ctx.authenticate(request);
       const b = body(request);
       const callback = callbackUrl(b);
       let to = b['to'];
@@ -117,6 +108,7 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
       if (autoReply !== undefined && autoReply !== null && (typeof autoReply !== 'string' || autoReply.length > 1600)) {
         throw validation('Field autoReply must be text of at most 1600 characters');
       }
+      const connection = await provenConnection(ctx, request, { remember: true });
       const credentials = seal(ctx, connection);
       const client = ctx.clientFor(connection);
       let number;
@@ -187,7 +179,7 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
     '/subscriptions/messages/status',
     { config: { operation: 'OnMessageStatusChanged' } },
     async (request, reply) => {
-      const connection = ctx.authenticate(request);
+      ctx.authenticate(request);
       const b = body(request);
       const callback = callbackUrl(b);
       let statuses: string[] | null = null;
@@ -209,6 +201,7 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
       if (from !== undefined && from !== null && from !== '' && (typeof from !== 'string' || !E164.test(from))) {
         throw validation('Field from must be one of your Twilio numbers in E.164 form, e.g. +14155550123');
       }
+      const connection = await provenConnection(ctx, request, { remember: true });
       const sub: Subscription = {
         id: randomUUID(),
         kind: 'status',
@@ -230,7 +223,7 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
   );
 
   app.get('/subscriptions/dead-letters', { config: { operation: 'ListDeadLetters' } }, async (request) => {
-    const connection = ctx.authenticate(request);
+    const connection = await provenConnection(ctx, request);
     const dead = await ctx.store.listOutbox(connection.accountSid, 'dead', 500);
     return {
       value: dead.map((e) => ({
@@ -247,7 +240,8 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
   });
 
   app.delete('/subscriptions/:id', { config: { operation: 'DeleteSubscription' } }, async (request, reply) => {
-    const connection = ctx.authenticate(request);
+    // before anything is looked up or removed: a wrong token must not strand the number's SmsUrl
+    const connection = await provenConnection(ctx, request);
     const { id } = request.params as { id: string };
     const existing = await ctx.store.getSubscription(id);
     // unsubscribing is idempotent: a workflow engine deleting a flow must succeed even when the

@@ -1,6 +1,9 @@
 // The endpoints Twilio calls: inbound messages (the SmsUrl of subscribed numbers) and status
 // callbacks (of messages sent with tracking). Each request's X-Twilio-Signature is checked against
-// the URL Twilio called; a missing or wrong one gets 403 and nothing is stored. A valid one is
+// the URL Twilio called, with the current credential of the account the request names (the auth
+// token Twilio last accepted from a subscriber, see proven.ts): never with whichever stored token
+// happens to validate, so a token someone else stored cannot sign events for the account. A missing
+// or wrong signature gets 403 and nothing is stored. A valid one is
 // committed to the outbox — one event per subscription — before Twilio gets its answer, and
 // delivered afterwards, so a crash after the answer loses nothing and Twilio's retries add nothing.
 import { createHash } from 'node:crypto';
@@ -9,11 +12,13 @@ import type { NewOutboxEvent, Subscription } from '../../store/index.js';
 import { computeSignature, validateSignature } from '../../twilio/index.js';
 import type { SealedConnection, TriggerContext } from './context.js';
 import type { DeliveryPayload } from './delivery.js';
+import { openForward, sealForward } from './forward-token.js';
 import { inboundMessage, param, statusEvent, type WebhookParams } from './message-event.js';
+import { currentCredential } from './proven.js';
 import { requestUrlOf } from './public-url.js';
-import { RECEIVED_PATH, STATUS_PATH, unseal } from './subscriptions.js';
+import { RECEIVED_PATH, STATUS_PATH } from './subscriptions.js';
 
-/** The query parameter carrying the caller's own StatusCallback, which still gets its callbacks. */
+/** The query parameter carrying a token for the caller's own StatusCallback, which still gets its callbacks. */
 export const FORWARD_PARAM = 'forward';
 
 function escapeXml(text: string): string {
@@ -36,24 +41,24 @@ function formParams(request: FastifyRequest): WebhookParams | undefined {
   return b as WebhookParams;
 }
 
-/** The first stored connection whose auth token signs this request, if any. */
-function verify(
+/** The account's current credential when it signed this request; undefined otherwise. */
+async function verify(
   ctx: TriggerContext,
   request: FastifyRequest,
   params: WebhookParams,
+  accountSid: string,
   subs: readonly Subscription[],
-): SealedConnection | undefined {
+): Promise<SealedConnection | undefined> {
   const signature = request.headers['x-twilio-signature'];
   if (typeof signature !== 'string' || signature === '') return undefined;
+  const newest = subs.reduce<Subscription | undefined>(
+    (a, b) => (a === undefined || b.created_at >= a.created_at ? b : a),
+    undefined,
+  );
+  const c = await currentCredential(ctx, accountSid, () => Promise.resolve(newest?.credentials));
+  if (c === undefined) return undefined;
   const url = requestUrlOf(request, ctx.publicUrl, ctx.trustProxy);
-  const tried = new Set<string>();
-  for (const sub of subs) {
-    const c = unseal(ctx, sub);
-    if (c === undefined || tried.has(c.password)) continue;
-    tried.add(c.password);
-    if (validateSignature(c.password, signature, url, params)) return c;
-  }
-  return undefined;
+  return validateSignature(c.password, signature, url, params) ? c : undefined;
 }
 
 function forbidden(reply: FastifyReply): FastifyReply {
@@ -71,7 +76,7 @@ export function registerTwilioEndpoints(app: FastifyInstance, ctx: TriggerContex
     const to = params && param(params, 'To');
     if (params === undefined || accountSid === undefined || to === undefined) return forbidden(reply);
     const subs = await ctx.store.listSubscriptions(accountSid, 'received', to);
-    if (verify(ctx, request, params, subs) === undefined) return forbidden(reply);
+    if ((await verify(ctx, request, params, accountSid, subs)) === undefined) return forbidden(reply);
 
     const message = inboundMessage(params, Date.now());
     // Twilio retries a webhook with the same I-Twilio-Idempotency-Token; the message SID is as good
@@ -99,7 +104,7 @@ export function registerTwilioEndpoints(app: FastifyInstance, ctx: TriggerContex
     if (params === undefined || accountSid === undefined) return forbidden(reply);
     const statusSubs = await ctx.store.listSubscriptions(accountSid, 'status');
     const known = [...statusSubs, ...(await ctx.store.listSubscriptions(accountSid, 'received'))];
-    const connection = verify(ctx, request, params, known);
+    const connection = await verify(ctx, request, params, accountSid, known);
     if (connection === undefined) return forbidden(reply);
 
     const event = statusEvent(params, Date.now());
@@ -116,8 +121,9 @@ export function registerTwilioEndpoints(app: FastifyInstance, ctx: TriggerContex
         callback_url: s.callback_url,
         payload: JSON.stringify({ type: 'json', event: 'message.status', body: event } satisfies DeliveryPayload),
       }));
-    const forward = (request.query as Record<string, unknown>)[FORWARD_PARAM];
-    if (typeof forward === 'string' && /^https?:\/\//i.test(forward)) {
+    const token = (request.query as Record<string, unknown>)[FORWARD_PARAM];
+    const forward = typeof token === 'string' ? openForward(await ctx.trust.key(), accountSid, token) : undefined;
+    if (forward !== undefined) {
       // the caller's own callback gets Twilio's parameters, signed for its URL as Twilio would
       const copy: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(params)) copy[k] = typeof v === 'string' ? v : [...v];
@@ -140,10 +146,16 @@ export function registerTwilioEndpoints(app: FastifyInstance, ctx: TriggerContex
   });
 }
 
-/** The StatusCallback to give Twilio for a message whose status changes the subscriptions should see. */
-export function trackedStatusCallback(connectorBaseUrl: string, callerCallback: string | undefined): string {
+/**
+ * The StatusCallback to give Twilio for a message whose status changes the subscriptions should see;
+ * the caller's own callback rides along as a token only this connector's store can have minted.
+ */
+export function trackedStatusCallback(
+  connectorBaseUrl: string,
+  callerCallback: { key: Buffer; accountSid: string; url: string } | undefined,
+): string {
   const url = connectorBaseUrl.replace(/\/+$/, '') + STATUS_PATH;
-  return callerCallback === undefined || callerCallback === ''
-    ? url
-    : `${url}?${new URLSearchParams({ [FORWARD_PARAM]: callerCallback }).toString()}`;
+  if (callerCallback === undefined || callerCallback.url === '') return url;
+  const token = sealForward(callerCallback.key, callerCallback.accountSid, callerCallback.url);
+  return `${url}?${new URLSearchParams({ [FORWARD_PARAM]: token }).toString()}`;
 }

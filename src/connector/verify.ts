@@ -1,0 +1,92 @@
+// Proves a connection against Twilio before the connector touches state on its behalf. An Account
+// SID is printed in every message URI, so parsing a Basic header proves nothing: a route that reads
+// or changes connector state (subscriptions, dead letters, idempotency replies, poll cursors) first
+// asks Twilio for the account with the presented credentials. Only positive answers are cached,
+// briefly, under the connection's keyed hash (never the secret), and concurrent checks of one
+// credential share one upstream call, so a busy workflow costs one check per credential per TTL.
+import type { Connection } from './auth.js';
+import { ApiError, fromUpstream } from './errors.js';
+import { Lru } from './lru.js';
+
+/** How long a positive answer is believed; a revoked token is refused again within this time. */
+export const VERIFY_TTL_MS = 5 * 60 * 1000;
+const VERIFY_CACHE_SIZE = 10_000;
+
+/** Asks Twilio whether the connection is valid: resolves when it is, throws what the client threw otherwise. */
+export type UpstreamCheck = (connection: Connection) => Promise<void>;
+
+export interface VerifyOptions {
+  ttlMs?: number;
+  maxEntries?: number;
+  now?: () => number;
+}
+
+export interface Verified {
+  /** true when this call asked Twilio (the credential was not already cached) */
+  fresh: boolean;
+}
+
+/** The path of the cheapest authenticated call there is: the account itself. */
+export function accountPath(accountSid: string): string {
+  return `/2010-04-01/Accounts/${accountSid}.json`;
+}
+
+export class ConnectionVerifier {
+  private readonly check: UpstreamCheck;
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+  /** keyed by Connection.throttleKey: identity plus an HMAC of the secret under a per-process salt */
+  private readonly verified: Lru<string, number>;
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(check: UpstreamCheck, options: VerifyOptions = {}) {
+    this.check = check;
+    this.ttlMs = options.ttlMs ?? VERIFY_TTL_MS;
+    this.now = options.now ?? Date.now;
+    this.verified = new Lru(options.maxEntries ?? VERIFY_CACHE_SIZE);
+  }
+
+  /** Resolves once Twilio accepted the connection (now or within the TTL); throws a 401 or a 5xx otherwise. */
+  async verify(connection: Connection): Promise<Verified> {
+    const key = connection.throttleKey;
+    const until = this.verified.get(key);
+    if (until !== undefined && until > this.now()) return { fresh: false };
+    let pending = this.running.get(key);
+    const first = pending === undefined;
+    if (pending === undefined) {
+      pending = this.ask(connection).finally(() => this.running.delete(key));
+      this.running.set(key, pending);
+    }
+    await pending;
+    return { fresh: first };
+  }
+
+  private async ask(connection: Connection): Promise<void> {
+    try {
+      await this.check(connection);
+    } catch (err) {
+      throw refusal(err, connection);
+    }
+    this.verified.set(connection.throttleKey, this.now() + this.ttlMs);
+  }
+}
+
+/** Twilio's "no" becomes a 401 that names the secret; not reaching Twilio stays a 502/504. */
+function refusal(err: unknown, connection: Connection): ApiError {
+  const translated = fromUpstream(err);
+  const refused =
+    translated.code === 'TWILIO_AUTH_FAILED' ||
+    translated.code === 'TWILIO_FORBIDDEN' ||
+    translated.code === 'NOT_FOUND';
+  if (!refused) return translated;
+  const pair =
+    connection.username === connection.accountSid
+      ? 'Account SID / Auth Token pair: check the Auth Token'
+      : 'API key for this account: check the key secret and X-Twilio-Account-Sid';
+  return new ApiError('TWILIO_AUTH_FAILED', `Twilio refused this ${pair}`, {
+    ...(translated.twilioCode === undefined ? {} : { twilioCode: translated.twilioCode }),
+    ...(translated.moreInfo === undefined ? {} : { moreInfo: translated.moreInfo }),
+    status: 401,
+    cause: err,
+  });
+}
