@@ -1,7 +1,6 @@
 // `twilio-connector serve`: the connector, talking to real Twilio when credentials or
 // --twilio-base-url are configured, otherwise to a sandbox started in the same process so that a
 // fresh checkout works with no account and no network.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildConnector } from '../connector/app.js';
@@ -12,6 +11,7 @@ import { buildSandbox, type Sandbox } from '../sandbox/app.js';
 import { sandboxConfig } from '../sandbox/config.js';
 import { helpText } from '../shared/config.js';
 import { openStore } from '../store/index.js';
+import { privateDir } from '../store/private-files.js';
 import { onShutdown } from './signals.js';
 
 export interface Running {
@@ -33,7 +33,7 @@ export async function startServe(config: ConnectorConfig): Promise<Running> {
   let sandbox: Sandbox | undefined;
   let sandboxUrl: string | undefined;
   if (embedded) {
-    mkdirSync(config.dataDir, { recursive: true });
+    privateDir(config.dataDir);
     sandbox = buildSandbox(
       sandboxConfig({
         host: config.host,

@@ -1,8 +1,8 @@
 // Opens the connector's durable store: SQLite under the data directory by default, PostgreSQL when a
 // database URL is given (several connector instances then share one state). Migrates on open.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrate } from './migrations.js';
+import { privateDatabase, privateDir } from './private-files.js';
 import { openPostgres } from './postgres.js';
 import { openSqlite } from './sqlite.js';
 import { sqlStore } from './sql-store.js';
@@ -11,7 +11,7 @@ import type { ConnectorStore } from './types.js';
 export type * from './types.js';
 
 export interface StoreOptions {
-  /** directory for the SQLite file (and the generated secret key); created when missing */
+  /** directory for the SQLite file (and the generated secret key); created when missing, kept owner-only (0700) */
   dataDir: string;
   /** `postgres://…`: use PostgreSQL instead of SQLite */
   databaseUrl?: string | undefined;
@@ -26,7 +26,8 @@ export async function openStore(options: StoreOptions): Promise<ConnectorStore> 
   } else if (options.dataDir === ':memory:') {
     sql = openSqlite(':memory:');
   } else {
-    mkdirSync(options.dataDir, { recursive: true });
+    privateDir(options.dataDir);
+    privateDatabase(join(options.dataDir, 'connector.db'));
     sql = openSqlite(join(options.dataDir, 'connector.db'));
   }
   try {
@@ -35,5 +36,8 @@ export async function openStore(options: StoreOptions): Promise<ConnectorStore> 
     await sql.close();
     throw err;
   }
+  // companions left by a version that did not set modes
+  if (sql.dialect === 'sqlite' && options.dataDir !== ':memory:')
+    privateDatabase(join(options.dataDir, 'connector.db'));
   return sqlStore(sql);
 }

@@ -2,9 +2,10 @@
 // CONNECTOR_SECRET_KEY. Against the sandbox a key is generated once per data directory, so local use
 // needs no setup; against real Twilio the connector refuses to store secrets without a given key.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isErrnoException } from '../../shared/errors.js';
+import { privateDir } from '../../store/private-files.js';
 
 const VERSION = 'v1';
 
@@ -58,7 +59,7 @@ export function resolveSecretKey(options: {
   } catch (err) {
     if (!isErrnoException(err) || err.code !== 'ENOENT') throw err;
   }
-  mkdirSync(options.dataDir, { recursive: true });
+  privateDir(options.dataDir);
   const key = randomBytes(32);
   try {
     writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
