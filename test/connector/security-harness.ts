@@ -19,6 +19,8 @@ export interface SecureHarness {
   url: string;
   store: ConnectorStore;
   lines: string[];
+  /** the key subscriptions are sealed with */
+  secretKey: Buffer;
   auth: string;
   wrongAuth: string;
   call(
@@ -42,6 +44,7 @@ export async function startSecure(
   const lines: string[] = [];
   const config = connectorConfig({ logLevel: 'info', ...overrides });
   const upstream = upstreamUrl ?? sb.url;
+  const secretKey = resolveSecretKey({ dataDir: dir, sandboxUpstream: true })!;
   const app = buildConnector(config, {
     store,
     upstreamUrl: upstream,
@@ -51,7 +54,7 @@ export async function startSecure(
         store,
         authenticate: (req) => authenticate(config, req),
         upstreamUrl: upstream,
-        secretKey: resolveSecretKey({ dataDir: dir, sandboxUpstream: true }),
+        secretKey,
         delivery: { baseDelayMs: 20, maxDelayMs: 80, pollMs: 50 },
         ...trigger,
       }),
@@ -65,6 +68,7 @@ export async function startSecure(
     url,
     store,
     lines,
+    secretKey,
     auth,
     wrongAuth: basic(sb.accountSid, 'not-the-auth-token-0123456789ab'),
     call(method, path, init = {}) {
