@@ -6,8 +6,16 @@ import { startChild, withRssSampling, type Child } from './lib/child.js';
 import { describe, fmt, runLoad, type LoadResult } from './lib/load.js';
 import { median, medianResult } from './lib/stats.js';
 
-const ACCOUNT_SID = `AC${'b'.repeat(32)}`;
-const AUTH = `Basic ${Buffer.from(`${ACCOUNT_SID}:bench-auth-token`).toString('base64')}`;
+/**
+ * Connections the load spreads over: the connector runs with its shipped throttle (100 calls a
+ * minute per connection), and one connection sending thousands a second would measure 429s. Each
+ * connection sends well under the limit in a whole run, and they fit the connector's caches.
+ */
+export const CONNECTIONS = 512;
+const AUTHS = Array.from({ length: CONNECTIONS }, (_, i) => {
+  const sid = `AC${i.toString(16).padStart(32, 'b')}`;
+  return `Basic ${Buffer.from(`${sid}:bench-auth-token-${i}`).toString('base64')}`;
+});
 
 export interface ConnectorCase {
   label: string;
@@ -20,6 +28,8 @@ export interface ConnectorCase {
 
 export interface ConnectorBenchResult {
   connector: ConnectorCase;
+  /** the same connector, every send carrying a fresh Idempotency-Key (verified connection, stored answer) */
+  keyed: ConnectorCase;
   proxy: ConnectorCase;
   fastifyProxy: ConnectorCase;
   sdk: ConnectorCase;
@@ -27,7 +37,15 @@ export interface ConnectorBenchResult {
   rounds: number;
 }
 
-function sendLoad(url: string, requests: number, concurrency: number, warmup: number): Promise<LoadResult> {
+let keys = 0;
+
+function sendLoad(
+  url: string,
+  requests: number,
+  concurrency: number,
+  warmup: number,
+  idempotent = false,
+): Promise<LoadResult> {
   return runLoad({
     origin: url,
     concurrency,
@@ -37,7 +55,12 @@ function sendLoad(url: string, requests: number, concurrency: number, warmup: nu
     make: (i) => ({
       method: 'POST',
       path: '/Messages.json',
-      headers: { authorization: AUTH, 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        authorization: AUTHS[i % CONNECTIONS]!,
+        'content-type': 'application/json',
+        accept: 'application/json',
+        ...(idempotent ? { 'idempotency-key': `bench-${process.pid}-${keys++}` } : {}),
+      },
       body: JSON.stringify({
         from: '+14155550100',
         to: `+1415555${String(1000 + (i % 9000)).padStart(4, '0')}`,
@@ -58,30 +81,44 @@ export async function benchConnector(opts: { quick: boolean }): Promise<Connecto
     const env = { UPSTREAM_URL: upstream.url };
     const servers = {
       connector: await startChild('connector-server', env),
+      keyed: await startChild('connector-server', env),
       proxy: await startChild('proxy-server', env),
       fastifyProxy: await startChild('fastify-proxy-server', env),
       sdk: await startChild('sdk-server', env),
     };
     started.push(...Object.values(servers));
     const labels = {
-      connector: 'connector (buildConnector)',
+      connector: 'connector (buildConnector, default configuration)',
+      keyed: 'connector, Idempotency-Key on every send',
       proxy: '(a) pass-through proxy (node:http + undici)',
       fastifyProxy: "(a') the same pass-through on Fastify",
       sdk: '(b) node:http + twilio SDK per request',
     };
-    const names = ['connector', 'proxy', 'fastifyProxy', 'sdk'] as const;
-    const runs: Record<(typeof names)[number], LoadResult[]> = { connector: [], proxy: [], fastifyProxy: [], sdk: [] };
-    const rss: Record<(typeof names)[number], number> = { connector: 0, proxy: 0, fastifyProxy: 0, sdk: 0 };
-    const cpu: Record<(typeof names)[number], number[]> = { connector: [], proxy: [], fastifyProxy: [], sdk: [] };
+    const names = ['connector', 'keyed', 'proxy', 'fastifyProxy', 'sdk'] as const;
+    const runs: Record<(typeof names)[number], LoadResult[]> = {
+      connector: [],
+      keyed: [],
+      proxy: [],
+      fastifyProxy: [],
+      sdk: [],
+    };
+    const rss: Record<(typeof names)[number], number> = { connector: 0, keyed: 0, proxy: 0, fastifyProxy: 0, sdk: 0 };
+    const cpu: Record<(typeof names)[number], number[]> = {
+      connector: [],
+      keyed: [],
+      proxy: [],
+      fastifyProxy: [],
+      sdk: [],
+    };
     // warm every server (JIT, pools) before anything is recorded
-    for (const name of names) await sendLoad(servers[name].url, 1000, concurrency, 0);
+    for (const name of names) await sendLoad(servers[name].url, 1000, concurrency, 0, name === 'keyed');
     for (let round = 0; round < rounds; round++) {
       // rotate the order so no case always runs first (or right after the heaviest one)
       const order = names.map((_, i) => names[(i + round) % names.length]!);
       for (const name of order) {
         const cpu0 = servers[name].cpuMs();
         const [r, peak] = await withRssSampling(servers[name], () =>
-          sendLoad(servers[name].url, perRound, concurrency, 200),
+          sendLoad(servers[name].url, perRound, concurrency, 200, name === 'keyed'),
         );
         runs[name].push(r);
         rss[name] = Math.max(rss[name], peak);
@@ -101,6 +138,7 @@ export async function benchConnector(opts: { quick: boolean }): Promise<Connecto
     });
     return {
       connector: make('connector'),
+      keyed: make('keyed'),
       proxy: make('proxy'),
       fastifyProxy: make('fastifyProxy'),
       sdk: make('sdk'),

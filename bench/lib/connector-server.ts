@@ -1,11 +1,13 @@
-// The connector as `serve` builds it for actions (buildConnector, in-memory idempotency, logs off),
-// in its own process against UPSTREAM_URL. Throttling is off: the benchmark is one connection
-// sending far more than the default 100 calls a minute, and the baselines do not throttle either.
+// The connector as `serve` builds it for actions (buildConnector, in-memory idempotency) in its
+// default configuration: logs at info (one access line per request, to a pipe the parent drains) and
+// throttling at its shipped limit. In its own process against UPSTREAM_URL; the load spreads over
+// enough connections that none reaches the limit, as many workflows would.
 import { buildConnector } from '../../src/connector/app.js';
 import { connectorConfig } from '../../src/connector/config.js';
 import { announce } from './child.js';
 
-const app = buildConnector(connectorConfig({ throttleLimit: 0, logLevel: 'silent' }), {
+// connectorConfig quiets logs for tests; the shipped default level is info
+const app = buildConnector(connectorConfig({ logLevel: 'info' }), {
   upstreamUrl: process.env['UPSTREAM_URL'] ?? '',
 });
 const address = await app.listen({ host: '127.0.0.1', port: 0 });

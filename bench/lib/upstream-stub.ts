@@ -1,10 +1,12 @@
 // A fixed-response stand-in for Twilio's Messages API, run as its own process: POST
-// …/Accounts/{AccountSid}/Messages.json answers 201 with a queued Message, so a benchmark through a
+// …/Accounts/{AccountSid}/Messages.json answers 201 with a queued Message (and GET of the account
+// answers 200, as the connector's connection check needs), so a benchmark through a
 // middle layer measures the middle layer rather than the upstream's own work.
 import { createServer } from 'node:http';
 import { announce } from './child.js';
 
 const CREATE = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Messages\.json$/;
+const ACCOUNT = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\.json$/;
 let counter = 0;
 
 function message(accountSid: string): string {
@@ -37,6 +39,13 @@ function message(accountSid: string): string {
 const server = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
+    const account = req.method === 'GET' ? ACCOUNT.exec(req.url ?? '') : null;
+    if (account) {
+      // the connector's check of a connection before it uses stored state (an Idempotency-Key)
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ sid: account[1], status: 'active', type: 'Full' }));
+      return;
+    }
     const m = req.method === 'POST' ? CREATE.exec(req.url ?? '') : null;
     if (!m) {
       res.writeHead(404, { 'content-type': 'application/json' });

@@ -138,10 +138,13 @@ interface Entry {
   done?: { status: number; body: string; contentType: string };
 }
 
+const MEMORY_SWEEP_AT = 10_000;
+
 /** In-process store for embedding and tests; the durable stores live in src/store. */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly entries = new Map<string, Entry>();
   private readonly key = randomBytes(32);
+  private sweepAt = MEMORY_SWEEP_AT;
 
   sharedKey(): Promise<Buffer> {
     return Promise.resolve(this.key);
@@ -156,7 +159,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   ): Promise<IdempotencyClaim> {
     const id = `${scope}\n${key}`;
     const now = Date.now();
-    if (this.entries.size >= 10_000) this.sweep(now);
+    if (this.entries.size >= this.sweepAt) this.sweep(now);
     const entry = this.entries.get(id);
     const abandoned =
       entry !== undefined &&
@@ -202,5 +205,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
 
   private sweep(now: number): void {
     for (const [id, entry] of this.entries) if (entry.expires <= now) this.entries.delete(id);
+    // a map full of live keys is swept again only once it has doubled, not on every claim
+    this.sweepAt = Math.max(MEMORY_SWEEP_AT, 2 * this.entries.size);
   }
 }

@@ -8,6 +8,7 @@ import { trackedStatusCallback } from '../triggers/twilio-endpoints.js';
 import { idempotencyScope } from '../trust.js';
 import { applyAliases, type Aliases } from './aliases.js';
 import { isNotSent } from '../../twilio/index.js';
+import type { Connection } from '../auth.js';
 import {
   action,
   addPageCounts,
@@ -206,6 +207,9 @@ async function sendMessage(ctx: RouteContext, input: ActionInput, message: SendM
 }
 
 export function registerMessages(app: FastifyInstance, ctx: RouteContext): void {
+  // a connection keeps its identity while its credentials are in use (see auth.ts): its scope's
+  // hash is computed once rather than on every keyed send
+  const scopes = new WeakMap<Connection, string>();
   action(app, ctx, {
     operation: 'SendMessage',
     method: 'POST',
@@ -224,7 +228,11 @@ export function registerMessages(app: FastifyInstance, ctx: RouteContext): void 
         const message = parseSendMessage(input.request.body);
         // a stored answer is connector state: only a connection Twilio accepts may claim or read it
         await ctx.trust.verify(input.connection);
-        const scope = idempotencyScope(await ctx.trust.key(), input.connection);
+        let scope = scopes.get(input.connection);
+        if (scope === undefined) {
+          scope = idempotencyScope(await ctx.trust.key(), input.connection);
+          scopes.set(input.connection, scope);
+        }
         const hash = requestHash('SendMessage', message);
         outcome = await ctx.idempotency.run(scope, key, hash, () => sendMessage(ctx, input, message));
       }
