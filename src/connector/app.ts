@@ -140,7 +140,16 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
   const verifier = new ConnectionVerifier(async (c) => {
     await clientFor(c).request('GET', accountPath(c.accountSid));
   });
-  const shared = trust(verifier, () => idempotencyStore.sharedKey());
+  const shared = trust(
+    {
+      // a refusal names where the embedded sandbox shows its credentials, as the actions' 401 does
+      verify: (c) =>
+        verifier.verify(c).catch((err: unknown) => {
+          throw withSandboxHint(fromUpstream(err), deps.sandboxUrl);
+        }),
+    },
+    () => idempotencyStore.sharedKey(),
+  );
   app.decorate('trust', shared);
   const ctx: RouteContext = {
     config,

@@ -5,7 +5,7 @@
 // the trigger side.
 import { createHmac } from 'node:crypto';
 import type { Connection } from './auth.js';
-import type { ConnectionVerifier, Verified } from './verify.js';
+import type { Verified } from './verify.js';
 
 export interface Trust {
   verify(connection: Connection): Promise<Verified>;
@@ -19,7 +19,10 @@ declare module 'fastify' {
   }
 }
 
-export function trust(verifier: ConnectionVerifier, sharedKey: () => Promise<Buffer>): Trust {
+export function trust(
+  verifier: { verify(connection: Connection): Promise<Verified> },
+  sharedKey: () => Promise<Buffer>,
+): Trust {
   let pending: Promise<Buffer> | undefined;
   return {
     verify: (connection) => verifier.verify(connection),

@@ -5,7 +5,7 @@
 // briefly, under the connection's keyed hash (never the secret), and concurrent checks of one
 // credential share one upstream call, so a busy workflow costs one check per credential per TTL.
 import type { Connection } from './auth.js';
-import { ApiError, fromUpstream } from './errors.js';
+import { ApiError, AUTH_FAILED_MESSAGE, fromUpstream } from './errors.js';
 import { Lru } from './lru.js';
 
 /** How long a positive answer is believed; a revoked token is refused again within this time. */
@@ -65,25 +65,21 @@ export class ConnectionVerifier {
     try {
       await this.check(connection);
     } catch (err) {
-      throw refusal(err, connection);
+      throw refusal(err);
     }
     this.verified.set(connection.throttleKey, this.now() + this.ttlMs);
   }
 }
 
-/** Twilio's "no" becomes a 401 that names the secret; not reaching Twilio stays a 502/504. */
-function refusal(err: unknown, connection: Connection): ApiError {
+/** Twilio's "no" (401, 403 or 404 for the account) becomes a 401 naming the Auth Token; not reaching Twilio stays a 502/504. */
+function refusal(err: unknown): ApiError {
   const translated = fromUpstream(err);
   const refused =
     translated.code === 'TWILIO_AUTH_FAILED' ||
     translated.code === 'TWILIO_FORBIDDEN' ||
     translated.code === 'NOT_FOUND';
   if (!refused) return translated;
-  const pair =
-    connection.username === connection.accountSid
-      ? 'Account SID / Auth Token pair: check the Auth Token'
-      : 'API key for this account: check the key secret and X-Twilio-Account-Sid';
-  return new ApiError('TWILIO_AUTH_FAILED', `Twilio refused this ${pair}`, {
+  return new ApiError('TWILIO_AUTH_FAILED', AUTH_FAILED_MESSAGE, {
     ...(translated.twilioCode === undefined ? {} : { twilioCode: translated.twilioCode }),
     ...(translated.moreInfo === undefined ? {} : { moreInfo: translated.moreInfo }),
     status: 401,

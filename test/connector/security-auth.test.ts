@@ -30,7 +30,7 @@ describe('security: a wrong token on every state route', () => {
     assert.equal(res.status, 401, `${res.url}: ${res.status}`);
     const { error } = await json(res);
     assert.equal(error.code, 'TWILIO_AUTH_FAILED');
-    assert.match(error.message, /Account SID \/ Auth Token pair/);
+    assert.match(error.message, /the Auth Token is not the one of this Account SID/);
   };
 
   it('refuses to create subscriptions, and stores nothing nor touches the number', async () => {

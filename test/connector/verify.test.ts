@@ -72,7 +72,7 @@ describe('connection verifier', () => {
         assert.ok(err instanceof ApiError);
         assert.equal(err.status, 401);
         assert.equal(err.code, 'TWILIO_AUTH_FAILED');
-        assert.match(err.message, /Account SID \/ Auth Token pair/);
+        assert.match(err.message, /the Auth Token is not the one of this Account SID/);
         return true;
       });
     }
