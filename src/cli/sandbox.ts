@@ -2,10 +2,14 @@
 import { helpText, resolveConfig } from '../shared/config.js';
 import { buildSandbox, type Sandbox } from '../sandbox/app.js';
 import { sandboxSpec } from '../sandbox/config.js';
+import { exposureWarning } from '../sandbox/guard.js';
 import { onShutdown } from './signals.js';
 
 export function sandboxBanner(sb: Sandbox, url: string): string {
   const { sid, auth_token } = sb.account;
+  const uiAuth = sb.ctx.config.uiAuth;
+  // the password is the user's own: name where it goes, never print it
+  const login = uiAuth === undefined ? '' : ` -u '${uiAuth.user}:<ui-auth password>'`;
   return [
     `Twilio sandbox listening on ${url}`,
     `  inbox          ${url}/`,
@@ -20,7 +24,8 @@ export function sandboxBanner(sb: Sandbox, url: string): string {
     '  Point the official SDK at it:',
     `    const client = twilio('${sid}', '<auth token>'); client.api.baseUrl = '${url}';`,
     '  Text the number as a phone would:',
-    `    curl -s ${url}/_sandbox/inbound -d From=+15551234567 -d To=${encodeURIComponent(sb.phoneNumber)} -d Body=Hello`,
+    `    curl -s${login} ${url}/_sandbox/inbound -H 'content-type: application/json' \\`,
+    `      -d '{"From":"+15551234567","To":"${sb.phoneNumber}","Body":"Hello"}'`,
     '',
   ].join('\n');
 }
@@ -39,6 +44,8 @@ export async function runSandbox(argv: string[], env: NodeJS.ProcessEnv): Promis
   }
   const sb = buildSandbox(config);
   const url = await sb.listen();
+  const warning = exposureWarning(config.host, config.uiAuth);
+  if (warning !== undefined) process.stderr.write(warning);
   process.stdout.write(sandboxBanner(sb, url));
   onShutdown(() => sb.close());
   return 0;

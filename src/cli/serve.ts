@@ -9,6 +9,7 @@ import { connectorSpec, resolveConnectorConfig, type ConnectorConfig } from '../
 import { resolveSecretKey, triggersPlugin } from '../connector/triggers/index.js';
 import { buildSandbox, type Sandbox } from '../sandbox/app.js';
 import { sandboxConfig } from '../sandbox/config.js';
+import { exposureWarning } from '../sandbox/guard.js';
 import { helpText } from '../shared/config.js';
 import { openStore } from '../store/index.js';
 import { privateDir } from '../store/private-files.js';
@@ -40,6 +41,8 @@ export async function startServe(config: ConnectorConfig): Promise<Running> {
         port: config.sandboxPort,
         data: join(config.dataDir, 'sandbox.db'),
         statusDelay: 1000,
+        allowedHosts: config.sandboxAllowedHosts,
+        ...(config.sandboxUiAuth === undefined ? {} : { uiAuth: config.sandboxUiAuth }),
         logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
       }),
     );
@@ -147,6 +150,8 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv): Promise<
     return 0;
   }
   const running = await startServe(config);
+  const warning = running.sandbox && exposureWarning(config.host, config.sandboxUiAuth, '--sandbox-ui-auth');
+  if (warning) process.stderr.write(warning);
   process.stdout.write(serveBanner(running));
   onShutdown(() => running.close());
   return 0;

@@ -31,6 +31,25 @@ export const connectorSpec = {
     default: 4310,
     metavar: 'PORT',
   }),
+  sandboxUiAuth: optional({
+    flag: 'sandbox-ui-auth',
+    env: 'SANDBOX_UI_AUTH',
+    description:
+      'user:password asked (HTTP Basic) for the embedded sandbox’s inbox and /_sandbox control API; its Twilio API paths keep the account credentials',
+    parse: parsers.userPassword,
+    secret: true,
+    metavar: 'USER:PASSWORD',
+  }),
+  sandboxAllowedHosts: option({
+    flag: 'sandbox-allowed-hosts',
+    env: 'SANDBOX_ALLOWED_HOSTS',
+    description:
+      'Host names the embedded sandbox answers to besides loopback names and --host (comma-separated); any other Host is refused',
+    parse: parsers.hostList,
+    default: Object.freeze<string[]>([]),
+    defaultText: 'none',
+    metavar: 'HOSTS',
+  }),
   publicUrl: optional({
     flag: 'public-url',
     env: 'CONNECTOR_PUBLIC_URL',

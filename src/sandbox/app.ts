@@ -10,6 +10,7 @@ import { registerControl } from './control/index.js';
 import { registerLifecycle } from './lifecycle/index.js';
 import { registerRealism } from './realism/index.js';
 import { SandboxEvents } from './events.js';
+import { requestGuard } from './guard.js';
 import { bootstrapAccount, ensureStartNumber, type AccountRow } from './store/accounts.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { openDb } from './store/db.js';
@@ -124,6 +125,9 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
     done(null, new URLSearchParams(body as string));
   });
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  // before every route: foreign hosts, cross-site control requests and --ui-auth
+  app.addHook('onRequest', requestGuard(config));
 
   app.addHook('onSend', (request, reply, payload, done) => {
     if (isTwilioPath(request.url)) {

@@ -18,6 +18,25 @@ export const sandboxSpec = {
     default: 4310,
     metavar: 'PORT',
   }),
+  allowedHosts: option({
+    flag: 'allowed-hosts',
+    env: 'SANDBOX_ALLOWED_HOSTS',
+    description:
+      'Host names the sandbox answers to besides loopback names and --host (comma-separated), for reaching it by another name; any other Host is refused',
+    parse: parsers.hostList,
+    default: Object.freeze<string[]>([]),
+    defaultText: 'none',
+    metavar: 'HOSTS',
+  }),
+  uiAuth: optional({
+    flag: 'ui-auth',
+    env: 'SANDBOX_UI_AUTH',
+    description:
+      'user:password asked (HTTP Basic) for the inbox, its event stream and the /_sandbox control API; Twilio API paths keep the account credentials',
+    parse: parsers.userPassword,
+    secret: true,
+    metavar: 'USER:PASSWORD',
+  }),
   accountSid: optional({
     flag: 'account-sid',
     env: 'SANDBOX_ACCOUNT_SID',

@@ -99,6 +99,26 @@ export const parsers = {
       return raw;
     };
   },
+  /** A comma-separated list of host names or addresses (no scheme, no port), lower-cased. */
+  hostList: ((raw, name) => {
+    const hosts = raw
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter((h) => h !== '');
+    const bad = hosts.find((h) => !/^(\[[0-9a-f:.]+\]|[0-9a-z_.:-]+)$/.test(h) || /^\d+$/.test(h));
+    if (bad !== undefined) {
+      throw new ParseProblem(
+        `${name} must be host names or addresses separated by commas (no scheme or path), got "${bad}"`,
+      );
+    }
+    return Object.freeze(hosts);
+  }) as Parser<readonly string[]>,
+  /** `user:password` for HTTP Basic; never echoed. */
+  userPassword: ((raw, name) => {
+    const colon = raw.indexOf(':');
+    if (colon < 1 || colon === raw.length - 1) throw new ParseProblem(`${name} must be user:password`);
+    return Object.freeze({ user: raw.slice(0, colon), password: raw.slice(colon + 1) });
+  }) as Parser<Readonly<{ user: string; password: string }>>,
   hexKey(bytes: number): Parser<Buffer> {
     return (raw, name) => {
       if (!new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`).test(raw.trim())) {

@@ -73,6 +73,12 @@ export async function startSandbox(
   };
 }
 
+/**
+ * What a tool adds to a form or body-less /_sandbox request so that no web page could have sent it
+ * (JSON bodies need nothing more).
+ */
+export const CONTROL: Readonly<Record<string, string>> = Object.freeze({ 'x-sandbox-request': '1' });
+
 /** Parsed JSON body, typed loosely for assertions. */
 export async function json(res: Response): Promise<any> {
   return res.json();

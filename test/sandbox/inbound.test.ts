@@ -6,7 +6,7 @@ import { insertNumber } from '../../src/sandbox/store/numbers.js';
 import { webhooksOf } from '../../src/sandbox/webhooks/outbox.js';
 import { geoOf } from '../../src/sandbox/webhooks/params.js';
 import { reach, settled } from '../helpers/outbound.js';
-import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { CONTROL, json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
 
 const SENDER = '+15559876543';
@@ -54,7 +54,7 @@ describe('inbound texts', () => {
     await hook.close();
   });
   beforeEach(async () => {
-    await sb.request('POST', '/_sandbox/reset');
+    await sb.request('POST', '/_sandbox/reset', { headers: CONTROL });
     hook.received.length = 0;
   });
 
@@ -89,6 +89,7 @@ describe('inbound texts', () => {
   it('stores a text to a number without SmsUrl and returns its Message JSON (form input)', async () => {
     const res = await sb.request('POST', '/_sandbox/inbound', {
       auth: null,
+      headers: CONTROL,
       form: { From: SENDER, To: sb.phoneNumber, Body: 'x'.repeat(161), MediaUrl: ['https://example.com/cat.jpg'] },
     });
     assert.equal(res.status, 201);
@@ -103,6 +104,7 @@ describe('inbound texts', () => {
     assert.equal(webhooksOf(sb.sandbox.ctx.db, m.sid).length, 0);
     const text = await sb.request('POST', '/_sandbox/inbound', {
       auth: null,
+      headers: CONTROL,
       form: { From: SENDER, To: sb.phoneNumber, Body: 'x'.repeat(161) },
     });
     assert.equal((await json(text)).num_segments, '2');

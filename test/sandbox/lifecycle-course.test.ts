@@ -9,7 +9,7 @@ import type { SandboxEvent } from '../../src/sandbox/events.js';
 import { asOf } from '../../src/sandbox/store/course.js';
 import { getMessageBySid, type MessageRow } from '../../src/sandbox/store/messages.js';
 import { parseTimeline, statusAt } from '../../src/sandbox/store/timeline.js';
-import { json, patchSettings, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { CONTROL, json, patchSettings, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 const HOUR = 3_600_000;
 const TO = '+14155551234';
@@ -319,7 +319,7 @@ describe('planned courses: announcements and restarts', () => {
       assert.ok(seen.includes(`${reset.sid}:delivered`));
 
       const later = await sb.client.messages.create({ to: TO, from: sb.phoneNumber, body: 'before a reset' });
-      assert.equal((await sb.request('POST', '/_sandbox/reset')).status, 200);
+      assert.equal((await sb.request('POST', '/_sandbox/reset', { headers: CONTROL })).status, 200);
       await new Promise((r) => setTimeout(r, 4 * 150 + 300));
       assert.deepEqual(
         seen.filter((x) => x.startsWith(later.sid)),

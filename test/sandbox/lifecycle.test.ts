@@ -5,7 +5,7 @@ import { setFateDecider } from '../../src/sandbox/lifecycle/index.js';
 import { getMessageBySid, messageJson } from '../../src/sandbox/store/messages.js';
 import { parseTimeline, type TimelineEvent } from '../../src/sandbox/store/timeline.js';
 import { webhooksOf } from '../../src/sandbox/webhooks/outbox.js';
-import { startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { CONTROL, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { storeMessage } from '../helpers/messages.js';
 import { reach, sendOutbound } from '../helpers/outbound.js';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
@@ -227,7 +227,7 @@ describe('message lifecycle (timed)', () => {
 
   it('stays consistent across a reset in the middle of a lifecycle', async () => {
     const before = sendOutbound(sb);
-    const res = await sb.request('POST', '/_sandbox/reset');
+    const res = await sb.request('POST', '/_sandbox/reset', { headers: CONTROL });
     assert.equal(res.status, 200);
     assert.equal(getMessageBySid(sb.sandbox.ctx.db, before.sid), undefined);
     const afterReset = sendOutbound(sb);

@@ -9,7 +9,7 @@ import type { SandboxEvent } from '../../src/sandbox/events.js';
 import { getMessageBySid } from '../../src/sandbox/store/messages.js';
 import { webhooksOf } from '../../src/sandbox/webhooks/outbox.js';
 import { reach, sendOutbound, settled } from '../helpers/outbound.js';
-import { sdkClient, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { CONTROL, sdkClient, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
 
 function onStatus(sb: TestSandbox, sid: string, status: string): Promise<void> {
@@ -128,7 +128,7 @@ describe('restart with another account SID on the same database file', () => {
       assert.equal(again.phoneNumber, '+14155550101', 'the same number on every start');
       assert.equal((await again.client.incomingPhoneNumbers.list()).length, 1, 'no extra number per start');
       // a reset gives back the number printed on start, not the configured one
-      const reset = await fetch(`${again.url}/_sandbox/reset`, { method: 'POST' });
+      const reset = await fetch(`${again.url}/_sandbox/reset`, { method: 'POST', headers: CONTROL });
       assert.equal(reset.status, 200);
       assert.deepEqual(
         (await again.client.incomingPhoneNumbers.list()).map((n) => n.phoneNumber),

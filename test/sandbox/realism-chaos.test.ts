@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { reach, settled } from '../helpers/outbound.js';
-import { json, patchSettings, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { CONTROL, json, patchSettings, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
 
 const chaos = (...rules: unknown[]) => ({ chaos: { enabled: true, rules } });
@@ -29,7 +29,7 @@ describe('account concurrency and fault injection, through the official SDK', ()
     await hook.close();
   });
   beforeEach(async () => {
-    await fetch(`${sb.url}/_sandbox/settings/reset`, { method: 'POST' });
+    await fetch(`${sb.url}/_sandbox/settings/reset`, { method: 'POST', headers: CONTROL });
   });
 
   it('reports Twilio-Concurrent-Requests on every API response', async () => {

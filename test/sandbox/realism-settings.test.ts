@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { SandboxEvent } from '../../src/sandbox/events.js';
-import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { CONTROL, json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 function send(sb: TestSandbox, method: string, body: unknown, type = 'application/json'): Promise<Response> {
   return fetch(`${sb.url}/_sandbox/settings`, {
     method,
-    headers: { 'content-type': type },
+    headers: { 'content-type': type, ...CONTROL },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
@@ -21,7 +21,7 @@ describe('sandbox settings control API', () => {
   });
   after(() => sb.close());
   beforeEach(async () => {
-    assert.equal((await fetch(`${sb.url}/_sandbox/settings/reset`, { method: 'POST' })).status, 200);
+    assert.equal((await fetch(`${sb.url}/_sandbox/settings/reset`, { method: 'POST', headers: CONTROL })).status, 200);
   });
 
   it('starts with realism off and only the gentle 100-request concurrency limit on', async () => {
@@ -165,7 +165,9 @@ describe('sandbox settings persistence', () => {
       const s = await json(await fetch(`${second.url}/_sandbox/settings`));
       assert.equal(s.retention.max_messages, 500);
       assert.equal(s.throughput.enabled, true);
-      const reset = await json(await fetch(`${second.url}/_sandbox/settings/reset`, { method: 'POST' }));
+      const reset = await json(
+        await fetch(`${second.url}/_sandbox/settings/reset`, { method: 'POST', headers: CONTROL }),
+      );
       assert.equal(reset.throughput.enabled, false);
     } finally {
       await second.close();

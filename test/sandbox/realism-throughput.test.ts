@@ -6,7 +6,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { getMessageBySid } from '../../src/sandbox/store/messages.js';
 import { parseTimeline } from '../../src/sandbox/store/timeline.js';
 import { reach } from '../helpers/outbound.js';
-import { patchSettings, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { CONTROL, patchSettings, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 async function rejectsWith(call: Promise<unknown>, status: number, code: number, message?: string): Promise<void> {
   await assert.rejects(call, (err: any) => {
@@ -24,7 +24,7 @@ describe('sender throughput and queues, through the official SDK', () => {
   });
   after(() => sb.close());
   beforeEach(async () => {
-    await fetch(`${sb.url}/_sandbox/settings/reset`, { method: 'POST' });
+    await fetch(`${sb.url}/_sandbox/settings/reset`, { method: 'POST', headers: CONTROL });
   });
 
   it('a long code sends one segment a second and refuses with 21611 once its backlog is full', async () => {

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { NewMessage } from '../../src/sandbox/store/messages.js';
 import { timelineEntry } from '../../src/sandbox/store/timeline.js';
 import { storeMessage } from '../helpers/messages.js';
-import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { CONTROL, json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 const DAY = 86_400_000;
 const bodiesOf = (list: { body: string }[]): string[] => list.map((m) => m.body);
@@ -183,10 +183,13 @@ describe('inbox control API', () => {
     assert.equal(body.webhooks[0].response_status, 200);
     assert.equal(body.webhooks[0].attempts, 2);
 
-    const del = await fetch(`${sb.url}/_sandbox/messages/${m.sid}`, { method: 'DELETE' });
+    const del = await fetch(`${sb.url}/_sandbox/messages/${m.sid}`, { method: 'DELETE', headers: CONTROL });
     assert.equal(del.status, 204);
     assert.equal((await get(`/_sandbox/messages/${m.sid}`)).status, 404);
-    assert.equal((await fetch(`${sb.url}/_sandbox/messages/${m.sid}`, { method: 'DELETE' })).status, 404);
+    assert.equal(
+      (await fetch(`${sb.url}/_sandbox/messages/${m.sid}`, { method: 'DELETE', headers: CONTROL })).status,
+      404,
+    );
   });
 
   it('pushes bus events to an SSE client as they happen', async () => {
@@ -236,7 +239,7 @@ describe('inbox control API', () => {
   );
 
   it('clears every message', async () => {
-    const res = await fetch(`${sb.url}/_sandbox/messages/clear`, { method: 'POST' });
+    const res = await fetch(`${sb.url}/_sandbox/messages/clear`, { method: 'POST', headers: CONTROL });
     assert.equal(res.status, 200);
     assert.ok((await json(res)).deleted >= 5);
     assert.deepEqual((await get('/_sandbox/messages')).body.messages, []);

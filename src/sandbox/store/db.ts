@@ -1,7 +1,7 @@
 // Opens the sandbox's SQLite database (WAL, foreign keys) and brings its schema up to date.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { MIGRATIONS } from './migrations.js';
 import { installTableWatch } from './table-watch.js';
 import { statusAt } from './timeline.js';
@@ -9,9 +9,12 @@ import { statusAt } from './timeline.js';
 export type Db = Database.Database;
 
 export function openDb(file: string): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') makePrivate(file);
   const db = new Database(file);
-  if (file !== ':memory:') db.pragma('journal_mode = WAL');
+  if (file !== ':memory:') {
+    db.pragma('journal_mode = WAL');
+    privateSidecars(file);
+  }
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
@@ -26,6 +29,35 @@ export function openDb(file: string): Db {
   installTableWatch(db);
   cacheStatements(db);
   return db;
+}
+
+/**
+ * The file holds the account's auth token: readable by its owner only, whatever the umask. The
+ * directories made for it are the owner's too; a directory that already existed is left as it was.
+ */
+function makePrivate(file: string): void {
+  const dir = resolve(dirname(file));
+  const first = mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (first !== undefined) {
+    // mkdir applies the umask: set each directory made here, from the first one down
+    for (let d = dir; ; d = dirname(d)) {
+      chmodSync(d, 0o700);
+      if (d === first || dirname(d) === d) break;
+    }
+  }
+  closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
+}
+
+/**
+ * SQLite gives the -wal and -shm files it creates the database file's mode; ones left by an older
+ * run may not have it.
+ */
+function privateSidecars(file: string): void {
+  for (const suffix of ['-wal', '-shm']) {
+    const path = file + suffix;
+    if (existsSync(path)) chmodSync(path, 0o600);
+  }
 }
 
 const STATEMENT_CACHE_SIZE = 512;
