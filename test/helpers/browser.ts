@@ -24,7 +24,9 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<TestBrowser> {
+export async function launchBrowser(
+  options: { httpCredentials?: { username: string; password: string } } = {},
+): Promise<TestBrowser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium not found at ${CHROMIUM_PATH}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH` +
@@ -37,6 +39,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
     headless: true,
     args: ARGS,
     viewport: { width: 1400, height: 900 },
+    ...options,
   });
   return {
     context,

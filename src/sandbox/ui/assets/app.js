@@ -3,7 +3,7 @@
 import { api, listen } from './api.js';
 import { renderDetail } from './detail.js';
 import { settingsForm } from './settings-form.js';
-import { $, announce, badge, copyButton, field, h, isOutbound, shortTime } from './dom.js';
+import { $, announce, badge, copyButton, field, h, isolated, isOutbound, mediaImage, shortTime } from './dom.js';
 
 const PAGE = 50;
 
@@ -125,12 +125,13 @@ function renderConversations() {
             'aria-current': c.counterpart === state.peer ? 'true' : null,
             onclick: () => selectPeer(c.counterpart),
           },
-          h('span', { class: 'peer' }, c.counterpart),
+          isolated(c.counterpart, { class: 'peer' }),
           h('time', { class: 'muted small' }, shortTime(c.last.date_created)),
           h(
             'span',
             { class: 'snippet' },
-            `${isOutbound(c.last) ? 'You: ' : ''}${c.last.body || (c.last.media.length ? '📎 media' : '')}`,
+            isOutbound(c.last) ? 'You: ' : '',
+            isolated(c.last.body || (c.last.media.length ? '📎 media' : '')),
           ),
           h('span', { class: 'muted small' }, `${c.count} message${c.count === 1 ? '' : 's'} · `, badge(c.last.status)),
         ),
@@ -196,12 +197,12 @@ function bubble(m) {
             { class: 'thumbs' },
             m.media.map((x) =>
               x.content_type.startsWith('image/')
-                ? h('img', { src: x.url, alt: '', loading: 'lazy', class: 'thumb', onerror: brokenImage })
+                ? mediaImage(x.url, { onerror: brokenImage })
                 : h('span', { class: 'file' }, x.content_type),
             ),
           )
         : null,
-      m.body ? h('span', { class: 'text' }, m.body) : null,
+      m.body ? isolated(m.body, { class: 'text' }) : null,
       h(
         'span',
         { class: 'meta' },
@@ -223,7 +224,7 @@ function renderThread() {
     $('thread-older').hidden = true;
     return;
   }
-  heading.textContent = `${state.peer} ↔ ${state.number}`;
+  heading.replaceChildren(isolated(state.peer), ' ↔ ', isolated(state.number));
   const focused = document.activeElement?.dataset?.sid;
   // stay where the reader is: follow new messages only when already at the newest
   const section = $('thread-section');
@@ -269,11 +270,11 @@ async function runSearch({ more = false } = {}) {
         h(
           'button',
           { type: 'button', class: 'result', dataset: { sid: m.sid }, onclick: () => showDetail(m.sid) },
-          h('span', { class: 'route' }, `${m.from} → ${m.to}`),
+          h('span', { class: 'route' }, isolated(m.from), ' → ', isolated(m.to)),
           h('time', { class: 'muted small' }, shortTime(m.date_created)),
           badge(m.status),
           h('span', { class: 'muted small' }, m.direction),
-          h('span', { class: 'snippet' }, m.body || (m.media.length ? '📎 media' : '(no text)')),
+          h('span', { class: 'snippet' }, isolated(m.body || (m.media.length ? '📎 media' : '(no text)'))),
         ),
       ),
     ),
@@ -397,7 +398,8 @@ async function clearAll() {
 
 function noteSeen(m) {
   if (state.pendingAnnounce.has(m.sid) && !state.known.has(m.sid)) {
-    announce(`New message ${isOutbound(m) ? `to ${m.to}` : `from ${m.from}`}: ${m.body || 'media'}`);
+    const out = isOutbound(m);
+    announce(['New message ', out ? 'to ' : 'from ', isolated(out ? m.to : m.from), ': ', isolated(m.body || 'media')]);
   }
   state.pendingAnnounce.delete(m.sid);
   state.known.add(m.sid);

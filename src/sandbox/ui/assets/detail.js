@@ -1,6 +1,6 @@
 // The message detail panel: every field of the Message JSON, encoding and segments, price, the
 // status timeline with times, and every webhook the sandbox sent for the message.
-import { badge, copyButton, field, fullTime, h, toDate } from './dom.js';
+import { badge, copyButton, field, fullTime, h, isolated, mediaImage, toDate } from './dom.js';
 
 const KIND_TEXT = {
   status: 'Status callback',
@@ -27,14 +27,13 @@ function media(list) {
           'li',
           {},
           m.content_type.startsWith('image/')
-            ? h('img', {
-                src: m.url,
+            ? mediaImage(m.url, {
                 alt: `Attachment ${i + 1} (${m.content_type})`,
-                loading: 'lazy',
-                class: 'thumb',
                 onerror: (e) => e.currentTarget.remove(),
+                interactive: true,
               })
             : null,
+          ' ',
           /^https?:\/\//i.test(m.url)
             ? h('a', { href: m.url, target: '_blank', rel: 'noreferrer noopener' }, m.url)
             : h('code', {}, m.url),
@@ -167,7 +166,10 @@ export function renderDetail(data, { onDelete }) {
     h(
       'p',
       { class: 'summary' },
-      `${m.from} → ${m.to} · ${m.encoding} · ${m.num_segments} segment${m.num_segments === '1' ? '' : 's'} · `,
+      isolated(m.from),
+      ' → ',
+      isolated(m.to),
+      ` · ${m.encoding} · ${m.num_segments} segment${m.num_segments === '1' ? '' : 's'} · `,
       m.price === null ? 'price not billed yet' : `${m.price} ${m.price_unit}`,
     ),
     m.error_code ? h('p', { class: 'error' }, `Error ${m.error_code}: ${m.error_message ?? ''}`) : null,

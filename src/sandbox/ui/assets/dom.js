@@ -117,3 +117,55 @@ export function announce(text) {
   // keep the region short: screen readers only need what is new
   while (region.childElementCount > 5) region.firstElementChild.remove();
 }
+
+/**
+ * Text a message brings (a body, a number, a name) in its own bidi isolate: a right-to-left
+ * override inside it cannot reorder the text around it.
+ */
+export function isolated(text, attrs = {}) {
+  return h('bdi', attrs, text);
+}
+
+/** Media URLs the developer chose to load in this page; the sandbox's own load without asking. */
+const allowedMedia = new Set();
+
+function mediaHost(url) {
+  try {
+    const u = new URL(url, location.href);
+    return u.origin === location.origin ? null : u.host;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * An image attachment. Loading a URL from elsewhere tells its owner that the inbox was opened (and
+ * when, and from where), so such an image waits for a click: `interactive` offers a button for it,
+ * otherwise (inside another control) a placeholder names the host.
+ */
+export function mediaImage(url, { alt = '', onerror, interactive = false } = {}) {
+  const host = mediaHost(url);
+  const image = () => h('img', { src: url, alt, loading: 'lazy', class: 'thumb', onerror });
+  if (host === null || allowedMedia.has(url)) return image();
+  const label = host === '' ? 'an address that does not parse' : host;
+  if (!interactive) return h('span', { class: 'file remote-media' }, 'image from ', isolated(label));
+  const placeholder = h(
+    'span',
+    { class: 'remote-media' },
+    h('span', { class: 'file' }, 'Image from ', isolated(label), ' not loaded'),
+    ' ',
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'small',
+        onclick: () => {
+          allowedMedia.add(url);
+          placeholder.replaceWith(image());
+        },
+      },
+      'Load image',
+    ),
+  );
+  return placeholder;
+}
