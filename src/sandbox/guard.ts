@@ -77,18 +77,20 @@ export function hostPolicy(
   if (config.publicUrl !== undefined) names.add(hostName(new URL(config.publicUrl).host));
   const wildcard = WILDCARDS.has(hostName(config.host));
   const verdicts = new Map<string, boolean>();
+  const remember = (header: string, ok: boolean): boolean => {
+    if (verdicts.size >= HOST_CACHE_SIZE) verdicts.clear();
+    verdicts.set(header, ok);
+    return ok;
+  };
   return (header) => {
     const known = verdicts.get(header);
     if (known !== undefined) return known;
     const name = hostName(header);
-    // interfaces come and go (Wi-Fi, VPN): read them when a name is not known yet
-    const ok =
-      isLoopback(name) ||
-      names.has(name) ||
-      (wildcard && isIP(name.replace(/^\[|\]$/g, '')) !== 0 && ownAddresses().has(name));
-    if (verdicts.size >= HOST_CACHE_SIZE) verdicts.clear();
-    verdicts.set(header, ok);
-    return ok;
+    if (isLoopback(name) || names.has(name)) return remember(header, true);
+    if (!wildcard || isIP(name.replace(/^\[|\]$/g, '')) === 0) return remember(header, false);
+    // interfaces come and go (Wi-Fi, VPN): an address not known yet is looked up again next time
+    const own = ownAddresses().has(name);
+    return own ? remember(header, true) : false;
   };
 }
 

@@ -9,6 +9,8 @@ import { connect, type AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { startServe } from '../../src/cli/serve.js';
+import { connectorConfig } from '../../src/connector/config.js';
 import { sandboxSpec } from '../../src/sandbox/config.js';
 import { exposureWarning } from '../../src/sandbox/guard.js';
 import { resolveConfig } from '../../src/shared/config.js';
@@ -432,6 +434,58 @@ describe('twilio-connector sandbox on a wider address', () => {
         body,
       });
       assert.equal(res.status, 201);
+    } finally {
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, err);
+    }
+  });
+});
+
+describe('the sandbox embedded by twilio-connector serve', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'serve-sandbox-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('takes --sandbox-ui-auth for its inbox while the connector keeps sending through it', async () => {
+    const running = await startServe(
+      connectorConfig({ sandboxPort: 0, dataDir: join(dir, 'a'), sandboxUiAuth: { user: 'dev', password: 'pw-123' } }),
+    );
+    try {
+      const sandbox = running.sandbox!;
+      const { sid, auth_token } = sandbox.account;
+      const sent = await fetch(`${running.url}/Messages.json`, {
+        method: 'POST',
+        headers: { authorization: basic(sid, auth_token), 'content-type': 'application/json' },
+        body: JSON.stringify({ from: sandbox.phoneNumber, to: '+15558675310', body: 'through the connector' }),
+      });
+      assert.equal(sent.status, 200);
+      assert.equal((await fetch(`${running.sandboxUrl}/`)).status, 401);
+      const inbox = await fetch(`${running.sandboxUrl}/_sandbox/messages`, {
+        headers: { authorization: basic('dev', 'pw-123') },
+      });
+      assert.equal(inbox.status, 200);
+      assert.equal((await json(inbox)).messages[0].body, 'through the connector');
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('warns on stderr when serve binds the sandbox wider, naming --sandbox-ui-auth', async () => {
+    const dropped = /^(TWILIO_|SANDBOX_|CONNECTOR_|DATABASE_URL$)/;
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !dropped.test(k)));
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--host', '0.0.0.0', '--port', '0', '--sandbox-port', '0'],
+      { cwd: root, env: { ...env, CONNECTOR_DATA_DIR: join(dir, 'b'), LOG_LEVEL: 'warn' } },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      while (!/inbox\s+http/.test(out) && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(err.trim().split('\n').length, 1, err);
+      assert.match(err, /^warning: the sandbox listens on 0\.0\.0\.0.*--sandbox-ui-auth user:password/);
     } finally {
       child.kill('SIGTERM');
       assert.equal(await exited, 0, err);
