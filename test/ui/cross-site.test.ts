@@ -193,6 +193,9 @@ describe('the inbox shows what a message brings without letting it track or spoo
   before(async () => {
     sb = await startSandbox();
     images = await startOther(() => '');
+    // a name is the API user's to choose, overrides included
+    const [number] = await sb.client.incomingPhoneNumbers.list({ phoneNumber: sb.phoneNumber });
+    await sb.client.incomingPhoneNumbers(number!.sid).update({ friendlyName: `Shop ${RLO}nepo` });
     browser = await launchBrowser();
     page = await openInbox(browser, sb.url);
   });
@@ -260,7 +263,8 @@ describe('the inbox shows what a message brings without letting it track or spoo
       return out;
     })()`);
     const places = new Set(report.map((r) => r.where.split(' ')[0]));
-    for (const place of ['thread', 'conversations', 'result-list', 'detail-body']) assert.ok(places.has(place), place);
+    for (const place of ['numbers', 'thread', 'conversations', 'result-list', 'detail-body'])
+      assert.ok(places.has(place), place);
     assert.deepEqual(
       report.filter((r) => !r.ok),
       [],

@@ -43,7 +43,7 @@ async function loadAccount() {
   const select = $('compose-to');
   const chosen = select.value;
   select.replaceChildren(
-    ...numbers.map((n) => h('option', { value: n.phone_number }, `${n.friendly_name} (${n.phone_number})`)),
+    ...numbers.map((n) => h('option', { value: n.phone_number }, `\u2068${n.friendly_name}\u2069 (${n.phone_number})`)),
   );
   select.value = numbers.some((n) => n.phone_number === chosen) ? chosen : (state.number ?? '');
   renderCredentials();
@@ -63,9 +63,13 @@ function renderNumbers() {
             'aria-current': n.phone_number === state.number ? 'true' : null,
             onclick: () => selectNumber(n.phone_number),
           },
-          h('span', { class: 'number-name' }, n.friendly_name),
+          isolated(n.friendly_name, { class: 'number-name' }),
           h('span', { class: 'number-e164' }, n.phone_number),
-          h('span', { class: 'muted small' }, n.sms_url ? `webhook: ${n.sms_url}` : 'no incoming webhook set'),
+          h(
+            'span',
+            { class: 'muted small' },
+            n.sms_url ? ['webhook: ', isolated(n.sms_url)] : 'no incoming webhook set',
+          ),
         ),
       ),
     ),
