@@ -101,7 +101,7 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /** What a control request must not be: simple (a form a page can post), or sent by another site. */
-function crossSiteRefusal(request: FastifyRequest): string | undefined {
+function crossSiteRefusal(request: FastifyRequest, publicHost: string | undefined): string | undefined {
   const h = request.headers;
   const site = h['sec-fetch-site'];
   if (typeof site === 'string' && CROSS_SITE.has(site.toLowerCase())) {
@@ -115,7 +115,8 @@ function crossSiteRefusal(request: FastifyRequest): string | undefined {
     } catch {
       originHost = undefined;
     }
-    if (originHost === undefined || originHost !== (h.host ?? '').toLowerCase()) {
+    // the page's own address, as the browser reached it directly or through the proxy at --public-url
+    if (originHost === undefined || (originHost !== (h.host ?? '').toLowerCase() && originHost !== publicHost)) {
       return `Refused: a page from ${origin} may not change the sandbox; it takes control requests only from its own pages and from tools`;
     }
   }
@@ -134,6 +135,7 @@ function refuse(reply: FastifyReply, path: string, err: TwilioRestError): void {
 /** The onRequest hook; registered before every route. */
 export function requestGuard(config: SandboxConfig): onRequestHookHandler {
   const acceptsHost = hostPolicy(config);
+  const publicHost = config.publicUrl === undefined ? undefined : new URL(config.publicUrl).host.toLowerCase();
   const expected = config.uiAuth === undefined ? undefined : `${config.uiAuth.user}:${config.uiAuth.password}`;
   return (request, reply, done) => {
     const { path } = splitUrl(request.url);
@@ -155,7 +157,7 @@ export function requestGuard(config: SandboxConfig): onRequestHookHandler {
     if (route === undefined) return done();
     const control = route.startsWith('/_sandbox');
     if (control && !SAFE_METHODS.has(request.method)) {
-      const why = crossSiteRefusal(request);
+      const why = crossSiteRefusal(request, publicHost);
       if (why !== undefined) return refuse(reply, path, new TwilioRestError(403, 20403, why));
     }
     if (expected !== undefined && (control || route === '/' || route.startsWith('/ui/'))) {

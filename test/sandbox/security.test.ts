@@ -232,6 +232,22 @@ describe('sandbox Host check: DNS rebinding reads nothing', () => {
     }
   });
 
+  it('takes control requests from a page served through the --public-url proxy', async () => {
+    const headers = { host: `127.0.0.1:${port()}`, 'content-type': 'application/json', 'x-sandbox-request': '1' };
+    const viaProxy = await raw(local(), '/_sandbox/settings', {
+      method: 'PATCH',
+      headers: { ...headers, origin: 'https://sandbox.example.com' },
+      body: '{}',
+    });
+    assert.equal(viaProxy.status, 200, viaProxy.body);
+    const elsewhere = await raw(local(), '/_sandbox/settings', {
+      method: 'PATCH',
+      headers: { ...headers, origin: 'https://evil.example.com' },
+      body: '{}',
+    });
+    assert.equal(elsewhere.status, 403);
+  });
+
   it('refuses a request with no Host at all (HTTP/1.0)', async () => {
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(port()), '127.0.0.1', () => socket.end('GET /_sandbox/account HTTP/1.0\r\n\r\n'));
