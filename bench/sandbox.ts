@@ -118,7 +118,7 @@ export async function benchSandbox(opts: { quick: boolean }): Promise<SandboxBen
       for (let round = 0; round < (opts.quick ? 1 : CREATE_ROUNDS); round++) {
         await sleep(LIFECYCLE_MS);
         const pr = await createLoad(prism.url, sid, auth_token, phone, Math.min(n, 2000), concurrency, 0);
-        // long enough that the steps (1 s apart) of earlier creates are announced during the measurement
+        // long enough that the lifecycle (1 s steps) of earlier creates runs during the measurement
         const sb = await createLoad(url, sid, auth_token, phone, n * 3, concurrency, 0);
         console.log(`create  round ${round + 1}: sandbox ${describe(sb)}; prism ${describe(pr)}`);
         prRuns.push(pr);

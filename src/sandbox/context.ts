@@ -5,7 +5,7 @@ import type { SandboxConfig } from './config.js';
 import type { SandboxEvents } from './events.js';
 import type { Db } from './store/db.js';
 import type { GroupCommit } from './store/group-commit.js';
-import type { Course, MessageRow } from './store/messages.js';
+import type { MessageRow } from './store/messages.js';
 
 /** A background service: started after listen, stopped before the database closes. */
 export interface Service {
@@ -15,11 +15,8 @@ export interface Service {
   drain?(): Promise<void>;
   /** new work may be due (at `at`, clock ms, when known): look now instead of at the next timer */
   poke?(at?: number): void;
-  /**
-   * A committed message the service will work on: the lifecycle keeps what its steps need, or
-   * announces the steps of its planned course.
-   */
-  track?(message: MessageRow, course?: Course): void;
+  /** a committed message the service will work on (the lifecycle keeps what its steps need) */
+  track?(message: MessageRow): void;
 }
 
 export interface SandboxContext {

@@ -1,7 +1,6 @@
 // Outbound messages for lifecycle tests, created the way the Messages resource creates them (a row
 // with its first planned step, then a poke), and a wait for a message to reach a status.
 import type { SandboxEvent } from '../../src/sandbox/events.js';
-import { asOf } from '../../src/sandbox/store/course.js';
 import { getMessageBySid, insertMessage, type MessageRow } from '../../src/sandbox/store/messages.js';
 import { webhooksOf, type WebhookRow } from '../../src/sandbox/webhooks/outbox.js';
 import type { TestSandbox } from './sandbox.js';
@@ -48,8 +47,7 @@ export function reach(sb: TestSandbox, sid: string, status: string): Promise<Mes
   const { ctx } = sb.sandbox;
   return new Promise((resolve) => {
     const done = (): boolean => {
-      const stored = getMessageBySid(ctx.db, sid);
-      const row = stored && asOf(stored, ctx.clock.now());
+      const row = getMessageBySid(ctx.db, sid);
       if (row?.status !== status) return false;
       off();
       resolve(row);

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import twilio from 'twilio';
 import { setFateDecider } from '../../src/sandbox/lifecycle/index.js';
@@ -251,6 +254,106 @@ describe('message lifecycle (default pace, messages created while a step is pend
       const ats = events(sb, m.sid).map((e) => e.at);
       assert.deepEqual(timeline(sb, m.sid), ['queued', 'sending', 'sent', 'delivered']);
       for (let i = 1; i < ats.length; i++) assert.ok(ats[i]! - ats[i - 1]! >= 500, `step ${i} of ${m.body}`);
+    }
+  });
+});
+
+describe('message lifecycle, step by step through the API', () => {
+  const HOUR = 3_600_000;
+  let sb: TestSandbox;
+  let realNow: () => number;
+  before(async () => {
+    sb = await startSandbox({ statusDelay: HOUR });
+    realNow = sb.sandbox.ctx.clock.now.bind(sb.sandbox.ctx.clock);
+  });
+  after(async () => {
+    sb.sandbox.ctx.clock.now = realNow;
+    await sb.close();
+  });
+
+  /** Runs `sid` one step at a time on a pinned clock and fetches it with the SDK after each. */
+  async function walk(sid: string): Promise<unknown[]> {
+    const { ctx } = sb.sandbox;
+    const seen: unknown[] = [];
+    for (;;) {
+      const f = await sb.client.messages(sid).fetch();
+      seen.push([f.status, f.dateSent === null ? null : 'date_sent', f.price, f.errorCode]);
+      const next = getMessageBySid(ctx.db, sid)!.next_at;
+      if (next === null) return seen;
+      ctx.clock.now = () => next;
+      await ctx.services.get('lifecycle')!.drain!();
+    }
+  }
+
+  it('shows each status, with date_sent and price from sent on and the error at the end', async () => {
+    const ends = new Map<string, unknown[]>();
+    for (const to of ['+14155551234', '+15551230003', '+15551230034']) {
+      const m = await sb.client.messages.create({ to, from: sb.phoneNumber, body: 'step' });
+      ends.set(to, await walk(m.sid));
+    }
+    sb.sandbox.ctx.clock.now = realNow;
+    assert.deepEqual(Object.fromEntries(ends), {
+      '+14155551234': [
+        ['queued', null, null, null],
+        ['sending', null, null, null],
+        ['sent', 'date_sent', '-0.00790', null],
+        ['delivered', 'date_sent', '-0.00790', null],
+      ],
+      '+15551230003': [
+        ['queued', null, null, null],
+        ['sending', null, null, null],
+        ['sent', 'date_sent', '-0.00790', null],
+        ['undelivered', 'date_sent', '-0.00790', 30003],
+      ],
+      '+15551230034': [
+        ['queued', null, null, null],
+        ['sending', null, null, null],
+        ['failed', null, null, 30034],
+      ],
+    });
+  });
+});
+
+describe('message lifecycle announcements', () => {
+  it('announces each step when it comes, in order', { timeout: 20_000 }, async () => {
+    const sb = await startSandbox({ statusDelay: 20 });
+    try {
+      const seen = new Map<string, string[]>();
+      const done = new Promise<void>((resolve) => {
+        sb.sandbox.ctx.events.subscribe((e) => {
+          if (e.type !== 'message') return;
+          const list = seen.get(e.sid) ?? [];
+          list.push(e.status);
+          seen.set(e.sid, list);
+          if ([...seen.values()].filter((l) => l.at(-1) === 'delivered').length === 3) resolve();
+        });
+      });
+      const sent = await Promise.all(
+        [1, 2, 3].map((i) => sb.client.messages.create({ to: '+14155551234', from: sb.phoneNumber, body: `m${i}` })),
+      );
+      await done;
+      for (const m of sent) assert.deepEqual(seen.get(m.sid), ['queued', 'sending', 'sent', 'delivered']);
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it('carries a message on to its end after a restart', { timeout: 20_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tc-lifecycle-'));
+    const data = join(dir, 'sandbox.db');
+    try {
+      const first = await startSandbox({ data, statusDelay: 700 });
+      const m = await first.client.messages.create({ to: '+14155551234', from: first.phoneNumber, body: 'resumed' });
+      await first.close();
+      const second = await startSandbox({ data, statusDelay: 700 });
+      try {
+        const delivered = await reach(second, m.sid, 'delivered');
+        assert.deepEqual(timeline(second, delivered.sid), ['queued', 'sending', 'sent', 'delivered']);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

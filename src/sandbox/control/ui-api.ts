@@ -6,7 +6,6 @@ import type { SandboxContext } from '../context.js';
 import type { AccountRow } from '../store/accounts.js';
 import { latestConversations } from '../store/conversations.js';
 import { parseTimeline } from '../store/timeline.js';
-import { asOf } from '../store/course.js';
 import { messageJson, type MessageRow } from '../store/messages.js';
 import type { NumberRow } from '../store/numbers.js';
 import { TwilioRestError } from '../twilio-api/errors.js';
@@ -96,9 +95,8 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
     return out;
   };
 
-  /** `now`: one reading per request, so that a search and the rows it shows agree. */
-  const item = (m: MessageRow, media: MediaRow[], now: number): Record<string, unknown> => ({
-    ...messageJson(asOf(m, now)),
+  const item = (m: MessageRow, media: MediaRow[]): Record<string, unknown> => ({
+    ...messageJson(m),
     seq: m.seq,
     encoding: m.encoding,
     media: media.map((x) => ({ sid: x.sid, content_type: x.content_type, url: x.url })),
@@ -108,7 +106,7 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
    * One page of messages matching all `filters`, newest first, below `before`. An OR of two
    * indexed branches (e.g. to=X or from=X) runs as two seeks merged here, so neither scans.
    */
-  const page = (branches: Branch[], before: number | undefined, limit: number, now: number) => {
+  const page = (branches: Branch[], before: number | undefined, limit: number) => {
     const seen = new Map<number, MessageRow>();
     for (const { filters, index } of branches) {
       const where = ['account_sid = ?', ...filters.map((f) => f.sql)];
@@ -129,7 +127,7 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
     const kept = rows.slice(0, limit);
     const media = mediaFor(kept.filter((r) => r.num_media > 0).map((r) => r.sid));
     return {
-      messages: kept.map((r) => item(r, media.get(r.sid) ?? [], now)),
+      messages: kept.map((r) => item(r, media.get(r.sid) ?? [])),
       next_before: more ? (kept[kept.length - 1]?.seq ?? null) : null,
     };
   };
@@ -154,7 +152,6 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
   }));
 
   app.get('/_sandbox/messages', (request, reply) => {
-    const now = ctx.clock.now();
     const query = request.query as Record<string, unknown>;
     const limit = positiveInt(query['limit'], MAX_LIMIT);
     const before = positiveInt(query['before'], Number.MAX_SAFE_INTEGER);
@@ -162,7 +159,7 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
     if (before === null) return fail(reply, 400, 'before must be the positive seq of a message');
     let filters: Filter[];
     try {
-      filters = parseSearch(text(query['q']) ?? '', now);
+      filters = parseSearch(text(query['q']) ?? '');
     } catch (err) {
       if (err instanceof SearchError) return fail(reply, 400, err.message);
       throw err;
@@ -190,11 +187,10 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
         { filters: [{ sql: 'from_addr = ?', args: [number] }, ...filters] },
       ];
     }
-    return page(branches, before, limit ?? DEFAULT_LIMIT, now);
+    return page(branches, before, limit ?? DEFAULT_LIMIT);
   });
 
   app.get('/_sandbox/conversations', (request, reply) => {
-    const now = ctx.clock.now();
     const query = request.query as Record<string, unknown>;
     const number = optionalNumber(query['number']);
     const limit = positiveInt(query['limit'], MAX_LIMIT);
@@ -217,7 +213,7 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
       conversations: kept.flatMap((g) => {
         const last = bySeq.get(g.last_seq);
         return last
-          ? [{ counterpart: g.counterpart, count: g.count, last: item(last, media.get(last.sid) ?? [], now) }]
+          ? [{ counterpart: g.counterpart, count: g.count, last: item(last, media.get(last.sid) ?? []) }]
           : [];
       }),
       next_before: groups.length > size ? (kept[kept.length - 1]?.last_seq ?? null) : null,
@@ -226,11 +222,9 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
 
   app.get('/_sandbox/messages/:sid', (request, reply) => {
     const { sid } = request.params as { sid: string };
-    const stored = db.prepare('SELECT * FROM messages WHERE sid = ? AND account_sid = ?').get(sid, account.sid) as
+    const m = db.prepare('SELECT * FROM messages WHERE sid = ? AND account_sid = ?').get(sid, account.sid) as
       MessageRow | undefined;
-    if (!stored) return fail(reply, 404, `Message ${sid} was not found`);
-    const now = ctx.clock.now();
-    const m = asOf(stored, now);
+    if (!m) return fail(reply, 404, `Message ${sid} was not found`);
     const media = db
       .prepare('SELECT sid, message_sid, content_type, url FROM media WHERE message_sid = ? ORDER BY seq')
       .all(sid) as MediaRow[];
@@ -243,7 +237,7 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
       )
       .all(sid) as WebhookRow[];
     return {
-      message: item(m, media, now),
+      message: item(m, media),
       sandbox: { fate: m.fate, next_status: m.next_status, next_at: m.next_at === null ? null : rfc2822(m.next_at) },
       events: events.map((e) => ({ status: e.status, error_code: e.error_code, at: rfc2822(e.at), at_ms: e.at })),
       webhooks: webhooks.map((w) => ({

@@ -5,10 +5,9 @@
 // appending to the row's timeline and writing its signed status callback in the same transaction.
 import type { SandboxContext, Service } from '../context.js';
 import type { SandboxEvent } from '../events.js';
-import { getMessageBySid, type Course, type MessageRow, type MessageStatus } from '../store/messages.js';
+import { getMessageBySid, type MessageRow, type MessageStatus } from '../store/messages.js';
 import { onRollback } from '../store/table-watch.js';
-import { parseTimeline, timelineEntry, type TimelineEvent } from '../store/timeline.js';
-import { AnnouncementQueue, type Announcement } from './announcements.js';
+import { timelineEntry } from '../store/timeline.js';
 import { enqueueStatusCallback, type TokenCache } from './callbacks.js';
 import { decideFate, decodeFate, encodeFate } from './fate.js';
 import { priceOf } from './pricing.js';
@@ -149,13 +148,6 @@ export class LifecycleEngine implements Service {
    * them all (an undone insert gives its seq back for another message).
    */
   private readonly remembered = new Map<number, StepRow>();
-  /** Steps of planned courses (course.ts) to announce, and the timer for the earliest. */
-  private readonly announcements = new AnnouncementQueue();
-  private announceTimer: NodeJS.Timeout | undefined;
-  private announceAt: number | undefined;
-  private lastAnnounce = 0;
-  /** Messages deleted while steps of theirs wait to be announced (a planned message may go once sent). */
-  private readonly dropped = new Set<string>();
 
   constructor(ctx: SandboxContext) {
     this.ctx = ctx;
@@ -166,11 +158,8 @@ export class LifecycleEngine implements Service {
     this.running = true;
     // a reset empties the table under our timer: look again rather than fire for nothing
     const unsubscribe = this.ctx.events.subscribe((e) => {
-      if (e.type === 'message.deleted' && this.announcements.size > 0) this.dropped.add(e.sid);
       if (e.type !== 'reset') return;
       this.remembered.clear();
-      this.announcements.clear();
-      this.dropped.clear();
       this.poke();
     });
     // A rolled-back turn may have taken steps with it, and given the seqs of its inserts back to
@@ -180,7 +169,6 @@ export class LifecycleEngine implements Service {
       unsubscribe();
       stopRollbacks();
     };
-    this.resumeCourses();
     this.poke();
   }
 
@@ -188,21 +176,11 @@ export class LifecycleEngine implements Service {
     this.running = false;
     this.unsubscribe?.();
     this.clearTimers();
-    // the courses are on disk: start() finds the ones still on their way
-    this.announcements.clear();
-    this.dropped.clear();
     return Promise.resolve();
   }
 
-  /**
-   * A committed message that just entered the lifecycle: a planned course has its steps announced
-   * when they come; a stepped message's first step will not read it back.
-   */
-  track(message: MessageRow, course?: Course): void {
-    if (course) {
-      this.announceCourse(message, course);
-      return;
-    }
+  /** A committed message that just entered the lifecycle: its first step will not read it back. */
+  track(message: MessageRow): void {
     // already due (steps of 0 ms): the engine may have moved it on before the commit, and would
     // then keep this first state for nothing
     if (message.next_at === null || message.next_at <= this.ctx.clock.now()) return;
@@ -227,65 +205,10 @@ export class LifecycleEngine implements Service {
   drain(): Promise<void> {
     while (this.advanceDue(this.ctx.clock.now()) === BATCH);
     this.schedule();
-    this.announce();
     return Promise.resolve();
   }
 
-  private announceCourse(message: MessageRow, course: Course): void {
-    if (!this.running) return;
-    const steps = announcementsOf(message.sid, message.account_sid, course.steps);
-    if (this.announcements.pushCourse(message.date_created, steps)) this.armAnnouncements();
-  }
-
-  /** After a start: the steps still to come of the planned courses on their way. */
-  private resumeCourses(): void {
-    const now = this.ctx.clock.now();
-    const rows = this.ctx.db
-      .prepare(
-        // IS NOT NULL spelled out: it lets SQLite take the partial index messages_settling
-        'SELECT sid, account_sid, date_created, timeline FROM messages WHERE settles_at > ? AND settles_at IS NOT NULL',
-      )
-      .all(now) as Pick<MessageRow, 'sid' | 'account_sid' | 'date_created' | 'timeline'>[];
-    for (const { sid, account_sid: accountSid, date_created: from, timeline } of rows) {
-      // steps already passed happened while the sandbox was stopped: only the ones to come are news
-      const toCome = parseTimeline(timeline).filter((step, i) => i > 0 && step.at > now);
-      this.announcements.pushCourse(from, announcementsOf(sid, accountSid, toCome));
-    }
-    this.armAnnouncements();
-  }
-
-  /** Publishes the planned steps now due, then waits for the next. */
-  private announce(): void {
-    if (this.announceTimer) clearTimeout(this.announceTimer);
-    this.announceTimer = undefined;
-    this.announceAt = undefined;
-    this.lastAnnounce = this.ctx.clock.now();
-    for (const e of this.announcements.takeDue(this.lastAnnounce)) {
-      if (e.type === 'message' && this.dropped.has(e.sid)) continue;
-      this.ctx.events.publish(e);
-    }
-    if (this.announcements.size === 0) this.dropped.clear();
-    this.armAnnouncements();
-  }
-
-  private armAnnouncements(): void {
-    const at = this.announcements.nextAt;
-    if (!this.running || at === undefined) return;
-    // a timer firing by then (or within a quantum after) publishes it along with the others
-    if (this.announceAt !== undefined && this.announceAt <= at + TICK_QUANTUM_MS) return;
-    if (this.announceTimer) clearTimeout(this.announceTimer);
-    const now = this.ctx.clock.now();
-    const quantum = this.ctx.config.statusDelay >= 500 ? TICK_QUANTUM_MS : 0;
-    const wait = Math.min(MAX_TIMER, Math.max(0, at - now, this.lastAnnounce + quantum - now));
-    this.announceAt = now + wait;
-    this.announceTimer = setTimeout(() => this.announce(), wait);
-    this.announceTimer.unref();
-  }
-
   private clearTimers(): void {
-    if (this.announceTimer) clearTimeout(this.announceTimer);
-    this.announceTimer = undefined;
-    this.announceAt = undefined;
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
@@ -339,7 +262,7 @@ export class LifecycleEngine implements Service {
         // with no delay, a message runs its whole course in this one transaction
         while (row.next_at !== null && row.next_at <= now && row.next_status !== null) {
           const before = row;
-          row = nextStep(this.ctx, row, now);
+          row = this.step(row, now);
           const { sql, args } = stepUpdate(before, row);
           db.prepare(sql).run(...args);
           events.push({ type: 'message', sid: row.sid, status: row.status, accountSid: row.account_sid });
@@ -360,53 +283,50 @@ export class LifecycleEngine implements Service {
     if (webhooks > 0) this.ctx.services.get('webhooks')?.poke?.();
     return due;
   }
-}
 
-/** The `message` events of a course's steps. */
-function announcementsOf(sid: string, accountSid: string, steps: readonly TimelineEvent[]): Announcement[] {
-  return steps.map(({ status, at }) => ({ at, event: { type: 'message', sid, status, accountSid } }));
-}
-
-/** The row after its next step (also run ahead of time to plan a whole course: course.ts). */
-export function nextStep(ctx: SandboxContext, row: StepRow, now: number): StepRow {
-  const status = row.next_status as MessageStatus;
-  const next = stepRow(row);
-  next.status = status;
-  next.next_status = null;
-  next.next_at = null;
-  next.date_updated = now;
-  switch (status) {
-    case 'queued':
-      next.next_status = 'sending';
-      break;
-    case 'sending': {
-      const fate = row.fate ? decodeFate(row.fate) : decideFate(ctx, row, () => getMessageBySid(ctx.db, row.sid));
-      next.fate = encodeFate(fate);
-      next.next_status = fate.status === 'failed' ? 'failed' : 'sent';
-      break;
-    }
-    case 'sent':
-      next.date_sent = now;
-      next.price = priceOf(row);
-      next.next_status = decodeFate(row.fate).status === 'undelivered' ? 'undelivered' : 'delivered';
-      break;
-    case 'undelivered':
-    case 'failed': {
-      const fate = decodeFate(row.fate);
-      if (fate.status !== 'delivered') {
-        next.error_code = fate.code;
-        next.error_message = fate.message;
+  /** The row after its next step. */
+  private step(row: StepRow, now: number): StepRow {
+    const status = row.next_status as MessageStatus;
+    const next = stepRow(row);
+    next.status = status;
+    next.next_status = null;
+    next.next_at = null;
+    next.date_updated = now;
+    switch (status) {
+      case 'queued':
+        next.next_status = 'sending';
+        break;
+      case 'sending': {
+        const fate = row.fate
+          ? decodeFate(row.fate)
+          : decideFate(this.ctx, row, () => getMessageBySid(this.ctx.db, row.sid));
+        next.fate = encodeFate(fate);
+        next.next_status = fate.status === 'failed' ? 'failed' : 'sent';
+        break;
       }
-      break;
+      case 'sent':
+        next.date_sent = now;
+        next.price = priceOf(row);
+        next.next_status = decodeFate(row.fate).status === 'undelivered' ? 'undelivered' : 'delivered';
+        break;
+      case 'undelivered':
+      case 'failed': {
+        const fate = decodeFate(row.fate);
+        if (fate.status !== 'delivered') {
+          next.error_code = fate.code;
+          next.error_message = fate.message;
+        }
+        break;
+      }
+      default:
+        break;
     }
-    default:
-      break;
+    if (next.next_status !== null) next.next_at = now + Math.ceil(this.ctx.clock.delay(this.ctx.config.statusDelay));
+    // with throughput on, a message waits for its sender's turn (or its queue is full, or it expires)
+    const turn = senderTurn(this.ctx, next, now);
+    next.next_at = turn.next_at;
+    next.next_status = turn.next_status;
+    next.fate = turn.fate;
+    return next;
   }
-  if (next.next_status !== null) next.next_at = now + Math.ceil(ctx.clock.delay(ctx.config.statusDelay));
-  // with throughput on, a message waits for its sender's turn (or its queue is full, or it expires)
-  const turn = senderTurn(ctx, next, now);
-  next.next_at = turn.next_at;
-  next.next_status = turn.next_status;
-  next.fate = turn.fate;
-  return next;
 }

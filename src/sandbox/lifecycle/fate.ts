@@ -32,11 +32,6 @@ export function setFateDecider(ctx: SandboxContext, decider: FateDecider | undef
   else deciders.delete(ctx);
 }
 
-/** True while a decider is installed: outcomes are then decided at `sending`, not planned ahead. */
-export function hasFateDecider(ctx: SandboxContext): boolean {
-  return deciders.has(ctx);
-}
-
 export function defaultFate(message: Pick<MessageRow, 'to_addr'>): Fate {
   const digits = message.to_addr.replace(/\D/g, '');
   const code = Number(digits.slice(-5));

@@ -7,7 +7,6 @@ import { LifecycleEngine } from './engine.js';
 export { setFateDecider, defaultFate, FATE_CODES, type Fate, type FateDecider } from './fate.js';
 export { priceOf } from './pricing.js';
 export { enqueueStatusCallback } from './callbacks.js';
-export { planCourse } from './course.js';
 
 export function registerLifecycle(ctx: SandboxContext): void {
   ctx.services.set('lifecycle', new LifecycleEngine(ctx));

@@ -66,8 +66,6 @@ export class RetentionPruner implements Service {
     if (max_messages <= 0 && max_age_days <= 0) return 0;
     const { db } = this.ctx;
     const victims: Victim[] = [];
-    // messages still on their way stay: stepped ones have a next step, planned ones a later end
-    const now = this.ctx.clock.now();
     if (max_messages > 0) {
       // the newest message that falls outside the limit: it and everything older goes
       const edge = db.prepare('SELECT seq FROM messages ORDER BY seq DESC LIMIT 1 OFFSET ?').get(max_messages) as
@@ -76,24 +74,23 @@ export class RetentionPruner implements Service {
         victims.push(
           ...(db
             .prepare(
-              `SELECT seq, sid, account_sid FROM messages
-                WHERE seq <= ? AND next_at IS NULL AND (settles_at IS NULL OR settles_at <= ?) ORDER BY seq LIMIT ?`,
+              'SELECT seq, sid, account_sid FROM messages WHERE seq <= ? AND next_at IS NULL ORDER BY seq LIMIT ?',
             )
-            .all(edge.seq, now, BATCH) as Victim[]),
+            .all(edge.seq, BATCH) as Victim[]),
         );
       }
     }
     if (max_age_days > 0 && victims.length < BATCH) {
-      const cutoff = now - max_age_days * DAY_MS;
+      const cutoff = this.ctx.clock.now() - max_age_days * DAY_MS;
       const after = victims.at(-1)?.seq ?? 0;
       victims.push(
         ...(db
           .prepare(
             // only the oldest rows are looked at: seq follows creation, so a full scan would find no more
             `SELECT seq, sid, account_sid FROM (SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?)
-             WHERE date_created < ? AND next_at IS NULL AND (settles_at IS NULL OR settles_at <= ?) ORDER BY seq`,
+             WHERE date_created < ? AND next_at IS NULL ORDER BY seq`,
           )
-          .all(after, BATCH - victims.length, cutoff, now) as Victim[]),
+          .all(after, BATCH - victims.length, cutoff) as Victim[]),
       );
     }
     if (victims.length === 0) return 0;

@@ -4,7 +4,6 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { MIGRATIONS } from './migrations.js';
 import { installTableWatch } from './table-watch.js';
-import { statusAt } from './timeline.js';
 
 export type Db = Database.Database;
 
@@ -22,10 +21,6 @@ export function openDb(file: string): Db {
   // SQLite's default page cache (2 MiB) on purpose: every commit walks the whole cache to drop
   // pages past the end of the file, and with 64 MiB that walk cost more than the reads it saved
   migrate(db);
-  // the status a stored timeline shows at a time, for SQL filters over planned courses (course.ts)
-  db.function('timeline_status', { deterministic: true }, (text: unknown, now: unknown) =>
-    statusAt(String(text), Number(now)),
-  );
   installTableWatch(db);
   cacheStatements(db);
   return db;

@@ -5,8 +5,7 @@ import { newSid } from '../sids.js';
 import type { Statement } from 'better-sqlite3';
 import type { KeysetWindow } from '../twilio-api/paging.js';
 import type { Db } from './db.js';
-import { allAsOf, asOf } from './course.js';
-import { timelineEntry, type TimelineEvent } from './timeline.js';
+import { timelineEntry } from './timeline.js';
 
 export type MessageStatus =
   | 'queued'
@@ -55,8 +54,6 @@ export interface MessageRow {
   extra: string;
   /** status history, see timeline.ts */
   timeline: string;
-  /** when a message stored with its whole course reaches its final state (see course.ts) */
-  settles_at: number | null;
 }
 
 export interface NewMedia {
@@ -64,30 +61,11 @@ export interface NewMedia {
   contentType: string;
 }
 
-export type NewMessage = Omit<
-  MessageRow,
-  'seq' | 'sid' | 'date_updated' | 'extra' | 'num_media' | 'timeline' | 'settles_at'
-> & {
+export type NewMessage = Omit<MessageRow, 'seq' | 'sid' | 'date_updated' | 'extra' | 'num_media' | 'timeline'> & {
   sid?: string;
   media?: NewMedia[];
   extra?: Record<string, unknown>;
 };
-
-/**
- * A message's whole course, planned at create (lifecycle/course.ts): the final state stored in
- * place of the first one, and the steps after the first.
- */
-export interface Course {
-  status: MessageStatus;
-  date_sent: number | null;
-  price: string | null;
-  error_code: number | null;
-  error_message: string | null;
-  fate: string | null;
-  steps: TimelineEvent[];
-  /** when the last step happens */
-  settles_at: number;
-}
 
 /** Every column but seq, in the order the INSERT binds them. */
 export const INSERT_COLUMNS = [
@@ -118,7 +96,6 @@ export const INSERT_COLUMNS = [
   'fate',
   'extra',
   'timeline',
-  'settles_at',
 ] as const satisfies readonly (keyof MessageRow)[];
 
 // positional parameters: binding by name looks up every name on the row object
@@ -157,17 +134,11 @@ export function insertArgs(r: MessageRow): (string | number | null)[] {
     r.fate,
     r.extra,
     r.timeline,
-    r.settles_at,
   ];
 }
 
-/**
- * Inserts a message with its media and its first timeline entry, in one transaction, and returns
- * it as created. With a `course`, what is stored is its final state and every step (store/course.ts);
- * the row returned is still the message as created (first status, one timeline entry), for the
- * create's answer, with the `settles_at` that was stored.
- */
-export function insertMessage(db: Db, input: NewMessage, course?: Course): MessageRow {
+/** Inserts a message with its media and its first timeline entry, in one transaction. */
+export function insertMessage(db: Db, input: NewMessage): MessageRow {
   const media = input.media ?? [];
   const row: MessageRow = {
     seq: 0,
@@ -198,10 +169,9 @@ export function insertMessage(db: Db, input: NewMessage, course?: Course): Messa
     fate: input.fate,
     extra: input.extra === undefined ? '{}' : JSON.stringify(input.extra),
     timeline: timelineEntry(input.status, input.date_created, input.error_code, true),
-    settles_at: course?.settles_at ?? null,
   };
   const write = (): MessageRow => {
-    const info = db.prepare(INSERT_SQL).run(course ? insertArgs(finalState(row, course)) : insertArgs(row));
+    const info = db.prepare(INSERT_SQL).run(insertArgs(row));
     const insertMedia = db.prepare(
       'INSERT INTO media (sid, account_sid, message_sid, content_type, url, date_created, date_updated) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -214,33 +184,11 @@ export function insertMessage(db: Db, input: NewMessage, course?: Course): Messa
   return db.inTransaction ? write() : db.transaction(write)();
 }
 
-/** What a message with a planned course is stored as: its final state, with every step. */
-function finalState(created: MessageRow, course: Course): MessageRow {
-  let timeline = created.timeline;
-  for (const step of course.steps) timeline += timelineEntry(step.status, step.at, step.error_code);
-  return {
-    ...created,
-    status: course.status,
-    date_updated: course.settles_at,
-    date_sent: course.date_sent,
-    price: course.price,
-    error_code: course.error_code,
-    error_message: course.error_message,
-    fate: course.fate,
-    next_at: null,
-    next_status: null,
-    timeline,
-  };
-}
-
-/** A message of an account as it stands at `now` (store/course.ts). */
-export function getMessage(db: Db, accountSid: string, sid: string, now: number): MessageRow | undefined {
-  const row = db.prepare('SELECT * FROM messages WHERE sid = ? AND account_sid = ?').get(sid, accountSid) as
+export function getMessage(db: Db, accountSid: string, sid: string): MessageRow | undefined {
+  return db.prepare('SELECT * FROM messages WHERE sid = ? AND account_sid = ?').get(sid, accountSid) as
     MessageRow | undefined;
-  return row && asOf(row, now);
 }
 
-/** A message as stored (a planned course in its final state: see store/course.ts). */
 export function getMessageBySid(db: Db, sid: string): MessageRow | undefined {
   return db.prepare('SELECT * FROM messages WHERE sid = ?').get(sid) as MessageRow | undefined;
 }
@@ -401,11 +349,8 @@ export function messageListQuery(
   };
 }
 
-/**
- * One page window of an account's messages as they stand at `now`, newest first (oldest first for
- * an `above` window).
- */
-export function listMessages(db: Db, accountSid: string, f: MessageFilter, w: KeysetWindow, now: number): MessageRow[] {
+/** One page window of an account's messages, newest first (oldest first for an `above` window). */
+export function listMessages(db: Db, accountSid: string, f: MessageFilter, w: KeysetWindow): MessageRow[] {
   const anchorSeq = w.below ?? w.above;
   const anchor =
     anchorSeq === undefined
@@ -415,7 +360,7 @@ export function listMessages(db: Db, accountSid: string, f: MessageFilter, w: Ke
   const side =
     f.to !== undefined && f.from !== undefined ? (f.side ?? lighterSide(db, accountSid, f.to, f.from)) : undefined;
   const { sql, args } = messageListQuery(accountSid, side ? { ...f, side } : f, w, anchor?.date_sent ?? null);
-  return allAsOf(prepared(db, sql).all(...args) as MessageRow[], now);
+  return prepared(db, sql).all(...args) as MessageRow[];
 }
 
 export function messageSeq(db: Db, accountSid: string, sid: string): number | undefined {
@@ -442,12 +387,8 @@ export function cancelMessage(db: Db, m: MessageRow, now: number): MessageRow {
 }
 
 export function redactMessage(db: Db, m: MessageRow, now: number): MessageRow {
-  // a planned course still on its way keeps the time of its last step (store/course.ts)
-  db.prepare(
-    `UPDATE messages SET body = '', date_updated = CASE WHEN settles_at > ? THEN date_updated ELSE ? END WHERE sid = ?`,
-  ).run(now, now, m.sid);
-  const onItsWay = m.settles_at !== null && m.settles_at > now;
-  return { ...m, body: '', date_updated: onItsWay ? m.date_updated : now };
+  db.prepare(`UPDATE messages SET body = '', date_updated = ? WHERE sid = ?`).run(now, m.sid);
+  return { ...m, body: '', date_updated: now };
 }
 
 /** Deletes a message; its media go with it (foreign keys cascade). */

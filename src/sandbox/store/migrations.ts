@@ -220,4 +220,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE messages ADD COLUMN settles_at INTEGER;
   CREATE INDEX messages_settling ON messages(settles_at) WHERE settles_at IS NOT NULL;
   `,
+  /* 10 */ `
+  -- Every message is one row in its current state, moved by the lifecycle: messages written once
+  -- in their final state and read as of a time are gone. A row stored that way and still on its
+  -- way simply shows its final state from now on.
+  DROP INDEX IF EXISTS messages_settling;
+  ALTER TABLE messages DROP COLUMN settles_at;
+  `,
 ];

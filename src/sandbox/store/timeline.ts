@@ -29,15 +29,3 @@ export function parseTimeline(text: string): TimelineEvent[] {
   }
   return events;
 }
-
-/** The status of the last entry at or before `now` (the first entry's if none), without parsing them all. */
-export function statusAt(text: string, now: number): string {
-  let status = '';
-  for (const entry of text.split(' ')) {
-    const m = /^([a-z_-]+)@(\d+)/.exec(entry);
-    if (!m) continue;
-    if (status !== '' && Number(m[2]) > now) break;
-    status = m[1]!;
-  }
-  return status;
-}

@@ -12,7 +12,7 @@ import type { Representation } from './wire.js';
 /** The parent message's sid, checked to exist in this account. */
 function parentSid(ctx: SandboxContext, req: TwilioRequest): string {
   const sid = req.params['MessageSid'] ?? '';
-  if (!isSid(sid, 'SM|MM') || !getMessage(ctx.db, req.account.sid, sid, ctx.clock.now())) throw notFound(req.path);
+  if (!isSid(sid, 'SM|MM') || !getMessage(ctx.db, req.account.sid, sid)) throw notFound(req.path);
   return sid;
 }
 

@@ -1,8 +1,7 @@
 // /2010-04-01/Accounts/{AccountSid}/Messages: send (create), list, fetch, redact or cancel (update)
-// and delete. New messages are handed to the lifecycle with their whole course planned, or through
-// their next_at / next_status columns when it must step them.
+// and delete. New messages are handed to the lifecycle through their next_at / next_status columns.
 import type { SandboxContext } from '../context.js';
-import { enqueueStatusCallback, planCourse } from '../lifecycle/index.js';
+import { enqueueStatusCallback } from '../lifecycle/index.js';
 import { dateRange } from '../messaging/date-filter.js';
 import { validateCreate } from '../messaging/validate.js';
 import { admitMessage } from '../realism/index.js';
@@ -19,7 +18,6 @@ import {
   type MessageFilter,
   type MessageRow,
   type MessageStatus,
-  type NewMessage,
 } from '../store/messages.js';
 import { TwilioRestError, notFound } from './errors.js';
 import { parsePaging, readPage } from './paging.js';
@@ -37,7 +35,7 @@ const instance = (m: MessageRow): Representation => ({ type: 'instance', element
 
 function find(ctx: SandboxContext, req: TwilioRequest): MessageRow {
   const sid = req.params['Sid'] ?? '';
-  const row = isSid(sid, 'SM|MM') ? getMessage(ctx.db, req.account.sid, sid, ctx.clock.now()) : undefined;
+  const row = isSid(sid, 'SM|MM') ? getMessage(ctx.db, req.account.sid, sid) : undefined;
   if (!row) throw notFound(req.path);
   return row;
 }
@@ -67,7 +65,7 @@ function create(ctx: SandboxContext, req: TwilioRequest): { status: number; rep:
     },
     now,
   );
-  const message: NewMessage = {
+  const row = insertMessage(ctx.db, {
     account_sid: req.account.sid,
     to_addr: plan.to,
     from_addr: plan.from,
@@ -90,14 +88,11 @@ function create(ctx: SandboxContext, req: TwilioRequest): { status: number; rep:
     ...first,
     media: plan.media,
     extra: plan.senderPending ? { sender_pending: true } : {},
-  };
-  // stored once in its final state when its whole course is known now (lifecycle/course.ts)
-  const course = planCourse(ctx, message);
-  const row = insertMessage(ctx.db, message, course);
+  });
   const lifecycle = ctx.services.get('lifecycle');
-  if (!course) lifecycle?.poke?.(row.next_at ?? undefined);
+  lifecycle?.poke?.(row.next_at ?? undefined);
   // remembered once committed only: a rolled-back insert's seq may be given to another message
-  if (lifecycle?.track) ctx.writes.afterCommit(() => lifecycle.track?.(row, course));
+  if (lifecycle?.track) ctx.writes.afterCommit(() => lifecycle.track?.(row));
   announce(ctx, row);
   return { status: 201, rep: instance(row) };
 }
@@ -110,15 +105,13 @@ function list(ctx: SandboxContext, req: TwilioRequest): Representation {
   if (to !== null && to !== '') filter.to = to;
   if (from !== null && from !== '') filter.from = from;
   const dateSent = dateRange(req.query, 'DateSent');
-  const now = ctx.clock.now();
-  // a message stored with its whole course holds its date_sent before it is sent (store/course.ts)
-  if (dateSent) filter.dateSent = { ...dateSent, before: Math.min(dateSent.before ?? Infinity, now + 1) };
+  if (dateSent) filter.dateSent = dateSent;
   const { rows, meta } = readPage({
     path: `${API_PREFIX}/Accounts/${req.account.sid}/Messages.json`,
     query: req.query,
     paging,
     seqOfSid: (sid) => messageSeq(ctx.db, req.account.sid, sid),
-    fetch: (w) => listMessages(ctx.db, req.account.sid, filter, w, now),
+    fetch: (w) => listMessages(ctx.db, req.account.sid, filter, w),
   });
   return {
     type: 'list',

@@ -9,8 +9,7 @@ import { normalizeRecipient } from '../messaging/addresses.js';
 import { countSegments } from '../messaging/segments.js';
 import { checkSender } from '../messaging/validate.js';
 import { getAccount } from '../store/accounts.js';
-import { planCourse } from '../lifecycle/course.js';
-import { getMessageBySid, insertMessage, type Course, type MessageRow, type NewMessage } from '../store/messages.js';
+import { getMessageBySid, insertMessage, type MessageRow } from '../store/messages.js';
 import { numberByPhone } from '../store/numbers.js';
 import { TwilioRestError } from '../twilio-api/errors.js';
 import type { HttpOutcome } from '../webhooks/http.js';
@@ -27,7 +26,7 @@ export interface TwimlHandling {
   error: string | null;
   webhooks: number;
   /** the replies created, for the lifecycle to take on once committed */
-  replies: { row: MessageRow; course: Course | undefined }[];
+  replies: MessageRow[];
 }
 
 export function handleTwimlOutcome(
@@ -58,12 +57,7 @@ export function handleTwimlOutcome(
           continue;
         }
         result.replies.push(reply);
-        events.push({
-          type: 'message',
-          sid: reply.row.sid,
-          status: reply.row.status,
-          accountSid: reply.row.account_sid,
-        });
+        events.push({ type: 'message', sid: reply.sid, status: reply.status, accountSid: reply.account_sid });
       }
       if (twiml.redirect) {
         const redirects = ctx.db
@@ -132,7 +126,7 @@ function createReply(
   message: TwimlMessage,
   base: string,
   now: number,
-): { row: MessageRow; course: Course | undefined } | string {
+): MessageRow | string {
   const media: { url: string; contentType: string }[] = [];
   for (const m of message.media) {
     const url = resolveUrl(m, base);
@@ -157,7 +151,7 @@ function createReply(
   }
   const action = message.action === undefined ? null : (resolveUrl(message.action, base) ?? null);
   const segments = countSegments(message.body);
-  const reply: NewMessage = {
+  return insertMessage(ctx.db, {
     account_sid: inbound.account_sid,
     to_addr: to,
     from_addr: from,
@@ -182,7 +176,5 @@ function createReply(
     fate: null,
     media,
     extra: action === null ? {} : { status_callback_method: normalizeMethod(message.method) },
-  };
-  const course = planCourse(ctx, reply);
-  return { row: insertMessage(ctx.db, reply, course), course };
+  });
 }

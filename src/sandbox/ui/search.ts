@@ -55,8 +55,7 @@ function unquote(v: string): string {
   return v.startsWith('"') && v.endsWith('"') && v.length >= 2 ? v.slice(1, -1) : v;
 }
 
-/** `now`: the time a status filter asks about (a planned course's status depends on it). */
-export function parseSearch(q: string, now: number): Filter[] {
+export function parseSearch(q: string): Filter[] {
   const filters: Filter[] = [];
   if (q.length > 500) throw new SearchError('search is too long (at most 500 characters)');
   for (const m of q.matchAll(TOKEN)) {
@@ -75,11 +74,7 @@ export function parseSearch(q: string, now: number): Filter[] {
         const s = value.toLowerCase();
         if (!(STATUSES as readonly string[]).includes(s))
           throw new SearchError(`status: must be one of ${STATUSES.join(', ')}`);
-        // a message stored with its whole course has its final status in the column (store/course.ts)
-        filters.push({
-          sql: '(CASE WHEN settles_at > ? THEN timeline_status(timeline, ?) ELSE status END) = ?',
-          args: [now, now, s],
-        });
+        filters.push({ sql: 'status = ?', args: [s] });
         break;
       }
       case 'direction': {

@@ -143,11 +143,11 @@ export class WebhookDispatcher implements Service {
     })();
     // the replies are in the database whether or not the attempt was recorded
     const lifecycle = this.ctx.services.get('lifecycle');
-    for (const { row: reply, course } of follow.replies) {
+    for (const reply of follow.replies) {
       // once committed: a group-commit turn this transaction joined may still roll back
-      this.ctx.writes.afterCommit(() => lifecycle?.track?.(reply, course));
+      this.ctx.writes.afterCommit(() => lifecycle?.track?.(reply));
     }
-    if (follow.replies.some((r) => r.course === undefined)) lifecycle?.poke?.();
+    if (follow.replies.length > 0) lifecycle?.poke?.();
     if (!recorded) return;
     this.ctx.events.publish({ type: 'webhook', id: row.id, messageSid: row.message_sid, state: recorded.state });
     for (const e of events) this.ctx.events.publish(e);
