@@ -27,8 +27,8 @@ const MAX_TIMER = 2_147_483_647;
 const STEP_COLUMNS = ['next_status', 'next_at', 'fate', 'date_sent', 'price', 'error_code', 'error_message'] as const;
 
 /**
- * What a step reads of a due message. Reading whole rows (body, extra, timeline…) cost more than
- * the steps' writes; the rare step that needs the whole message (a StatusCallback to sign, a
+ * What a step reads of a due message. Whole rows (body, extra, timeline…) would cost more to read
+ * than the steps' writes; the rare step that needs the whole message (a StatusCallback to sign, a
  * fault-injection decider) reads it by SID.
  */
 const STEP_READ = [
@@ -91,45 +91,26 @@ const DUE_SQL =
  */
 const REMEMBERED_MAX = 50_000;
 
-/**
- * The UPDATE of one step, naming only the columns it changes: SQLite then leaves alone every index
- * whose columns are not named (a step to `sending` touches neither date index). By rowid (seq):
- * no detour through the SID index. `mask` has bit i set when STEP_COLUMNS[i] changes.
- */
-const stepSqls: string[] = [];
-function stepSql(mask: number): string {
-  const known = stepSqls[mask];
-  if (known !== undefined) return known;
-  const sets = ['status = ?', 'date_updated = ?', 'timeline = timeline || ?'];
-  STEP_COLUMNS.forEach((c, i) => {
-    if (mask & (1 << i)) sets.push(`${c} = ?`);
-  });
-  return (stepSqls[mask] = `UPDATE messages SET ${sets.join(', ')} WHERE seq = ?`);
-}
+/** The UPDATE of one step: every column a step may change, by rowid (seq). */
+const STEP_UPDATE_SQL = `UPDATE messages SET status = ?, date_updated = ?, timeline = timeline || ?, ${STEP_COLUMNS.map(
+  (c) => `${c} = ?`,
+).join(', ')} WHERE seq = ?`;
 
-/** The statement and arguments that store `after` over `before`, with its timeline entry. */
-function stepUpdate(before: StepRow, after: StepRow): { sql: string; args: (string | number | null)[] } {
-  const args: (string | number | null)[] = [
-    after.status,
-    after.date_updated,
-    timelineEntry(after.status, after.date_updated, after.error_code),
+/** The arguments of STEP_UPDATE_SQL that store `row`, with its timeline entry. */
+function stepArgs(row: StepRow): (string | number | null)[] {
+  return [
+    row.status,
+    row.date_updated,
+    timelineEntry(row.status, row.date_updated, row.error_code),
+    row.next_status,
+    row.next_at,
+    row.fate,
+    row.date_sent,
+    row.price,
+    row.error_code,
+    row.error_message,
+    row.seq,
   ];
-  // one comparison per column, in STEP_COLUMNS order (a loop over names would look each up by key)
-  let mask = 0;
-  const changed = (bit: number, a: unknown, b: string | number | null): void => {
-    if (a === b) return;
-    mask |= bit;
-    args.push(b);
-  };
-  changed(1, before.next_status, after.next_status);
-  changed(2, before.next_at, after.next_at);
-  changed(4, before.fate, after.fate);
-  changed(8, before.date_sent, after.date_sent);
-  changed(16, before.price, after.price);
-  changed(32, before.error_code, after.error_code);
-  changed(64, before.error_message, after.error_message);
-  args.push(after.seq);
-  return { sql: stepSql(mask), args };
 }
 
 export class LifecycleEngine implements Service {
@@ -253,24 +234,35 @@ export class LifecycleEngine implements Service {
     let webhooks = 0;
     const remembered = this.remembered;
     const due = db.transaction(() => {
-      const dueRows = db.prepare(DUE_SQL).raw(true).all(now, BATCH) as [number, number][];
+      const dueRows = db.prepare(DUE_SQL).all(now, BATCH) as {
+        seq: number;
+        next_at: number;
+      }[];
       const tokens: TokenCache = new Map();
-      for (const [seq, nextAt] of dueRows) {
+      for (const { seq, next_at: nextAt } of dueRows) {
         const known = remembered.get(seq);
         let row = known?.next_at === nextAt ? known : (db.prepare(STEP_SQL).get(seq) as StepRow | undefined);
         if (!row) continue;
         // with no delay, a message runs its whole course in this one transaction
         while (row.next_at !== null && row.next_at <= now && row.next_status !== null) {
-          const before = row;
           row = this.step(row, now);
-          const { sql, args } = stepUpdate(before, row);
-          db.prepare(sql).run(...args);
-          events.push({ type: 'message', sid: row.sid, status: row.status, accountSid: row.account_sid });
+          db.prepare(STEP_UPDATE_SQL).run(stepArgs(row));
+          events.push({
+            type: 'message',
+            sid: row.sid,
+            status: row.status,
+            accountSid: row.account_sid,
+          });
           if (row.status_callback === null) continue;
           const stored = getMessageBySid(db, row.sid);
           const id = stored && enqueueStatusCallback(db, stored, now, tokens);
           if (id !== undefined) {
-            events.push({ type: 'webhook', id, messageSid: row.sid, state: 'pending' });
+            events.push({
+              type: 'webhook',
+              id,
+              messageSid: row.sid,
+              state: 'pending',
+            });
             webhooks++;
           }
         }

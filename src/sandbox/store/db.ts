@@ -19,7 +19,7 @@ export function openDb(file: string): Db {
   db.pragma('busy_timeout = 5000');
   db.pragma('temp_store = MEMORY');
   // SQLite's default page cache (2 MiB) on purpose: every commit walks the whole cache to drop
-  // pages past the end of the file, and with 64 MiB that walk cost more than the reads it saved
+  // pages past the end of the file, so a larger cache slows every write
   migrate(db);
   installTableWatch(db);
   cacheStatements(db);
@@ -56,11 +56,14 @@ function privateSidecars(file: string): void {
 }
 
 const STATEMENT_CACHE_SIZE = 512;
+const SHARED = 'a cached statement is shared: prepare a statement of its own to change its mode';
 
 /**
- * Compiling a statement costs more than running most of ours, and every request prepares a few:
- * keep the compiled ones by SQL text (bounded, oldest out first). Safe because nothing here
- * iterates a statement while another use of it is under way.
+ * The one statement cache. Compiling a statement costs more than running most of ours, and every
+ * request prepares a few, so `db.prepare` keeps the compiled ones by SQL text (bounded, oldest out
+ * first) and every caller gets the same statement for the same text. Shared means never mutated:
+ * the mode setters throw (`.raw()` on one caller's statement would change every other caller's
+ * rows). Safe to share because nothing here iterates a statement while another use of it runs.
  */
 function cacheStatements(db: Db): void {
   const compile = db.prepare.bind(db);
@@ -69,6 +72,13 @@ function cacheStatements(db: Db): void {
     let stmt = cache.get(sql);
     if (stmt === undefined) {
       stmt = compile(sql);
+      for (const mode of ['raw', 'pluck', 'expand'] as const) {
+        Object.defineProperty(stmt, mode, {
+          value: () => {
+            throw new TypeError(SHARED);
+          },
+        });
+      }
       if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
       cache.set(sql, stmt);
     }

@@ -2,7 +2,6 @@
 // REST API, the lifecycle, inbound texts and the inbox agree on every field.
 import { rfc2822, rfc2822OrNull } from '../../shared/dates.js';
 import { newSid } from '../sids.js';
-import type { Statement } from 'better-sqlite3';
 import type { KeysetWindow } from '../twilio-api/paging.js';
 import type { Db } from './db.js';
 import { timelineEntry } from './timeline.js';
@@ -218,7 +217,10 @@ export function messageJson(m: MessageRow): Record<string, unknown> {
     price_unit: m.price_unit,
     sid: m.sid,
     status: m.status,
-    subresource_uris: { media: `${uri}/Media.json`, feedback: `${uri}/Feedback.json` },
+    subresource_uris: {
+      media: `${uri}/Media.json`,
+      feedback: `${uri}/Feedback.json`,
+    },
     to: m.to_addr,
     uri: `${uri}.json`,
   };
@@ -227,17 +229,6 @@ export function messageJson(m: MessageRow): Record<string, unknown> {
 /** True when the sender was left to the Messaging Service (no `From` in the request). */
 function senderPending(m: MessageRow): boolean {
   return (JSON.parse(m.extra) as { sender_pending?: boolean }).sender_pending === true;
-}
-
-const statements = new WeakMap<Db, Map<string, Statement>>();
-
-/** Prepared statements are reused per database: list queries are built from a few shapes only. */
-function prepared(db: Db, sql: string): Statement {
-  let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map<string, Statement>()));
-  let stmt = cache.get(sql);
-  if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
-  return stmt;
 }
 
 /** A time range over a date column: `from` inclusive, `before` exclusive (ms). */
@@ -264,10 +255,11 @@ const SIDE_PROBE = 1000;
 export function lighterSide(db: Db, accountSid: string, to: string, from: string): 'to' | 'from' {
   const count = (side: 'to' | 'from', addr: string): number =>
     (
-      prepared(
-        db,
-        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM messages INDEXED BY messages_${side} WHERE account_sid = ? AND ${side}_addr = ? LIMIT ${SIDE_PROBE})`,
-      ).get(accountSid, addr) as { n: number }
+      db
+        .prepare(
+          `SELECT COUNT(*) AS n FROM (SELECT 1 FROM messages INDEXED BY messages_${side} WHERE account_sid = ? AND ${side}_addr = ? LIMIT ${SIDE_PROBE})`,
+        )
+        .get(accountSid, addr) as { n: number }
     ).n;
   return count('to', to) <= count('from', from) ? 'to' : 'from';
 }
@@ -355,16 +347,16 @@ export function listMessages(db: Db, accountSid: string, f: MessageFilter, w: Ke
   const anchor =
     anchorSeq === undefined
       ? undefined
-      : (prepared(db, 'SELECT date_sent FROM messages WHERE seq = ?').get(anchorSeq) as
+      : (db.prepare('SELECT date_sent FROM messages WHERE seq = ?').get(anchorSeq) as
           { date_sent: number | null } | undefined);
   const side =
     f.to !== undefined && f.from !== undefined ? (f.side ?? lighterSide(db, accountSid, f.to, f.from)) : undefined;
   const { sql, args } = messageListQuery(accountSid, side ? { ...f, side } : f, w, anchor?.date_sent ?? null);
-  return prepared(db, sql).all(...args) as MessageRow[];
+  return db.prepare(sql).all(...args) as MessageRow[];
 }
 
 export function messageSeq(db: Db, accountSid: string, sid: string): number | undefined {
-  const row = prepared(db, 'SELECT seq FROM messages WHERE sid = ? AND account_sid = ?').get(sid, accountSid) as
+  const row = db.prepare('SELECT seq FROM messages WHERE sid = ? AND account_sid = ?').get(sid, accountSid) as
     { seq: number } | undefined;
   return row?.seq;
 }
@@ -417,21 +409,19 @@ export function listMedia(
   const range = rangeClause('date_created', dateCreated);
   const win = windowClause(w, 'seq');
   const sql = `SELECT * FROM media WHERE message_sid = ? AND account_sid = ?${range.where}${win.where} ORDER BY seq ${win.order} LIMIT ? OFFSET ?`;
-  return prepared(db, sql).all(messageSid, accountSid, ...range.args, ...win.args, w.limit, w.offset) as MediaRow[];
+  return db.prepare(sql).all(messageSid, accountSid, ...range.args, ...win.args, w.limit, w.offset) as MediaRow[];
 }
 
 export function mediaSeq(db: Db, messageSid: string, sid: string): number | undefined {
-  const row = prepared(db, 'SELECT seq FROM media WHERE sid = ? AND message_sid = ?').get(sid, messageSid) as
+  const row = db.prepare('SELECT seq FROM media WHERE sid = ? AND message_sid = ?').get(sid, messageSid) as
     { seq: number } | undefined;
   return row?.seq;
 }
 
 export function getMedia(db: Db, accountSid: string, messageSid: string, sid: string): MediaRow | undefined {
-  return prepared(db, 'SELECT * FROM media WHERE sid = ? AND message_sid = ? AND account_sid = ?').get(
-    sid,
-    messageSid,
-    accountSid,
-  ) as MediaRow | undefined;
+  return db
+    .prepare('SELECT * FROM media WHERE sid = ? AND message_sid = ? AND account_sid = ?')
+    .get(sid, messageSid, accountSid) as MediaRow | undefined;
 }
 
 export function deleteMedia(db: Db, accountSid: string, messageSid: string, sid: string): boolean {

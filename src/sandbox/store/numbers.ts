@@ -132,11 +132,10 @@ export function numberBySid(db: Db, accountSid: string, sid: string): NumberRow 
 
 /** Every number any account holds in a country: the inventory hides them ("buying removes it"). */
 export function ownedNumbers(db: Db, isoCountry: string): Set<string> {
-  const rows = db
-    .prepare('SELECT phone_number FROM incoming_numbers WHERE iso_country = ?')
-    .pluck(true)
-    .all(isoCountry);
-  return new Set(rows as string[]);
+  const rows = db.prepare('SELECT phone_number FROM incoming_numbers WHERE iso_country = ?').all(isoCountry) as {
+    phone_number: string;
+  }[];
+  return new Set(rows.map((r) => r.phone_number));
 }
 
 export interface NumberFilters {
