@@ -4,7 +4,6 @@ import { timingSafeEqual } from 'node:crypto';
 import { TwilioRestError } from './twilio-api/errors.js';
 import { getAccount, getApiKey, type AccountRow } from './store/accounts.js';
 import type { Db } from './store/db.js';
-import { onTableWrite } from './store/table-watch.js';
 
 const WWW = { 'WWW-Authenticate': 'Basic realm="Twilio API"' };
 const DETAIL = 'Your AccountSid or AuthToken was incorrect.';
@@ -31,37 +30,7 @@ export function parseBasic(header: string | undefined): { user: string; pass: st
   return { user: decoded.slice(0, colon), pass: decoded.slice(colon + 1) };
 }
 
-/** Accepted Authorization headers per database; a bound keeps a flood of valid variants small. */
-const accepted = new WeakMap<Db, Map<string, Principal>>();
-const MAX_ACCEPTED = 1000;
-
-/**
- * Every request authenticates, and credentials almost never change: remember each accepted header.
- * Any write to a row of accounts or api_keys on this connection forgets them all (a token rotated,
- * a key deleted, a reset), so a revoked secret fails at once.
- */
-function acceptedFor(db: Db): Map<string, Principal> {
-  let cache = accepted.get(db);
-  if (cache) return cache;
-  const fresh = new Map<string, Principal>();
-  for (const table of ['accounts', 'api_keys'] as const) onTableWrite(db, table, () => fresh.clear());
-  accepted.set(db, (cache = fresh));
-  return cache;
-}
-
 export function authenticate(db: Db, header: string | undefined): Principal {
-  const cache = header === undefined ? undefined : acceptedFor(db);
-  const known = header === undefined ? undefined : cache?.get(header);
-  if (known) return known;
-  const principal = verify(db, header);
-  if (cache && header !== undefined) {
-    if (cache.size >= MAX_ACCEPTED) cache.clear();
-    cache.set(header, principal);
-  }
-  return principal;
-}
-
-function verify(db: Db, header: string | undefined): Principal {
   const creds = parseBasic(header);
   if (!creds || creds.user === '') {
     throw new TwilioRestError(401, 20003, 'Authentication Error - No credentials provided', {

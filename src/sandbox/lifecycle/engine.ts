@@ -6,7 +6,7 @@
 import type { SandboxContext, Service } from '../context.js';
 import type { SandboxEvent } from '../events.js';
 import { getMessageBySid, type MessageRow, type MessageStatus } from '../store/messages.js';
-import { onRollback } from '../store/table-watch.js';
+import { onRollback } from '../store/rollbacks.js';
 import { timelineEntry } from '../store/timeline.js';
 import { enqueueStatusCallback, type TokenCache } from './callbacks.js';
 import { decideFate, decodeFate, encodeFate } from './fate.js';

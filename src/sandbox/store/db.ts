@@ -3,7 +3,6 @@ import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { MIGRATIONS } from './migrations.js';
-import { installTableWatch } from './table-watch.js';
 
 export type Db = Database.Database;
 
@@ -21,7 +20,6 @@ export function openDb(file: string): Db {
   // SQLite's default page cache (2 MiB) on purpose: every commit walks the whole cache to drop
   // pages past the end of the file, so a larger cache slows every write
   migrate(db);
-  installTableWatch(db);
   cacheStatements(db);
   return db;
 }

@@ -9,7 +9,7 @@
 // savepoint (it copies every page it touches); if such a write fails half-way, the caller aborts
 // the whole turn instead: nobody has been answered yet, so every request in it gets an error.
 import type { Db } from './db.js';
-import { rolledBack } from './table-watch.js';
+import { rolledBack } from './rollbacks.js';
 
 export class GroupCommit {
   private readonly db: Db;

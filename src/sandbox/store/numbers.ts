@@ -1,7 +1,6 @@
 // Incoming phone numbers owned by sandbox accounts.
 import { newSid } from '../sids.js';
 import type { Db } from './db.js';
-import { onTableWrite } from './table-watch.js';
 
 export interface Capabilities {
   voice: boolean;
@@ -97,32 +96,17 @@ export interface Sender {
   sms: boolean;
 }
 
-/** Sender checks by phone number (null: no such number), per database; a bound keeps it small. */
-const senders = new WeakMap<Db, Map<string, Sender | null>>();
-const MAX_SENDERS = 10_000;
-
 /**
- * Just what a send checks of its sender: who owns the number and whether it may send SMS. Every
- * send asks; numbers rarely change, and any write to incoming_numbers forgets every answer.
+ * Just what a send checks of its sender: who owns the number and whether it may send SMS. Read
+ * on every send: a number bought or released counts from the very next one.
  */
 export function senderNumber(db: Db, phoneNumber: string): Sender | undefined {
-  let cache = senders.get(db);
-  if (!cache) {
-    const fresh = (cache = new Map<string, Sender | null>());
-    senders.set(db, fresh);
-    onTableWrite(db, 'incoming_numbers', () => fresh.clear());
-  }
-  const known = cache.get(phoneNumber);
-  if (known !== undefined) return known ?? undefined;
   const row = db
     .prepare(
       "SELECT account_sid, coalesce(json_extract(capabilities, '$.sms'), 1) != 0 AS sms FROM incoming_numbers WHERE phone_number = ?",
     )
     .get(phoneNumber) as { account_sid: string; sms: number } | undefined;
-  const sender = row ? { account_sid: row.account_sid, sms: row.sms === 1 } : null;
-  if (cache.size >= MAX_SENDERS) cache.clear();
-  cache.set(phoneNumber, sender);
-  return sender ?? undefined;
+  return row ? { account_sid: row.account_sid, sms: row.sms === 1 } : undefined;
 }
 
 export function numberBySid(db: Db, accountSid: string, sid: string): NumberRow | undefined {

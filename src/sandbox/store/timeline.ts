@@ -1,8 +1,6 @@
 // A message's status history (the inbox timeline), kept in its own row: each step appends one
-// entry to the `timeline` column in the UPDATE that changes the status. A separate events table
-// cost an insert per step into an index keyed by the message SID, with a foreign-key check, and
-// most of the pages every commit wrote; appending to the row the step rewrites anyway costs
-// almost nothing.
+// entry to the `timeline` column in the UPDATE that changes the status. The step rewrites the row
+// anyway, where an events table would add an indexed insert, with a foreign-key check, per step.
 //
 // Text form: entries separated by one space, each `status@at` or `status@at!code`, where `at` is
 // milliseconds since the epoch and `code` a Twilio error code. Statuses never hold `@`, `!` or spaces.
