@@ -1,5 +1,6 @@
 // Message models: what SendMessage accepts (the seeds' snake_case fields) and the Message / MessageList
 // Twilio returns, which the connector passes through unchanged.
+import { MESSAGE_DIRECTIONS, MESSAGE_STATUSES } from '../../shared/wire/message.js';
 import {
   DECIMAL,
   HTTP_URL,
@@ -126,24 +127,10 @@ export const Message = {
     from: str('The sender.', 'From'),
     to: str('The recipient.', 'To'),
     status: str('Where the message is in its lifecycle.', 'Status', {
-      enum: [
-        'queued',
-        'sending',
-        'sent',
-        'failed',
-        'delivered',
-        'undelivered',
-        'receiving',
-        'received',
-        'accepted',
-        'scheduled',
-        'read',
-        'partially_delivered',
-        'canceled',
-      ],
+      enum: [...MESSAGE_STATUSES],
     }),
     direction: str('inbound, outbound-api, outbound-call or outbound-reply.', 'Direction', {
-      enum: ['inbound', 'outbound-api', 'outbound-call', 'outbound-reply'],
+      enum: [...MESSAGE_DIRECTIONS],
     }),
     num_segments: str('How many segments the text was split into (a number written as a string).', 'Segments'),
     num_media: str('How many media files are attached (a number written as a string).', 'Media count'),

@@ -1,22 +1,12 @@
 // Trigger models: the subscription requests Logic Apps / Power Automate send when a webhook trigger
 // is added to a flow, and the batch a polling trigger returns.
+import { MESSAGE_STATUSES as ALL_STATUSES, type MessageStatus } from '../../shared/wire/message.js';
 import { E164, HTTP_URL, type JsonSchema } from './common.js';
 
-/** What a status subscription can filter on (the statuses Twilio reports). */
-export const MESSAGE_STATUSES = [
-  'queued',
-  'sending',
-  'sent',
-  'failed',
-  'delivered',
-  'undelivered',
-  'receiving',
-  'received',
-  'accepted',
-  'scheduled',
-  'read',
-  'canceled',
-] as const;
+/** What a status subscription can filter on: the statuses a status callback reports. */
+export const MESSAGE_STATUSES = ALL_STATUSES.filter(
+  (s): s is Exclude<MessageStatus, 'partially_delivered'> => s !== 'partially_delivered',
+);
 
 const callbackUrl = {
   type: 'string',

@@ -10,24 +10,12 @@ import { ApiError, fromUpstream, validation } from '../errors.js';
 import type { SealedConnection, TriggerContext } from './context.js';
 import { provenConnection } from './proven.js';
 import { baseUrlOf } from './public-url.js';
+import { MESSAGE_STATUSES } from '../schemas/triggers.js';
 
 export const RECEIVED_PATH = '/twilio/messages/received';
 export const STATUS_PATH = '/twilio/messages/status';
 
-const STATUSES = new Set([
-  'queued',
-  'sending',
-  'sent',
-  'failed',
-  'delivered',
-  'undelivered',
-  'receiving',
-  'received',
-  'accepted',
-  'scheduled',
-  'read',
-  'canceled',
-]);
+const STATUSES: ReadonlySet<string> = new Set(MESSAGE_STATUSES);
 const E164 = /^\+[1-9]\d{1,14}$/;
 
 function body(request: FastifyRequest): Record<string, unknown> {

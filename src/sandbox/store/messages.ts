@@ -1,27 +1,14 @@
 // Message rows: the one place that inserts, reads and renders them (Twilio's Message JSON), so the
 // REST API, the lifecycle, inbound texts and the inbox agree on every field.
 import { rfc2822, rfc2822OrNull } from '../../shared/dates.js';
+import type { MessageDirection, MessageStatus } from '../../shared/wire/message.js';
 import { newSid } from '../sids.js';
 import type { KeysetWindow } from '../twilio-api/paging.js';
 import type { Db } from './db.js';
 import { timelineEntry } from './timeline.js';
 
-export type MessageStatus =
-  | 'queued'
-  | 'sending'
-  | 'sent'
-  | 'failed'
-  | 'delivered'
-  | 'undelivered'
-  | 'receiving'
-  | 'received'
-  | 'accepted'
-  | 'scheduled'
-  | 'read'
-  | 'partially_delivered'
-  | 'canceled';
-
-export type Direction = 'inbound' | 'outbound-api' | 'outbound-call' | 'outbound-reply';
+export type { MessageStatus };
+export type Direction = MessageDirection;
 
 export interface MessageRow {
   seq: number;
@@ -217,10 +204,7 @@ export function messageJson(m: MessageRow): Record<string, unknown> {
     price_unit: m.price_unit,
     sid: m.sid,
     status: m.status,
-    subresource_uris: {
-      media: `${uri}/Media.json`,
-      feedback: `${uri}/Feedback.json`,
-    },
+    subresource_uris: { media: `${uri}/Media.json`, feedback: `${uri}/Feedback.json` },
     to: m.to_addr,
     uri: `${uri}.json`,
   };

@@ -2,7 +2,7 @@
 // `from:` `to:` `status:` `direction:` `after:YYYY-MM-DD` `before:YYYY-MM-DD`, "quoted text", words.
 // Days are GMT days, like every other date the sandbox shows on the wire.
 import { DAY_MS, parseFilterDate } from '../../shared/dates.js';
-import type { Direction, MessageStatus } from '../store/messages.js';
+import { MESSAGE_DIRECTIONS, MESSAGE_STATUSES } from '../../shared/wire/message.js';
 
 export interface Filter {
   sql: string;
@@ -14,22 +14,8 @@ export class SearchError extends Error {
   override readonly name = 'SearchError';
 }
 
-const STATUSES: readonly MessageStatus[] = [
-  'queued',
-  'sending',
-  'sent',
-  'failed',
-  'delivered',
-  'undelivered',
-  'receiving',
-  'received',
-  'accepted',
-  'scheduled',
-  'read',
-  'partially_delivered',
-  'canceled',
-];
-const DIRECTIONS: readonly Direction[] = ['inbound', 'outbound-api', 'outbound-call', 'outbound-reply'];
+const STATUSES: readonly string[] = MESSAGE_STATUSES;
+const DIRECTIONS: readonly string[] = MESSAGE_DIRECTIONS;
 const MAX_TERMS = 20;
 
 const TOKEN = /([a-z]+):("[^"]*"|\S*)|"([^"]*)"|(\S+)/gi;
@@ -72,15 +58,14 @@ export function parseSearch(q: string): Filter[] {
       }
       case 'status': {
         const s = value.toLowerCase();
-        if (!(STATUSES as readonly string[]).includes(s))
-          throw new SearchError(`status: must be one of ${STATUSES.join(', ')}`);
+        if (!STATUSES.includes(s)) throw new SearchError(`status: must be one of ${STATUSES.join(', ')}`);
         filters.push({ sql: 'status = ?', args: [s] });
         break;
       }
       case 'direction': {
         const d = value.toLowerCase();
         if (d === 'outbound') filters.push({ sql: "direction <> 'inbound'", args: [] });
-        else if ((DIRECTIONS as readonly string[]).includes(d)) filters.push({ sql: 'direction = ?', args: [d] });
+        else if (DIRECTIONS.includes(d)) filters.push({ sql: 'direction = ?', args: [d] });
         else throw new SearchError(`direction: must be one of inbound, outbound, ${DIRECTIONS.slice(1).join(', ')}`);
         break;
       }

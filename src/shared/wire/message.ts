@@ -1,22 +1,28 @@
 // Twilio's Message resource as it travels on the wire (snake_case JSON), and the PascalCase form
 // fields that create, list and update it. Shared by the client, the connector and the sandbox.
 
-export type MessageStatus =
-  | 'queued'
-  | 'sending'
-  | 'sent'
-  | 'failed'
-  | 'delivered'
-  | 'undelivered'
-  | 'receiving'
-  | 'received'
-  | 'accepted'
-  | 'scheduled'
-  | 'read'
-  | 'partially_delivered'
-  | 'canceled';
+/** Every status Twilio gives a message: the one list of their names, imported wherever they are needed. */
+export const MESSAGE_STATUSES = [
+  'queued',
+  'sending',
+  'sent',
+  'failed',
+  'delivered',
+  'undelivered',
+  'receiving',
+  'received',
+  'accepted',
+  'scheduled',
+  'read',
+  'partially_delivered',
+  'canceled',
+] as const;
 
-export type MessageDirection = 'inbound' | 'outbound-api' | 'outbound-call' | 'outbound-reply';
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+export const MESSAGE_DIRECTIONS = ['inbound', 'outbound-api', 'outbound-call', 'outbound-reply'] as const;
+
+export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
 
 export interface Message {
   sid: string;
