@@ -5,10 +5,11 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance } from 
 import { STATUS_CODES } from 'node:http';
 import { Clock } from './clock.js';
 import type { SandboxConfig } from './config.js';
-import type { SandboxContext, Service } from './context.js';
+import type { SandboxContext, SandboxCore, SandboxParts, Service } from './context.js';
 import { registerControl } from './control/index.js';
-import { registerLifecycle } from './lifecycle/index.js';
+import { LifecycleEngine } from './lifecycle/engine.js';
 import { registerRealism } from './realism/index.js';
+import { RetentionPruner } from './realism/retention.js';
 import { SandboxEvents } from './events.js';
 import { requestGuard } from './guard.js';
 import { bootstrapAccount, ensureStartNumber, type AccountRow } from './store/accounts.js';
@@ -21,6 +22,7 @@ import { formatOf, sendTwilioError, splitUrl } from './twilio-api/route.js';
 import { registerServices } from './services.js';
 import { newSid } from './sids.js';
 import { registerUi } from './ui/index.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
 export interface Sandbox {
   app: FastifyInstance;
@@ -74,17 +76,18 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
   const phoneNumber = ensureStartNumber(db, account.sid, config.phoneNumber, now);
 
   let base = config.publicUrl ?? `http://${config.host}:${config.port}`;
-  const services = new Map<string, Service>();
   const writes = new GroupCommit(db);
-  const ctx: SandboxContext = {
-    config,
-    db,
-    writes,
-    clock,
-    events: new SandboxEvents(),
-    baseUrl: () => base,
-    services,
+  const core: SandboxCore = { config, db, writes, clock, events: new SandboxEvents(), baseUrl: () => base };
+  // The parts keep the context they are built with and use it only once running: they are
+  // attached here, before anything else sees the context.
+  const ctx = core as SandboxContext;
+  const parts: SandboxParts = {
+    retention: new RetentionPruner(ctx),
+    lifecycle: new LifecycleEngine(ctx),
+    webhooks: new WebhookDispatcher(ctx),
   };
+  Object.assign(ctx, parts);
+  const services: Service[] = [parts.retention, parts.lifecycle, parts.webhooks];
 
   const requestLogging = config.logLevel === 'debug' || config.logLevel === 'trace';
   const app = Fastify({
@@ -172,11 +175,10 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
   registerRealism(app, ctx);
   registerTwilioApi(app, ctx);
   registerServices(app, ctx);
-  registerLifecycle(ctx);
   registerControl(app, ctx, account, phoneNumber);
   registerUi(app, ctx);
   // last, so it stops after everything that writes
-  if (config.data !== ':memory:') services.set('checkpoint', startCheckpointer(db, config.data));
+  if (config.data !== ':memory:') services.push(startCheckpointer(db, config.data));
 
   let listening = false;
   return {
@@ -190,11 +192,11 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
       const url = new URL(address);
       if (config.publicUrl === undefined)
         base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${url.port}`;
-      for (const service of services.values()) service.start();
+      for (const service of services) service.start();
       return base;
     },
     async close() {
-      for (const service of services.values()) await service.stop();
+      for (const service of services) await service.stop();
       if (listening) await app.close();
       else await app.close();
       writes.close();

@@ -1,5 +1,7 @@
-// What every part of the sandbox receives: configuration, database, clock, event bus, and the
-// background services (lifecycle, webhooks) that the routes hand work to.
+// What every part of the sandbox receives: configuration, database, clock, event bus (the push
+// channel to the inbox), and the background parts the routes hand work to: the lifecycle, the
+// webhook dispatcher and the retention pruner, each a typed member, so a call to a part that does
+// not exist fails to compile instead of doing nothing.
 import type { Clock } from './clock.js';
 import type { SandboxConfig } from './config.js';
 import type { SandboxEvents } from './events.js';
@@ -7,19 +9,48 @@ import type { Db } from './store/db.js';
 import type { GroupCommit } from './store/group-commit.js';
 import type { MessageRow } from './store/messages.js';
 
-/** A background service: started after listen, stopped before the database closes. */
+/** A background part: started after listen, stopped before the database closes. */
 export interface Service {
   start(): void;
   stop(): Promise<void>;
-  /** runs due work now (tests, instant mode); resolves when idle */
-  drain?(): Promise<void>;
-  /** new work may be due (at `at`, clock ms, when known): look now instead of at the next timer */
-  poke?(at?: number): void;
-  /** a committed message the service will work on (the lifecycle keeps what its steps need) */
-  track?(message: MessageRow): void;
 }
 
-export interface SandboxContext {
+/** Moves outbound messages through their statuses (lifecycle/engine.ts). */
+export interface LifecyclePart extends Service {
+  /** new work may be due (at `at`, clock ms, when known): look now instead of at the next timer */
+  poke(at?: number): void;
+  /** runs every step due now (tests, instant mode) */
+  drain(): Promise<void>;
+  /** a committed message that just entered the lifecycle: its first step will not read it back */
+  track(message: MessageRow): void;
+}
+
+/** Delivers the outbox of signed webhooks (webhooks/dispatcher.ts). */
+export interface WebhooksPart extends Service {
+  /** new webhooks may be due: look now */
+  poke(): void;
+  /** sends every webhook due now and waits for the answers */
+  drain(): Promise<void>;
+}
+
+/** Keeps the store within the retention limits (realism/retention.ts). */
+export interface RetentionPart extends Service {
+  /** the limits may have changed: prune now */
+  poke(): void;
+  /** prunes until within the limits */
+  drain(): Promise<void>;
+  /** messages removed since start */
+  readonly pruned: number;
+}
+
+/** The background parts, in the order they start (and stop). */
+export interface SandboxParts {
+  readonly retention: RetentionPart;
+  readonly lifecycle: LifecyclePart;
+  readonly webhooks: WebhooksPart;
+}
+
+export interface SandboxCore {
   readonly config: SandboxConfig;
   readonly db: Db;
   /** API writes of one event-loop turn share a transaction: join it before writing, answer after it commits */
@@ -28,6 +59,6 @@ export interface SandboxContext {
   readonly events: SandboxEvents;
   /** base URL the sandbox is reachable at (known after listen) */
   baseUrl(): string;
-  /** background services by name, registered by the parts that own them */
-  readonly services: Map<string, Service>;
 }
+
+export interface SandboxContext extends SandboxCore, SandboxParts {}

@@ -38,7 +38,7 @@ export function sendOutbound(
     fate: null,
     media: (fields.media ?? []).map((url) => ({ url, contentType: 'image/png' })),
   });
-  ctx.services.get('lifecycle')?.poke?.();
+  ctx.lifecycle.poke();
   return row;
 }
 

@@ -122,7 +122,7 @@ describe('message lifecycle (instant)', () => {
   it('keeps a scheduled message until its send time, then runs it', async () => {
     const sendAt = sb.sandbox.ctx.clock.now() + 300;
     const m = sendOutbound(sb, { status: 'scheduled', send_at: sendAt });
-    await sb.sandbox.ctx.services.get('lifecycle')!.drain!();
+    await sb.sandbox.ctx.lifecycle.drain();
     assert.equal(getMessageBySid(sb.sandbox.ctx.db, m.sid)?.status, 'scheduled');
     const done = await reach(sb, m.sid, 'delivered');
     assert.ok(done.date_sent! >= sendAt, 'sent no earlier than SendAt');
@@ -131,7 +131,7 @@ describe('message lifecycle (instant)', () => {
 
   it('follows the stored row, not what it remembers, once something else has moved the message', async () => {
     const { ctx } = sb.sandbox;
-    const lifecycle = ctx.services.get('lifecycle')!;
+    const lifecycle = ctx.lifecycle;
     const at = ctx.clock.now() - 1000;
     // remembered as the create route leaves it: due now, fate still open
     const planned = storeMessage(sb, {
@@ -142,12 +142,12 @@ describe('message lifecycle (instant)', () => {
       next_at: at,
       next_status: 'sending',
     });
-    lifecycle.track!(planned);
+    lifecycle.track(planned);
     // another writer changes the plan: the remembered copy is now stale
     ctx.db
       .prepare("UPDATE messages SET next_at = ?, fate = 'undelivered:30003' WHERE sid = ?")
       .run(at + 1, planned.sid);
-    await lifecycle.drain!();
+    await lifecycle.drain();
     const done = getMessageBySid(ctx.db, planned.sid)!;
     assert.equal(done.status, 'undelivered');
     assert.equal(done.error_code, 30003);
@@ -161,9 +161,9 @@ describe('message lifecycle (instant)', () => {
       next_at: at,
       next_status: 'delivered',
     });
-    lifecycle.track!(gone);
+    lifecycle.track(gone);
     ctx.db.prepare('DELETE FROM messages WHERE sid = ?').run(gone.sid);
-    await lifecycle.drain!();
+    await lifecycle.drain();
     assert.equal(getMessageBySid(ctx.db, gone.sid), undefined);
   });
 
@@ -172,7 +172,7 @@ describe('message lifecycle (instant)', () => {
     const started = performance.now();
     const sids = [];
     for (let i = 0; i < 3000; i++) sids.push(sendOutbound(sb, { body: `bulk ${i}` }).sid);
-    await ctx.services.get('lifecycle')!.drain!();
+    await ctx.lifecycle.drain();
     const elapsed = performance.now() - started;
     const left = ctx.db
       .prepare("SELECT COUNT(*) AS n FROM messages WHERE body LIKE 'bulk %' AND status != 'delivered'")
@@ -192,7 +192,7 @@ describe('message lifecycle after a rolled-back turn', () => {
 
   it('forgets what it remembered: a new message that gets an undone message’s seq runs its own course', () => {
     const { ctx } = sb.sandbox;
-    const engine = ctx.services.get('lifecycle') as unknown as { advanceDue(now: number): number };
+    const engine = ctx.lifecycle as unknown as { advanceDue(now: number): number };
     const at = ctx.clock.now() - 1000;
     const due = { status: 'queued', price: null, date_sent: null, date_created: at, next_at: at } as const;
     // a turn that steps a message the turn itself created, then is undone (its seq is given back)
@@ -281,7 +281,7 @@ describe('message lifecycle, step by step through the API', () => {
       const next = getMessageBySid(ctx.db, sid)!.next_at;
       if (next === null) return seen;
       ctx.clock.now = () => next;
-      await ctx.services.get('lifecycle')!.drain!();
+      await ctx.lifecycle.drain();
     }
   }
 

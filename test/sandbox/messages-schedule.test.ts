@@ -111,7 +111,7 @@ describe('sandbox Messages: scheduling and cancel', () => {
     let got: Awaited<typeof received> | undefined;
     void received.then((r) => (got = r));
     await sb.client.messages(m.sid).update({ status: 'canceled' });
-    await sb.sandbox.ctx.services.get('webhooks')!.drain!();
+    await sb.sandbox.ctx.webhooks.drain();
     await new Promise((resolve) => setImmediate(resolve));
     assert.ok(got, 'the callback was delivered');
     const { params, signature } = got;

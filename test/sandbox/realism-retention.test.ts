@@ -13,7 +13,7 @@ describe('retention', () => {
   after(() => sb.close());
 
   const pruner = (): RetentionPruner => {
-    const p = sb.sandbox.ctx.services.get('retention');
+    const p = sb.sandbox.ctx.retention;
     assert.ok(p instanceof RetentionPruner);
     return p;
   };

@@ -237,7 +237,7 @@ describe('a service message once the lifecycle has moved it on', () => {
       body: 'a'.repeat(200),
     });
     assert.equal(m.from, null);
-    await sb.sandbox.ctx.services.get('lifecycle')!.drain!();
+    await sb.sandbox.ctx.lifecycle.drain();
     const later = await sb.client.messages(m.sid).fetch();
     assert.notEqual(later.status, 'accepted');
     assert.equal(later.from, '+14155550151');

@@ -141,7 +141,7 @@ export function registerInbound(app: FastifyInstance, ctx: SandboxContext): void
     ctx.events.publish({ type: 'message', sid: message.sid, status: message.status, accountSid: message.account_sid });
     if (webhookId !== undefined) {
       ctx.events.publish({ type: 'webhook', id: webhookId, messageSid: message.sid, state: 'pending' });
-      ctx.services.get('webhooks')?.poke?.();
+      ctx.webhooks.poke();
     }
     return reply
       .code(201)

@@ -12,7 +12,7 @@ export type TokenCache = Map<string, string | undefined>;
 
 /**
  * Queues the callback for `message`'s current status; returns the webhook id, or undefined when
- * the message has no StatusCallback. Call ctx.services.get('webhooks')?.poke?.() after commit.
+ * the message has no StatusCallback. Call ctx.webhooks.poke() after commit.
  */
 export function enqueueStatusCallback(
   db: Db,

@@ -3,13 +3,14 @@
 // lives in each row (`next_at`, `next_status`, `fate`), so a restart resumes where it stopped. One
 // timer waits for the earliest `next_at`; due rows are advanced in batched transactions, each step
 // appending to the row's timeline and writing its signed status callback in the same transaction.
-import type { SandboxContext, Service } from '../context.js';
+import type { LifecyclePart, SandboxContext } from '../context.js';
 import type { SandboxEvent } from '../events.js';
-import { getMessageBySid, type MessageRow, type MessageStatus } from '../store/messages.js';
+import { getMessageBySid, type MessageRow } from '../store/messages.js';
 import { onRollback } from '../store/rollbacks.js';
 import { timelineEntry } from '../store/timeline.js';
 import { enqueueStatusCallback, type TokenCache } from './callbacks.js';
-import { decideFate, decodeFate, encodeFate } from './fate.js';
+import { decideFate, decodeFate } from './fate.js';
+import { columnsWritten, enter, type OutboundStatus } from './transitions.js';
 import { priceOf } from './pricing.js';
 import { senderTurn } from '../realism/throughput.js';
 
@@ -91,29 +92,39 @@ const DUE_SQL =
  */
 const REMEMBERED_MAX = 50_000;
 
-/** The UPDATE of one step: every column a step may change, by rowid (seq). */
-const STEP_UPDATE_SQL = `UPDATE messages SET status = ?, date_updated = ?, timeline = timeline || ?, ${STEP_COLUMNS.map(
-  (c) => `${c} = ?`,
-).join(', ')} WHERE seq = ?`;
+/** Columns every step may change (the sender's queue may fail a message at any step before `sending`). */
+const ALWAYS = ['status', 'date_updated', 'next_status', 'next_at', 'fate'] as const;
 
-/** The arguments of STEP_UPDATE_SQL that store `row`, with its timeline entry. */
-function stepArgs(row: StepRow): (string | number | null)[] {
-  return [
-    row.status,
-    row.date_updated,
-    timelineEntry(row.status, row.date_updated, row.error_code),
-    row.next_status,
-    row.next_at,
-    row.fate,
-    row.date_sent,
-    row.price,
-    row.error_code,
-    row.error_message,
-    row.seq,
-  ];
+interface StepUpdate {
+  sql: string;
+  columns: readonly (keyof StepRow)[];
 }
 
-export class LifecycleEngine implements Service {
+/**
+ * The UPDATE of a step into each status, by rowid (seq): the columns every step changes and those
+ * the state machine says entering that status fills in (transitions.ts), so that a step leaves
+ * alone the indexes of columns it does not write (only `sent` touches the date_sent index).
+ */
+const stepUpdates = new Map<string, StepUpdate>();
+function stepUpdate(status: OutboundStatus): StepUpdate {
+  let known = stepUpdates.get(status);
+  if (known === undefined) {
+    const columns = [...new Set([...ALWAYS, ...columnsWritten(status)])];
+    const sets = [...columns.map((c) => `${c} = ?`), 'timeline = timeline || ?'];
+    known = { sql: `UPDATE messages SET ${sets.join(', ')} WHERE seq = ?`, columns };
+    stepUpdates.set(status, known);
+  }
+  return known;
+}
+
+/** The arguments of `update` that store `row`, with its timeline entry. */
+function stepArgs(update: StepUpdate, row: StepRow): (string | number | null)[] {
+  const args: (string | number | null)[] = update.columns.map((c) => row[c]);
+  args.push(timelineEntry(row.status, row.date_updated, row.error_code), row.seq);
+  return args;
+}
+
+export class LifecycleEngine implements LifecyclePart {
   private readonly ctx: SandboxContext;
   private timer: NodeJS.Timeout | undefined;
   /** when the timer fires (clock ms) */
@@ -234,10 +245,7 @@ export class LifecycleEngine implements Service {
     let webhooks = 0;
     const remembered = this.remembered;
     const due = db.transaction(() => {
-      const dueRows = db.prepare(DUE_SQL).all(now, BATCH) as {
-        seq: number;
-        next_at: number;
-      }[];
+      const dueRows = db.prepare(DUE_SQL).all(now, BATCH) as { seq: number; next_at: number }[];
       const tokens: TokenCache = new Map();
       for (const { seq, next_at: nextAt } of dueRows) {
         const known = remembered.get(seq);
@@ -245,24 +253,22 @@ export class LifecycleEngine implements Service {
         if (!row) continue;
         // with no delay, a message runs its whole course in this one transaction
         while (row.next_at !== null && row.next_at <= now && row.next_status !== null) {
-          row = this.step(row, now);
-          db.prepare(STEP_UPDATE_SQL).run(stepArgs(row));
-          events.push({
-            type: 'message',
-            sid: row.sid,
-            status: row.status,
-            accountSid: row.account_sid,
-          });
+          const after = this.step(row, now);
+          if (!after) {
+            // a status that cannot come next (a row changed by hand): the message stays as it is
+            db.prepare('UPDATE messages SET next_at = NULL, next_status = NULL WHERE seq = ?').run(seq);
+            row = { ...row, next_at: null, next_status: null };
+            break;
+          }
+          row = after;
+          const update = stepUpdate(row.status as OutboundStatus);
+          db.prepare(update.sql).run(stepArgs(update, row));
+          events.push({ type: 'message', sid: row.sid, status: row.status, accountSid: row.account_sid });
           if (row.status_callback === null) continue;
           const stored = getMessageBySid(db, row.sid);
           const id = stored && enqueueStatusCallback(db, stored, now, tokens);
           if (id !== undefined) {
-            events.push({
-              type: 'webhook',
-              id,
-              messageSid: row.sid,
-              state: 'pending',
-            });
+            events.push({ type: 'webhook', id, messageSid: row.sid, state: 'pending' });
             webhooks++;
           }
         }
@@ -272,48 +278,30 @@ export class LifecycleEngine implements Service {
       return dueRows.length;
     })();
     for (const e of events) this.ctx.events.publish(e);
-    if (webhooks > 0) this.ctx.services.get('webhooks')?.poke?.();
+    if (webhooks > 0) this.ctx.webhooks.poke();
     return due;
   }
 
-  /** The row after its next step. */
-  private step(row: StepRow, now: number): StepRow {
-    const status = row.next_status as MessageStatus;
+  /** The row after its next step (transitions.ts), or undefined when that step is not allowed. */
+  private step(row: StepRow, now: number): StepRow | undefined {
+    const entered = enter(row, row.next_status ?? '', {
+      now,
+      decide: () => decideFate(this.ctx, row, () => getMessageBySid(this.ctx.db, row.sid)),
+      outcome: decodeFate,
+      price: () => priceOf(row),
+    });
+    if (!entered) return undefined;
     const next = stepRow(row);
-    next.status = status;
-    next.next_status = null;
-    next.next_at = null;
+    next.status = entered.status;
+    next.next_status = entered.next_status;
+    next.fate = entered.fate;
+    next.date_sent = entered.date_sent;
+    next.price = entered.price;
+    next.error_code = entered.error_code;
+    next.error_message = entered.error_message;
     next.date_updated = now;
-    switch (status) {
-      case 'queued':
-        next.next_status = 'sending';
-        break;
-      case 'sending': {
-        const fate = row.fate
-          ? decodeFate(row.fate)
-          : decideFate(this.ctx, row, () => getMessageBySid(this.ctx.db, row.sid));
-        next.fate = encodeFate(fate);
-        next.next_status = fate.status === 'failed' ? 'failed' : 'sent';
-        break;
-      }
-      case 'sent':
-        next.date_sent = now;
-        next.price = priceOf(row);
-        next.next_status = decodeFate(row.fate).status === 'undelivered' ? 'undelivered' : 'delivered';
-        break;
-      case 'undelivered':
-      case 'failed': {
-        const fate = decodeFate(row.fate);
-        if (fate.status !== 'delivered') {
-          next.error_code = fate.code;
-          next.error_message = fate.message;
-        }
-        break;
-      }
-      default:
-        break;
-    }
-    if (next.next_status !== null) next.next_at = now + Math.ceil(this.ctx.clock.delay(this.ctx.config.statusDelay));
+    next.next_at =
+      next.next_status === null ? null : now + Math.ceil(this.ctx.clock.delay(this.ctx.config.statusDelay));
     // with throughput on, a message waits for its sender's turn (or its queue is full, or it expires)
     const turn = senderTurn(this.ctx, next, now);
     next.next_at = turn.next_at;

@@ -1,11 +1,10 @@
 // Entry of the realism part: loads the stored settings, puts the concurrency gate and request-level
-// chaos in front of the Twilio API, starts the retention pruner, and offers the hooks the Messages
+// chaos in front of the Twilio API, and offers the hooks the Messages
 // resource, the lifecycle and the webhook dispatcher call.
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { createFault } from './chaos.js';
 import { registerConcurrencyGate, requestsInFlight } from './concurrency.js';
-import { RetentionPruner } from './retention.js';
 import { initSettings, settingsOf } from './state.js';
 import { admitToQueue, clearQueues, restoreQueues, type Plan, type SenderMessage } from './throughput.js';
 
@@ -18,7 +17,6 @@ export function registerRealism(app: FastifyInstance, ctx: SandboxContext): void
   initSettings(ctx);
   restoreQueues(ctx);
   registerConcurrencyGate(app, ctx);
-  ctx.services.set('retention', new RetentionPruner(ctx));
   // a sandbox reset empties every queue along with the messages in it
   ctx.events.subscribe((e) => {
     if (e.type === 'reset') clearQueues(ctx);
@@ -42,13 +40,12 @@ export function admitMessage(
 /** What GET /_sandbox/health reports about realism. */
 export function realismHealth(ctx: SandboxContext): Record<string, unknown> {
   const s = settingsOf(ctx);
-  const pruner = ctx.services.get('retention');
   return {
     throughput: s.throughput.enabled,
     concurrency_limit: s.concurrency.enabled ? s.concurrency.max_requests : null,
     requests_in_flight: requestsInFlight(ctx),
     chaos: s.chaos.enabled ? s.chaos.rules : [],
     retention: s.retention,
-    pruned_messages: pruner instanceof RetentionPruner ? pruner.pruned : 0,
+    pruned_messages: ctx.retention.pruned,
   };
 }

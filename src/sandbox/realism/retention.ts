@@ -1,7 +1,7 @@
 // Retention: keeps at most `max_messages` messages and none older than `max_age_days`. Pruning runs
 // off the request path in small transactions, one per event-loop turn, so requests keep being
 // served while a large backlog is removed. Messages the lifecycle still has plans for are kept.
-import type { SandboxContext, Service } from '../context.js';
+import type { RetentionPart, SandboxContext } from '../context.js';
 import type { SandboxEvent } from '../events.js';
 import { settingsOf } from './state.js';
 
@@ -16,7 +16,7 @@ interface Victim {
   account_sid: string;
 }
 
-export class RetentionPruner implements Service {
+export class RetentionPruner implements RetentionPart {
   private readonly ctx: SandboxContext;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;

@@ -27,8 +27,8 @@ function apply(ctx: SandboxContext, settings: RealismSettings): void {
     setFateDecider(ctx, undefined);
   }
   // a changed speed-up or retention limit should take effect now, not at the next timer
-  ctx.services.get('lifecycle')?.poke?.();
-  ctx.services.get('retention')?.poke?.();
+  ctx.lifecycle.poke();
+  ctx.retention.poke();
 }
 
 /** Loads the stored settings at start-up. */

@@ -89,10 +89,9 @@ function create(ctx: SandboxContext, req: TwilioRequest): { status: number; rep:
     media: plan.media,
     extra: plan.senderPending ? { sender_pending: true } : {},
   });
-  const lifecycle = ctx.services.get('lifecycle');
-  lifecycle?.poke?.(row.next_at ?? undefined);
+  ctx.lifecycle.poke(row.next_at ?? undefined);
   // remembered once committed only: a rolled-back insert's seq may be given to another message
-  if (lifecycle?.track) ctx.writes.afterCommit(() => lifecycle.track?.(row));
+  ctx.writes.afterCommit(() => ctx.lifecycle.track(row));
   announce(ctx, row);
   return { status: 201, rep: instance(row) };
 }
@@ -143,8 +142,8 @@ function update(ctx: SandboxContext, req: TwilioRequest): Representation {
       enqueueStatusCallback(ctx.db, canceled, now);
       return canceled;
     })();
-    ctx.services.get('lifecycle')?.poke?.();
-    ctx.services.get('webhooks')?.poke?.();
+    ctx.lifecycle.poke();
+    ctx.webhooks.poke();
   } else {
     if (body !== '') throw invalidUpdate();
     if (IN_FLIGHT.has(m.status)) throw incomplete();

@@ -3,7 +3,7 @@
 // exponential backoff (`webhookRetries`); inbound webhooks are not retried but fall back to the
 // number's SmsFallbackUrl, and their TwiML answer is acted on (see twiml/replies.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SandboxContext, Service } from '../context.js';
+import type { SandboxContext, WebhooksPart } from '../context.js';
 import type { SandboxEvent } from '../events.js';
 import { settingsOf, webhookFault } from '../realism/index.js';
 import { handleTwimlOutcome, type TwimlHandling } from '../twiml/replies.js';
@@ -19,7 +19,7 @@ const MAX_TIMER = 2_147_483_647;
 const BASE_BACKOFF_MS = 1000;
 const MAX_BACKOFF_MS = 10 * 60_000;
 
-export class WebhookDispatcher implements Service {
+export class WebhookDispatcher implements WebhooksPart {
   private readonly ctx: SandboxContext;
   private readonly inFlight = new Map<number, Promise<void>>();
   private readonly abort = new AbortController();
@@ -142,12 +142,11 @@ export class WebhookDispatcher implements Service {
       return recordAttempt(this.ctx.db, row.id, result) ? result : undefined;
     })();
     // the replies are in the database whether or not the attempt was recorded
-    const lifecycle = this.ctx.services.get('lifecycle');
     for (const reply of follow.replies) {
       // once committed: a group-commit turn this transaction joined may still roll back
-      this.ctx.writes.afterCommit(() => lifecycle?.track?.(reply));
+      this.ctx.writes.afterCommit(() => this.ctx.lifecycle.track(reply));
     }
-    if (follow.replies.length > 0) lifecycle?.poke?.();
+    if (follow.replies.length > 0) this.ctx.lifecycle.poke();
     if (!recorded) return;
     this.ctx.events.publish({ type: 'webhook', id: row.id, messageSid: row.message_sid, state: recorded.state });
     for (const e of events) this.ctx.events.publish(e);
