@@ -15,9 +15,8 @@ import { median, medianResult } from './lib/stats.js';
 
 const DEPTH_ROUNDS = 5;
 /**
- * Alternating create rounds, sandbox and Prism. Prism's rate alone varies by half from one round
- * to the next on this shared machine (about 290 to 450 req/s); five rounds make the median ratio
- * steadier than three did.
+ * Alternating create rounds, sandbox and Prism: Prism's own rate varies widely from one round to
+ * the next on a shared machine, and the median of five rounds steadies the ratio.
  */
 const CREATE_ROUNDS = 5;
 /** warm-up creates, for the sandbox and for Prism alike */
