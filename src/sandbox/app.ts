@@ -16,13 +16,13 @@ import { bootstrapAccount, ensureStartNumber, type AccountRow } from './store/ac
 import { startCheckpointer } from './store/checkpointer.js';
 import { openDb } from './store/db.js';
 import { GroupCommit } from './store/group-commit.js';
-import { TwilioRestError } from './twilio-api/errors.js';
+import { TwilioRestError } from './twilio-wire/errors.js';
 import { registerTwilioApi } from './twilio-api/index.js';
-import { formatOf, sendTwilioError, splitUrl } from './twilio-api/route.js';
+import { formatOf, sendTwilioError, splitUrl } from './twilio-wire/reply.js';
 import { registerServices } from './services.js';
 import { newSid } from './sids.js';
 import { registerUi } from './ui/index.js';
-import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { WebhookDispatcher } from './delivery/dispatcher.js';
 
 export interface Sandbox {
   app: FastifyInstance;

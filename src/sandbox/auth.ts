@@ -1,7 +1,7 @@
 // HTTP Basic authentication exactly as Twilio answers it: Account SID + Auth Token, or API key
 // SID + secret; 401 / 20003 with WWW-Authenticate otherwise.
 import { timingSafeEqual } from 'node:crypto';
-import { TwilioRestError } from './twilio-api/errors.js';
+import { TwilioRestError } from './twilio-wire/errors.js';
 import { getAccount, getApiKey, type AccountRow } from './store/accounts.js';
 import type { Db } from './store/db.js';
 

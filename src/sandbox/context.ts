@@ -25,7 +25,7 @@ export interface LifecyclePart extends Service {
   track(message: MessageRow): void;
 }
 
-/** Delivers the outbox of signed webhooks (webhooks/dispatcher.ts). */
+/** Delivers the outbox of signed webhooks (delivery/dispatcher.ts). */
 export interface WebhooksPart extends Service {
   /** new webhooks may be due: look now */
   poke(): void;

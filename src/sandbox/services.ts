@@ -26,9 +26,10 @@ import {
   type ServiceRow,
 } from './store/services.js';
 import { isSid } from './sids.js';
-import { TwilioRestError, invalidParam } from './twilio-api/errors.js';
+import { TwilioRestError, invalidParam } from './twilio-wire/errors.js';
 import { parsePaging, readPage, type KeysetWindow } from './twilio-api/paging.js';
-import { methodNotAllowed, sendTwilioError, splitUrl } from './twilio-api/route.js';
+import { methodNotAllowed } from './twilio-api/route.js';
+import { sendTwilioError, splitUrl } from './twilio-wire/reply.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 

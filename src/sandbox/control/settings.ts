@@ -5,8 +5,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { clearQueues, resetSettings, settingsOf, updateSettings } from '../realism/index.js';
 import { defaultSettings, mergeSettings, SettingsError, type RealismSettings } from '../realism/settings.js';
-import { TwilioRestError } from '../twilio-api/errors.js';
-import { sendTwilioError } from '../twilio-api/route.js';
+import { TwilioRestError } from '../twilio-wire/errors.js';
+import { sendTwilioError } from '../twilio-wire/reply.js';
 
 function badRequest(reply: FastifyReply, message: string): FastifyReply {
   return sendTwilioError(reply, new TwilioRestError(400, 20001, message), 'json');

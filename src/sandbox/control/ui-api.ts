@@ -8,8 +8,8 @@ import { latestConversations } from '../store/conversations.js';
 import { parseTimeline } from '../store/timeline.js';
 import { messageJson, type MessageRow } from '../store/messages.js';
 import type { NumberRow } from '../store/numbers.js';
-import { TwilioRestError } from '../twilio-api/errors.js';
-import { sendTwilioError } from '../twilio-api/route.js';
+import { TwilioRestError } from '../twilio-wire/errors.js';
+import { sendTwilioError } from '../twilio-wire/reply.js';
 import { normalizeNumber, parseSearch, SearchError, type Filter } from '../ui/search.js';
 
 const DEFAULT_LIMIT = 50;

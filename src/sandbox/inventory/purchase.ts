@@ -2,7 +2,7 @@
 // inventory, or the first available number in an AreaCode. Twilio's test magic numbers keep
 // their documented answers: +15005550000 unavailable, +15005550001 invalid, +15005550006 and
 // AreaCode 500 available, AreaCode 533 empty.
-import { TwilioRestError } from '../twilio-api/errors.js';
+import { TwilioRestError } from '../twilio-wire/errors.js';
 import type { Capabilities } from '../store/numbers.js';
 import { countryByCode, type AddressRequirement, type NumberType } from './catalog.js';
 import { findInInventory, searchInventory } from './search.js';

@@ -1,5 +1,5 @@
-// The lifecycle engine: moves outbound messages through accepted/scheduled → queued → sending →
-// sent → delivered | undelivered, or sending → failed, one step every `statusDelay` ms. The plan
+// The lifecycle engine: runs the state machine of transitions.ts on outbound messages, one step
+// every `statusDelay` ms (or at the sender's turn, sender-turn.ts). The plan
 // lives in each row (`next_at`, `next_status`, `fate`), so a restart resumes where it stopped. One
 // timer waits for the earliest `next_at`; due rows are advanced in batched transactions, each step
 // appending to the row's timeline and writing its signed status callback in the same transaction.
@@ -12,7 +12,7 @@ import { enqueueStatusCallback, type TokenCache } from './callbacks.js';
 import { decideFate, decodeFate } from './fate.js';
 import { columnsWritten, enter, type OutboundStatus } from './transitions.js';
 import { priceOf } from './pricing.js';
-import { senderTurn } from '../realism/throughput.js';
+import { senderTurnOf } from './sender-turn.js';
 
 const BATCH = 500;
 /**
@@ -303,7 +303,7 @@ export class LifecycleEngine implements LifecyclePart {
     next.next_at =
       next.next_status === null ? null : now + Math.ceil(this.ctx.clock.delay(this.ctx.config.statusDelay));
     // with throughput on, a message waits for its sender's turn (or its queue is full, or it expires)
-    const turn = senderTurn(this.ctx, next, now);
+    const turn = senderTurnOf(this.ctx, next, now);
     next.next_at = turn.next_at;
     next.next_status = turn.next_status;
     next.fate = turn.fate;

@@ -4,7 +4,7 @@
 // shows times to the second, so a time copied from a response must match its own message).
 import { DAY_MS, parseFilterDate } from '../../shared/dates.js';
 import type { TimeRange } from '../store/messages.js';
-import { invalidParam } from '../twilio-api/errors.js';
+import { invalidParam } from '../twilio-wire/errors.js';
 
 const dayStart = (ms: number): number => Math.floor(ms / DAY_MS) * DAY_MS;
 const secondStart = (ms: number): number => Math.floor(ms / 1000) * 1000;

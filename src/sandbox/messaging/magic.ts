@@ -1,6 +1,6 @@
 // Twilio's magic test numbers for Messages: fixed senders and recipients that always produce the
 // same outcome, so error handling can be exercised without owning anything.
-import { TwilioRestError } from '../twilio-api/errors.js';
+import { TwilioRestError } from '../twilio-wire/errors.js';
 
 /** The magic sender that passes every check. */
 export const MAGIC_FROM_OK = '+15005550006';

@@ -1,6 +1,6 @@
 // Scheduled sends (ScheduleType=fixed + SendAt): only through a Messaging Service, and only for a
 // moment between 5 minutes and 35 days ahead (Twilio's current window, bounds included).
-import { TwilioRestError } from '../twilio-api/errors.js';
+import { TwilioRestError } from '../twilio-wire/errors.js';
 
 export const MIN_LEAD_MS = 300_000;
 export const MAX_LEAD_MS = 3_024_000_000;

@@ -6,7 +6,7 @@ import type { Db } from '../store/db.js';
 import type { NewMedia } from '../store/messages.js';
 import { senderNumber } from '../store/numbers.js';
 import { getService, pickSender, serviceExtra, type ServiceRow } from '../store/services.js';
-import { TwilioRestError, invalidParam } from '../twilio-api/errors.js';
+import { TwilioRestError, invalidParam } from '../twilio-wire/errors.js';
 import { isCallableUrl, mediaContentType, normalizeRecipient, senderKind } from './addresses.js';
 import {
   isMagicFrom,

@@ -3,7 +3,7 @@
 // wording so that client error handling meets what Twilio would send.
 import type { Fate } from '../lifecycle/fate.js';
 import { FATE_CODES } from '../lifecycle/fate.js';
-import { TwilioRestError } from '../twilio-api/errors.js';
+import { TwilioRestError } from '../twilio-wire/errors.js';
 import type { ChaosRule, RealismSettings } from './settings.js';
 
 type RuleOf<T extends ChaosRule['type']> = Extract<ChaosRule, { type: T }>;

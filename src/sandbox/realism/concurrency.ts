@@ -4,8 +4,8 @@
 // the chaos rules that act on whole requests (added latency, HTTP errors).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
-import { TwilioRestError } from '../twilio-api/errors.js';
-import { formatOf, sendTwilioError, splitUrl } from '../twilio-api/route.js';
+import { TwilioRestError } from '../twilio-wire/errors.js';
+import { formatOf, sendTwilioError, splitUrl } from '../twilio-wire/reply.js';
 import { httpFault, latencyMs } from './chaos.js';
 import { settingsOf } from './state.js';
 

@@ -6,7 +6,8 @@ import type { SandboxContext } from '../context.js';
 import { createFault } from './chaos.js';
 import { registerConcurrencyGate, requestsInFlight } from './concurrency.js';
 import { initSettings, settingsOf } from './state.js';
-import { admitToQueue, clearQueues, restoreQueues, type Plan, type SenderMessage } from './throughput.js';
+import { setSenderTurn } from '../lifecycle/sender-turn.js';
+import { admitToQueue, clearQueues, restoreQueues, senderTurn, type Plan, type SenderMessage } from './throughput.js';
 
 export { senderTurn, clearQueues, type Plan } from './throughput.js';
 export { settingsOf, updateSettings, resetSettings } from './state.js';
@@ -17,6 +18,7 @@ export function registerRealism(app: FastifyInstance, ctx: SandboxContext): void
   initSettings(ctx);
   restoreQueues(ctx);
   registerConcurrencyGate(app, ctx);
+  setSenderTurn(ctx, (m, now) => senderTurn(ctx, m, now));
   // a sandbox reset empties every queue along with the messages in it
   ctx.events.subscribe((e) => {
     if (e.type === 'reset') clearQueues(ctx);

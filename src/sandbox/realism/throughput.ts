@@ -6,7 +6,7 @@
 // through the clock's speed-up.
 import type { SandboxContext } from '../context.js';
 import type { MessageRow } from '../store/messages.js';
-import { TwilioRestError } from '../twilio-api/errors.js';
+import { TwilioRestError } from '../twilio-wire/errors.js';
 import type { RealismSettings } from './settings.js';
 import { settingsOf } from './state.js';
 

@@ -6,7 +6,7 @@ import { countryByCode, COUNTRIES, type Country, type NumberType } from '../inve
 import { compileContains } from '../inventory/pattern.js';
 import { placeOf, searchInventory, type InventoryNumber, type SearchFilters } from '../inventory/search.js';
 import { formatFriendly, ownedNumbers } from '../store/numbers.js';
-import { invalidParam, notFound } from './errors.js';
+import { invalidParam, notFound } from '../twilio-wire/errors.js';
 import { API_PREFIX, type TwilioRequest, type TwilioRoutes } from './route.js';
 
 /** Path segment → inventory type; the types Twilio has that the sandbox never offers map to null. */

@@ -20,7 +20,7 @@ import {
   type NumberRow,
 } from '../store/numbers.js';
 import { parseBool } from './available-phone-numbers.js';
-import { TwilioRestError, invalidParam, notFound } from './errors.js';
+import { TwilioRestError, invalidParam, notFound } from '../twilio-wire/errors.js';
 import { parsePaging, readPage } from './paging.js';
 import { API_PREFIX, type TwilioRequest, type TwilioRoutes } from './route.js';
 

@@ -4,7 +4,7 @@ import { rfc2822 } from '../../shared/dates.js';
 import type { SandboxContext } from '../context.js';
 import { isSid } from '../sids.js';
 import { deleteKey, insertKey, keyBySid, listKeys, renameKey, type KeyListRow } from '../store/keys.js';
-import { invalidParam, notFound } from './errors.js';
+import { invalidParam, notFound } from '../twilio-wire/errors.js';
 import { parsePaging, readPage } from './paging.js';
 import { API_PREFIX, type TwilioRequest, type TwilioRoutes } from './route.js';
 

@@ -4,10 +4,10 @@ import type { SandboxContext } from '../context.js';
 import { dateRange } from '../messaging/date-filter.js';
 import { isSid } from '../sids.js';
 import { deleteMedia, getMedia, getMessage, listMedia, mediaJson, mediaSeq, type MediaRow } from '../store/messages.js';
-import { notFound } from './errors.js';
+import { notFound } from '../twilio-wire/errors.js';
 import { parsePaging, readPage } from './paging.js';
 import { API_PREFIX, type TwilioRequest, type TwilioRoutes } from './route.js';
-import type { Representation } from './wire.js';
+import type { Representation } from '../twilio-wire/wire.js';
 
 /** The parent message's sid, checked to exist in this account. */
 function parentSid(ctx: SandboxContext, req: TwilioRequest): string {

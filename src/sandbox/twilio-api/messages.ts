@@ -19,10 +19,10 @@ import {
   type MessageRow,
   type MessageStatus,
 } from '../store/messages.js';
-import { TwilioRestError, notFound } from './errors.js';
+import { TwilioRestError, notFound } from '../twilio-wire/errors.js';
 import { parsePaging, readPage } from './paging.js';
 import { API_PREFIX, type TwilioRequest, type TwilioRoutes } from './route.js';
-import type { Representation } from './wire.js';
+import type { Representation } from '../twilio-wire/wire.js';
 
 /**
  * Statuses during which a message may be neither deleted nor redacted (redaction is for

@@ -2,8 +2,8 @@
 // `PA<sid>` continues after a row and `PB<sid>` goes back before one, so a page costs one index
 // range scan however deep it is. Without a token, `Page * PageSize` is used as an offset.
 
-import { TwilioRestError } from './errors.js';
-import type { PageMeta } from './wire.js';
+import { TwilioRestError } from '../twilio-wire/errors.js';
+import type { PageMeta } from '../twilio-wire/wire.js';
 
 export interface PagingInput {
   pageSize: number;

@@ -5,8 +5,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type Principal } from '../auth.js';
 import type { SandboxContext } from '../context.js';
 import type { AccountRow } from '../store/accounts.js';
-import { TwilioRestError, notFound } from './errors.js';
-import { render, renderError, type Format, type Representation } from './wire.js';
+import { TwilioRestError, notFound } from '../twilio-wire/errors.js';
+import { render, type Format, type Representation } from '../twilio-wire/wire.js';
+import { formatOf, sendTwilioError, splitUrl } from '../twilio-wire/reply.js';
 
 export const API_PREFIX = '/2010-04-01';
 
@@ -28,22 +29,6 @@ export interface TwilioRequest {
 export type TwilioResult = Representation | { status: number; rep: Representation } | null;
 export type TwilioHandler = (req: TwilioRequest) => TwilioResult | Promise<TwilioResult>;
 export type Method = 'GET' | 'POST' | 'DELETE';
-
-export function formatOf(path: string): Format {
-  return path.endsWith('.json') ? 'json' : 'xml';
-}
-
-/** Splits `/x/y.json?q` into the path and its query. */
-export function splitUrl(url: string): { path: string; search: string } {
-  const q = url.indexOf('?');
-  return q < 0 ? { path: url, search: '' } : { path: url.slice(0, q), search: url.slice(q + 1) };
-}
-
-export function sendTwilioError(reply: FastifyReply, err: TwilioRestError, format: Format): FastifyReply {
-  const { body, contentType } = renderError(err, format);
-  for (const [k, v] of Object.entries(err.headers)) void reply.header(k, v);
-  return reply.code(err.status).type(contentType).send(body);
-}
 
 const SUFFIX = /\.(json|xml)$/;
 

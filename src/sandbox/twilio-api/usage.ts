@@ -5,7 +5,7 @@
 import { isoDay } from '../../shared/dates.js';
 import type { SandboxContext } from '../context.js';
 import { DAY, firstUsageDay, messageUsageByDay, numberHoldings, type Holding } from '../store/usage.js';
-import { TwilioRestError, invalidParam } from './errors.js';
+import { TwilioRestError, invalidParam } from '../twilio-wire/errors.js';
 import { filterPairs, pageUri } from './paging.js';
 import { API_PREFIX, type TwilioRequest, type TwilioRoutes } from './route.js';
 

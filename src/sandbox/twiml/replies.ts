@@ -11,7 +11,7 @@ import { checkSender } from '../messaging/validate.js';
 import { getAccount } from '../store/accounts.js';
 import { getMessageBySid, insertMessage, type MessageRow } from '../store/messages.js';
 import { numberByPhone } from '../store/numbers.js';
-import { TwilioRestError } from '../twilio-api/errors.js';
+import { TwilioRestError } from '../twilio-wire/errors.js';
 import type { HttpOutcome } from '../webhooks/http.js';
 import { inboundTarget } from '../webhooks/inbound-target.js';
 import { enqueueWebhook, normalizeMethod, type WebhookRow, type WebhookState } from '../webhooks/outbox.js';

@@ -7,8 +7,8 @@ import type { SandboxContext, WebhooksPart } from '../context.js';
 import type { SandboxEvent } from '../events.js';
 import { settingsOf, webhookFault } from '../realism/index.js';
 import { handleTwimlOutcome, type TwimlHandling } from '../twiml/replies.js';
-import { sendWebhook, type HttpOutcome } from './http.js';
-import { dueWebhooks, nextWebhookAt, recordAttempt, type AttemptResult, type WebhookRow } from './outbox.js';
+import { sendWebhook, type HttpOutcome } from '../webhooks/http.js';
+import { dueWebhooks, nextWebhookAt, recordAttempt, type AttemptResult, type WebhookRow } from '../webhooks/outbox.js';
 
 const MAX_IN_FLIGHT = 32;
 /** what the log keeps of a response body */
