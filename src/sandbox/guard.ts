@@ -10,8 +10,8 @@ import { networkInterfaces } from 'node:os';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { parseBasic } from './auth.js';
 import type { SandboxConfig } from './config.js';
-import { TwilioRestError } from './twilio-api/errors.js';
-import { formatOf, sendTwilioError, splitUrl } from './twilio-api/route.js';
+import { TwilioRestError } from './twilio-wire/errors.js';
+import { formatOf, sendTwilioError, splitUrl } from './twilio-wire/reply.js';
 
 /** The header a script sends to make a form or body-less control request non-simple. */
 export const CONTROL_HEADER = 'x-sandbox-request';
