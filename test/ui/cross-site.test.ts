@@ -10,6 +10,18 @@ import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { basic, json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
+/**
+ * Polls a condition from the test side: the inbox's CSP forbids eval, which string predicates of
+ * page.waitForFunction need once they poll inside the page.
+ */
+async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const CUSTOMER = '+15551230000';
 const RLO = '\u202E';
 
@@ -214,9 +226,7 @@ describe('the inbox shows what a message brings without letting it track or spoo
     await inbound({ Body: 'own picture', MediaUrl: `${sb.url}/ui/icon.svg`, MediaContentType: 'image/svg+xml' });
     const own = page.locator('#thread .bubble.in', { hasText: 'own picture' });
     await own.locator('img.thumb').waitFor();
-    await page.waitForFunction(
-      `[...document.querySelectorAll('#thread .bubble.in img.thumb')].some((img) => img.complete)`,
-    );
+    await until(() => own.locator('img.thumb').evaluate((img: { complete: boolean }) => img.complete));
     // a failed load would have replaced it with "image unavailable"
     assert.equal(await own.locator('img.thumb').count(), 1);
 
@@ -231,9 +241,7 @@ describe('the inbox shows what a message brings without letting it track or spoo
 
     await media.getByRole('button', { name: 'Load image' }).click();
     await media.locator('img.thumb').waitFor();
-    await page.waitForFunction(
-      `document.querySelector('#detail section[aria-label="Media"] img.thumb')?.naturalWidth > 0`,
-    );
+    await until(() => media.locator('img.thumb').evaluate((img: { naturalWidth: number }) => img.naturalWidth > 0));
     assert.deepEqual(images.seen, ['GET /cat.svg']);
     assert.ok(remote.sid);
   });
