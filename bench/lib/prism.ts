@@ -8,7 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const ROOT = new URL('../..', import.meta.url).pathname;
 const PREFIX = join(ROOT, '.tmp', 'prism');
 const BIN = join(PREFIX, 'node_modules', '.bin', 'prism');
-export const SPEC = join(ROOT, '..', 'shared', 'twilio-oai', 'twilio_api_v2010.json');
+// the same verbatim copy of Twilio's spec the conformance tests use
+export const SPEC = join(ROOT, 'test', 'fixtures', 'twilio-oai', 'twilio_api_v2010.json');
 
 export function ensurePrism(): string {
   if (existsSync(BIN)) return BIN;

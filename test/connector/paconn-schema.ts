@@ -1,13 +1,10 @@
-// Power Platform's own connector definition schema (draft-04, JSON with comments), kept in the shared
-// references beside the repository, as a validator for the Swagger documents the connector writes.
+// Power Platform's own connector definition schema (draft-04, JSON with comments), a verbatim copy in
+// test/fixtures/power-platform/, as a validator for the Swagger documents the connector writes.
 import { readFileSync } from 'node:fs';
 import ajvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 
-const SCHEMA_URL = new URL(
-  '../../../shared/reference-connectors/paconn-apiDefinition.swagger.schema.jsonc',
-  import.meta.url,
-);
+const SCHEMA_URL = new URL('../fixtures/power-platform/paconn-apiDefinition.swagger.schema.jsonc', import.meta.url);
 
 export interface PaconnValidator {
   (doc: unknown): boolean;

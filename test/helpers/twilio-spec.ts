@@ -1,12 +1,11 @@
 // Twilio's published OpenAPI spec for the 2010 API, the oracle the sandbox's responses are checked
-// against. It lives beside the repository (`<repo>/../shared/twilio-oai/twilio_api_v2010.json`);
-// TWILIO_OAI_SPEC points elsewhere. Read once per test process.
+// against. A verbatim copy lives in test/fixtures/twilio-oai/ (SOURCE.md says which revision);
+// TWILIO_OAI_SPEC points at another revision. Read once per test process.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const REPOSITORY = fileURLToPath(new URL('../..', import.meta.url));
-const DEFAULT_PATH = resolve(REPOSITORY, '..', 'shared', 'twilio-oai', 'twilio_api_v2010.json');
+const DEFAULT_PATH = fileURLToPath(new URL('../fixtures/twilio-oai/twilio_api_v2010.json', import.meta.url));
 
 export const TWILIO_SPEC_PATH = resolve(process.env['TWILIO_OAI_SPEC'] || DEFAULT_PATH);
 
