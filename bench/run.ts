@@ -3,6 +3,8 @@
 // BENCHMARKS.md together with the command and the machine.
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { sections } from './sections.js';
 
 const args = process.argv.slice(2);
@@ -31,7 +33,10 @@ for (const section of sections) {
 }
 const doc = `# Benchmarks\n\nProduced by \`${command}\` on ${machine}, ${new Date().toISOString().slice(0, 10)}.\nEvery figure is compared with a baseline measured in the same run on the same machine; machines here are shared, so read ratios rather than absolute numbers.\n\n${out.join('\n')}`;
 if (write) {
-  writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), doc);
+  // written as the formatter would leave it, so the tree stays clean for `prettier --check`
+  const target = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
+  const options = (await resolveConfig(target)) ?? {};
+  writeFileSync(target, await format(doc, { ...options, filepath: target }));
   console.log('\nwrote BENCHMARKS.md');
 } else {
   console.log(`\n${doc}`);
