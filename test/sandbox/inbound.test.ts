@@ -86,6 +86,30 @@ describe('inbound texts', () => {
     }
   });
 
+  it("says a leading space in a number was an unencoded '+' in form data", async () => {
+    // what `curl -d From=+15551234567` sends: the '+' reaches the server as a space
+    const send = (form: string): Promise<Response> =>
+      fetch(`${sb.url}/_sandbox/inbound`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+      });
+    const from = await send('From=+15551234567&To=%2B14155550100&Body=Hello');
+    assert.equal(from.status, 400);
+    const fromErr = await json(from);
+    assert.equal(fromErr.code, 21212);
+    assert.equal(
+      fromErr.message,
+      "From ' 15551234567' starts with a space: a '+' in form data is a space; encode it as %2B or send JSON",
+    );
+    const to = await send('From=%2B15551234567&To=+14155550100&Body=Hello');
+    assert.equal(to.status, 400);
+    assert.match((await json(to)).message, /^To ' 14155550100' starts with a space: .* encode it as %2B or send JSON$/);
+    const encoded = await send('From=%2B15551234567&To=%2B14155550100&Body=Hello');
+    assert.equal(encoded.status, 201);
+    assert.equal((await json(encoded)).from, '+15551234567');
+  });
+
   it('stores a text to a number without SmsUrl and returns its Message JSON (form input)', async () => {
     const res = await sb.request('POST', '/_sandbox/inbound', {
       auth: null,

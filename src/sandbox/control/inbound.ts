@@ -68,10 +68,21 @@ function bad(code: number, message: string, status = 400): TwilioRestError {
   return new TwilioRestError(status, code, message);
 }
 
+/** A number that starts with a space was most often a `+` sent unencoded in form data. */
+function spaceHint(field: 'From' | 'To', value: string): string | undefined {
+  return /^\s/.test(value)
+    ? `${field} '${value}' starts with a space: a '+' in form data is a space; encode it as %2B or send JSON`
+    : undefined;
+}
+
 function validate(input: InboundInput): TwilioRestError | undefined {
   if (input.to === '') return bad(21604, "A 'To' phone number is required.");
-  if (!E164.test(input.to)) return bad(21211, `The 'To' number ${input.to} is not a valid phone number.`);
+  if (!E164.test(input.to)) {
+    return bad(21211, spaceHint('To', input.to) ?? `The 'To' number ${input.to} is not a valid phone number.`);
+  }
   if (input.from === '') return bad(21603, "A 'From' phone number is required.");
+  const fromHint = spaceHint('From', input.from);
+  if (fromHint) return bad(21212, fromHint);
   if (!E164.test(input.from)) {
     return bad(21212, `The 'From' number ${input.from} is not a valid E.164 phone number (e.g. +14155550123).`);
   }
