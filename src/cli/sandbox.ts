@@ -3,6 +3,7 @@ import { helpText, resolveConfig } from '../shared/config.js';
 import { buildSandbox, type Sandbox } from '../sandbox/app.js';
 import { sandboxSpec } from '../sandbox/config.js';
 import { exposureWarning } from '../sandbox/guard.js';
+import { credentialExports, inboundCurl } from './credential-exports.js';
 import { onShutdown } from './signals.js';
 
 export function sandboxBanner(sb: Sandbox, url: string): string {
@@ -21,11 +22,13 @@ export function sandboxBanner(sb: Sandbox, url: string): string {
         : `  (${sb.ctx.config.phoneNumber} belongs to another account in this data file)`
     }`,
     '',
+    '  Paste into your shell; the examples in README.md and docs/ use these variables:',
+    ...credentialExports(sid, auth_token).map((line) => `    ${line}`),
+    '',
     '  Point the official SDK at it:',
     `    const client = twilio('${sid}', '<auth token>'); client.api.baseUrl = '${url}';`,
     '  Text the number as a phone would:',
-    `    curl -s${login} ${url}/_sandbox/inbound -H 'content-type: application/json' \\`,
-    `      -d '{"From":"+15551234567","To":"${sb.phoneNumber}","Body":"Hello"}'`,
+    ...inboundCurl(url, '+15551234567', sb.phoneNumber, login).map((line) => `    ${line}`),
     '',
   ].join('\n');
 }

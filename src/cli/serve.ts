@@ -13,6 +13,7 @@ import { exposureWarning } from '../sandbox/guard.js';
 import { helpText } from '../shared/config.js';
 import { openStore } from '../store/index.js';
 import { privateDir } from '../store/private-files.js';
+import { credentialExports } from './credential-exports.js';
 import { onShutdown } from './signals.js';
 
 export interface Running {
@@ -128,9 +129,12 @@ export function serveBanner(r: Running): string {
     `  auth token     ${auth_token}`,
     `  phone number   ${number}`,
     '',
+    '  Paste into your shell; the examples in README.md and docs/ use these variables:',
+    ...credentialExports(sid, auth_token).map((line) => `    ${line}`),
+    '',
     '  Send a message through the connector:',
-    `    curl -s -u '${sid}:${auth_token}' -H 'content-type: application/json' \\`,
-    `      -d '{"from":"${number}","to":"+14155550123","body":"Hello from twilio-connector"}' \\`,
+    `    curl -s -u "$ACCOUNT_SID:$AUTH_TOKEN" -H 'content-type: application/json' \\`,
+    `      -d '{"from":"${number}","to":"+14155550123","body":"Hello from the connector"}' \\`,
     `      ${r.url}/Messages.json`,
     '',
   );

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -48,19 +48,24 @@ describe('twilio-connector serve', () => {
   const dir = mkdtempSync(join(tmpdir(), 'connector-serve-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('embeds a sandbox without credentials and prints a curl that works', async () => {
+  it('embeds a sandbox without credentials and prints export lines and a curl that work in a shell', async () => {
     const s = serve(['--port', '0', '--sandbox-port', '0', '--data-dir', join(dir, 'a'), '--log-level', 'warn']);
     try {
-      const m = await waitFor(s.output, /curl -s -u '(AC[0-9a-f]{32}):(\S+)' .*\n\s+-d '(\{.*\})' \\\n\s+(http:\S+)/);
-      const [, sid, token, body, url] = m as unknown as [string, string, string, string, string];
+      const m = await waitFor(
+        s.output,
+        /(export ACCOUNT_SID=\S+\n\s+export AUTH_TOKEN=\S+)\n[\s\S]*?Send a message through the connector:\n((?:.*\\\n)*.*Messages\.json)\n/,
+      );
+      const [, exports, curl] = m as unknown as [string, string, string];
       assert.match(s.output(), /phone number\s+\+1\d{10}/);
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { authorization: basic(sid, token), 'content-type': 'application/json' },
-        body,
-      });
-      assert.equal(res.status, 200);
-      assert.match((await json(res)).sid, /^SM/);
+      assert.match(curl, /"\$ACCOUNT_SID:\$AUTH_TOKEN"/);
+      // pasted as a user would: the export lines, then the command, in one shell
+      const script = `${exports.replace(/^\s+/gm, '')}\n${curl.replace(/^\s+/gm, '')}\n`;
+      const run = spawnSync('bash', ['-euc', script], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+      assert.equal(run.status, 0, run.stderr);
+      const sent = JSON.parse(run.stdout) as { sid: string; status: string };
+      assert.match(sent.sid, /^SM[0-9a-f]{32}$/);
+      const sid = /export ACCOUNT_SID=(\S+)/.exec(exports)![1]!;
+      const url = /(http:\S+\/Messages\.json)/.exec(curl)![1]!;
       // the index page and a wrong Auth Token both lead to the inbox the banner names
       const inbox = /inbox\s+(http\S+)/.exec(s.output())?.[1];
       assert.ok(inbox !== undefined);
