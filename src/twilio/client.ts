@@ -94,6 +94,51 @@ function checkedBaseUrl(raw: string): URL {
   return url;
 }
 
+const CREDENTIAL_KEYS = ['accountSid', 'username', 'password'];
+const OPTION_KEYS = [
+  'baseUrl',
+  'timeoutMs',
+  'maxConcurrency',
+  'retry',
+  'dispatcher',
+  'userAgent',
+  'maxResponseBytes',
+] as const satisfies readonly (keyof ClientOptions)[];
+const RETRY_KEYS = ['maxRetries', 'baseDelayMs', 'maxDelayMs'];
+
+/**
+ * Keys a caller may have meant for the other argument, or misspelled: without this check a
+ * `baseUrl` in the wrong place is ignored and requests silently go to api.twilio.com.
+ */
+function misplacedKeys(credentials: object, options: object): string[] {
+  const problems: string[] = [];
+  const optionKeys: readonly string[] = OPTION_KEYS;
+  for (const key of Object.keys(credentials)) {
+    if (CREDENTIAL_KEYS.includes(key)) continue;
+    problems.push(
+      optionKeys.includes(key)
+        ? `${key} is an option, not a credential: new TwilioClient(credentials, { ${key} })`
+        : `unknown credential ${key} (expected ${CREDENTIAL_KEYS.join(', ')})`,
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (optionKeys.includes(key)) continue;
+    const near = optionKeys.find((k) => k.toLowerCase() === key.toLowerCase());
+    problems.push(
+      near
+        ? `unknown option ${key}: did you mean ${near}?`
+        : `unknown option ${key} (expected ${OPTION_KEYS.join(', ')})`,
+    );
+  }
+  const retry: unknown = (options as ClientOptions).retry;
+  if (typeof retry === 'object' && retry !== null) {
+    for (const key of Object.keys(retry)) {
+      if (!RETRY_KEYS.includes(key)) problems.push(`unknown option retry.${key} (expected ${RETRY_KEYS.join(', ')})`);
+    }
+  }
+  return problems;
+}
+
 function positiveInt(name: string, value: number | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < min) throw new ConfigError([`${name} must be an integer ≥ ${min}`]);
@@ -121,7 +166,11 @@ export class TwilioClient {
   private readonly limiterKey: string;
 
   constructor(credentials: Credentials, options: ClientOptions = {}) {
-    const problems: string[] = [];
+    if (typeof credentials !== 'object' || credentials === null) {
+      throw new ConfigError(['credentials must be an object { accountSid, username, password }']);
+    }
+    if (typeof options !== 'object' || options === null) throw new ConfigError(['options must be an object']);
+    const problems: string[] = misplacedKeys(credentials, options);
     if (!ACCOUNT_SID.test(credentials.accountSid))
       problems.push('accountSid must look like AC followed by 32 hex digits');
     if (!credentials.username) problems.push('username is required');

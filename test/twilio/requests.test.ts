@@ -191,6 +191,41 @@ describe('twilio client requests', () => {
     assert.throws(() => new TwilioClient(creds, { timeoutMs: -1 }), ConfigError);
   });
 
+  it('names a baseUrl given in the wrong place, or a misspelled option, instead of calling api.twilio.com', async () => {
+    const s = await start((_req, res) => sendJson(res, 200, { sid: 'x' }));
+    const creds = { accountSid: ACCOUNT_SID, username: ACCOUNT_SID, password: AUTH_TOKEN };
+    const problemsOf = (make: () => unknown): readonly string[] => {
+      try {
+        make();
+      } catch (err) {
+        assert.ok(err instanceof ConfigError, String(err));
+        return err.problems;
+      }
+      return assert.fail('constructed a client');
+    };
+    // what JavaScript callers and object spreads can produce; the types alone do not stop them
+    const loose = TwilioClient as unknown as new (credentials: object, options?: object) => TwilioClient;
+    assert.deepEqual(
+      problemsOf(() => new loose({ ...creds, baseUrl: s.url })),
+      ['baseUrl is an option, not a credential: new TwilioClient(credentials, { baseUrl })'],
+    );
+    assert.deepEqual(
+      problemsOf(() => new loose(creds, { baseURL: s.url })),
+      ['unknown option baseURL: did you mean baseUrl?'],
+    );
+    assert.match(problemsOf(() => new loose(creds, { base: s.url }))[0]!, /^unknown option base \(expected baseUrl, /);
+    assert.deepEqual(
+      problemsOf(() => new loose(creds, { retry: { retries: 1 } })),
+      ['unknown option retry.retries (expected maxRetries, baseDelayMs, maxDelayMs)'],
+    );
+    assert.match(problemsOf(() => new loose({ ...creds, token: 'x' }))[0]!, /^unknown credential token /);
+    assert.throws(() => new loose(creds, 'http://127.0.0.1:4310' as unknown as object), ConfigError);
+    // the documented form reaches the given server
+    const client = new TwilioClient(creds, { baseUrl: s.url });
+    await client.messages.fetch(`SM${'a'.repeat(32)}`);
+    assert.equal(s.received.length, 1);
+  });
+
   it("rejects with the caller's abort reason, not a network error, and does not retry", async () => {
     const s = await start(() => undefined); // never answers
     const ac = new AbortController();
