@@ -4,6 +4,7 @@ import { buildSandbox, type Sandbox } from '../sandbox/app.js';
 import { sandboxSpec } from '../sandbox/config.js';
 import { exposureWarning } from '../sandbox/guard.js';
 import { credentialExports, inboundCurl } from './credential-exports.js';
+import { explainListenError } from './listen-error.js';
 import { onShutdown } from './signals.js';
 
 export function sandboxBanner(sb: Sandbox, url: string): string {
@@ -46,7 +47,19 @@ export async function runSandbox(argv: string[], env: NodeJS.ProcessEnv): Promis
     return 0;
   }
   const sb = buildSandbox(config);
-  const url = await sb.listen();
+  let url: string;
+  try {
+    url = await sb.listen();
+  } catch (err) {
+    await sb.close();
+    throw explainListenError(err, {
+      what: 'the sandbox',
+      host: config.host,
+      port: config.port,
+      flag: '--port',
+      env: 'SANDBOX_PORT',
+    });
+  }
   const warning = exposureWarning(config.host, config.uiAuth);
   if (warning !== undefined) process.stderr.write(warning);
   process.stdout.write(sandboxBanner(sb, url));

@@ -14,6 +14,7 @@ import { helpText } from '../shared/config.js';
 import { openStore } from '../store/index.js';
 import { privateDir } from '../store/private-files.js';
 import { credentialExports } from './credential-exports.js';
+import { explainListenError } from './listen-error.js';
 import { onShutdown } from './signals.js';
 
 export interface Running {
@@ -51,7 +52,13 @@ export async function startServe(config: ConnectorConfig): Promise<Running> {
       sandboxUrl = await sandbox.listen();
     } catch (err) {
       await sandbox.close();
-      throw err;
+      throw explainListenError(err, {
+        what: 'the embedded sandbox',
+        host: config.host,
+        port: config.sandboxPort,
+        flag: '--sandbox-port',
+        env: 'SANDBOX_PORT',
+      });
     }
   }
   const upstreamUrl = sandboxUrl ?? config.twilioBaseUrl ?? 'https://api.twilio.com';
@@ -89,7 +96,13 @@ export async function startServe(config: ConnectorConfig): Promise<Running> {
     await app.close();
     await store.close();
     await sandbox?.close();
-    throw err;
+    throw explainListenError(err, {
+      what: 'the connector',
+      host: config.host,
+      port: config.port,
+      flag: '--port',
+      env: 'CONNECTOR_PORT',
+    });
   }
   return {
     app,

@@ -94,6 +94,35 @@ describe('twilio-connector serve', () => {
     assert.doesNotMatch(lines[0]!, /secret-token-1/);
   });
 
+  it('names a taken port, the flag and variable that change it, in one line and a non-zero exit', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = String((taken.address() as AddressInfo).port);
+    try {
+      const cases: [string[], RegExp][] = [
+        [
+          ['--port', port, '--sandbox-port', '0'],
+          /connector port (\d+) .*another twilio-connector.*--port or CONNECTOR_PORT/,
+        ],
+        [
+          ['--port', '0', '--sandbox-port', port],
+          /embedded sandbox port (\d+) .*another twilio-connector.*--sandbox-port or SANDBOX_PORT/,
+        ],
+      ];
+      for (const [i, [args, re]] of cases.entries()) {
+        const s = serve([...args, '--data-dir', join(dir, `taken-${i}`), '--log-level', 'warn']);
+        const code = await s.exited;
+        assert.notEqual(code, 0);
+        const lines = s.output().trim().split('\n');
+        assert.equal(lines.length, 1, s.output());
+        assert.equal(re.exec(lines[0]!)?.[1], port, lines[0]);
+        assert.doesNotMatch(lines[0]!, /EADDRINUSE|\bat \S+:\d+/);
+      }
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
+  });
+
   it('finishes in-flight requests on SIGTERM', async () => {
     let arrived!: () => void;
     const requestArrived = new Promise<void>((r) => (arrived = r));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -202,6 +203,31 @@ describe('twilio-connector sandbox', () => {
     assert.match(lines[0]!, /--account-sid/);
     assert.match(lines[0]!, /--auth-token/);
     assert.doesNotMatch(lines[0]!, /bad!secret/);
+  });
+
+  it('names a taken port and how to change it, in one line and a non-zero exit, and exits', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = String((taken.address() as AddressInfo).port);
+    try {
+      for (const [args, env] of [
+        [['--port', port], { SANDBOX_DATA: ':memory:' }],
+        [[], { SANDBOX_PORT: port, SANDBOX_DATA: ':memory:' }],
+      ] as const) {
+        const run = sandboxCommand([...args], env);
+        assert.notEqual(await run.exited, 0);
+        const lines = run.stderr().trim().split('\n');
+        assert.equal(lines.length, 1, run.stderr());
+        assert.match(
+          lines[0]!,
+          new RegExp(
+            `^twilio-connector: the sandbox port ${port} on 127\\.0\\.0\\.1 is already in use \\(another twilio-connector may be running\\); choose another with --port or SANDBOX_PORT$`,
+          ),
+        );
+      }
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
   });
 
   it('names a bad variable by its name', async () => {
