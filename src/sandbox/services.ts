@@ -178,8 +178,9 @@ function serviceFields(form: URLSearchParams): { columns: Partial<ServiceColumns
   for (const [param, field] of Object.entries(BOOLEAN_FIELDS)) {
     const v = form.get(param);
     if (v === null) continue;
-    if (v !== 'true' && v !== 'false') throw invalidParam(`${param} must be true or false`);
-    extra[field] = v === 'true';
+    // any case, as Twilio reads them: older SDKs send Python's `True`/`False`
+    if (!/^(true|false)$/i.test(v)) throw invalidParam(`${param} must be true or false`);
+    extra[field] = v.toLowerCase() === 'true';
   }
   const scan = form.get('ScanMessageContent');
   if (scan !== null) {

@@ -24,6 +24,15 @@ export function senderKind(from: string): SenderKind | undefined {
   return undefined;
 }
 
+/**
+ * Whether an E.164 string is long enough to be a number someone has: the shortest national plans
+ * have 7 digits with their country code, and +1 (the North American plan) always has 11.
+ */
+function mayExist(e164: string): boolean {
+  const digits = e164.length - 1;
+  return e164.startsWith('+1') ? digits === 11 : digits >= 7;
+}
+
 /** The recipient in E.164 (or its channel form); undefined when it cannot be a phone number. */
 export function normalizeRecipient(to: string): string | undefined {
   const channel = CHANNEL.exec(to);
@@ -33,7 +42,7 @@ export function normalizeRecipient(to: string): string | undefined {
     return inner === undefined ? undefined : `whatsapp:${inner}`;
   }
   const compact = to.replace(/[\s().-]/g, '');
-  if (E164.test(compact)) return compact;
+  if (E164.test(compact)) return mayExist(compact) ? compact : undefined;
   if (/^\d{10}$/.test(compact) && /^[2-9]/.test(compact)) return `+1${compact}`;
   if (/^1\d{10}$/.test(compact)) return `+${compact}`;
   return undefined;

@@ -133,6 +133,9 @@ export function validateCreate(db: Db, accountSid: string, form: URLSearchParams
     from = sender.phone_number;
   }
   if (to === undefined) throw invalidTo(rawTo);
+  if (rawFrom !== undefined && to === from && senderKind(from) === 'e164') {
+    throw new TwilioRestError(400, 21266, "'To' and 'From' number cannot be the same");
+  }
   const routing = magicToError(to, from, mediaUrls.length > 0 ? 'MMS' : 'SMS');
   if (routing) throw routing;
   const queue = magicQueueError(from);

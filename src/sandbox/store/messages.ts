@@ -211,6 +211,9 @@ export function messageJson(m: MessageRow): Record<string, unknown> {
 }
 
 /** True when the sender was left to the Messaging Service (no `From` in the request). */
+/** SQL for the rows messageJson shows with `from: null`. */
+const SENDER_HIDDEN = `(messaging_service_sid IS NOT NULL AND (status IN ('accepted', 'scheduled') OR (status = 'canceled' AND date_sent IS NULL)) AND json_extract(extra, '$.sender_pending') IS 1)`;
+
 function senderPending(m: MessageRow): boolean {
   return (JSON.parse(m.extra) as { sender_pending?: boolean }).sender_pending === true;
 }
@@ -288,7 +291,8 @@ export function messageListQuery(
     args.push(f.to);
   }
   if (f.from !== undefined) {
-    where += ' AND from_addr = ?';
+    // a sender the Message JSON does not show yet (`from: null`) matches no From filter
+    where += ` AND from_addr = ? AND NOT ${SENDER_HIDDEN}`;
     args.push(f.from);
   }
   const both = f.to !== undefined && f.from !== undefined;
