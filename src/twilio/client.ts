@@ -94,7 +94,6 @@ function checkedBaseUrl(raw: string): URL {
   return url;
 }
 
-const CREDENTIAL_KEYS = ['accountSid', 'username', 'password'];
 const OPTION_KEYS = [
   'baseUrl',
   'timeoutMs',
@@ -106,24 +105,27 @@ const OPTION_KEYS = [
 ] as const satisfies readonly (keyof ClientOptions)[];
 const RETRY_KEYS = ['maxRetries', 'baseDelayMs', 'maxDelayMs'];
 
+/** The option a key was meant as, ignoring case and separators (`baseURL`, `base_url`). */
+function optionNamed(key: string): string | undefined {
+  const loose = key.toLowerCase().replace(/[^a-z]/g, '');
+  return OPTION_KEYS.find((k) => k.toLowerCase() === loose);
+}
+
 /**
- * Keys a caller may have meant for the other argument, or misspelled: without this check a
- * `baseUrl` in the wrong place is ignored and requests silently go to api.twilio.com.
+ * Options given in the wrong place or misspelled: without this check such a `baseUrl` is ignored
+ * and requests silently go to api.twilio.com. Credentials may carry other fields (any object with
+ * the three credential fields will do), so only option names are looked for there.
  */
 function misplacedKeys(credentials: object, options: object): string[] {
   const problems: string[] = [];
-  const optionKeys: readonly string[] = OPTION_KEYS;
   for (const key of Object.keys(credentials)) {
-    if (CREDENTIAL_KEYS.includes(key)) continue;
-    problems.push(
-      optionKeys.includes(key)
-        ? `${key} is an option, not a credential: new TwilioClient(credentials, { ${key} })`
-        : `unknown credential ${key} (expected ${CREDENTIAL_KEYS.join(', ')})`,
-    );
+    const meant = optionNamed(key);
+    if (meant) problems.push(`${key} is an option, not a credential: new TwilioClient(credentials, { ${meant} })`);
   }
+  const optionKeys: readonly string[] = OPTION_KEYS;
   for (const key of Object.keys(options)) {
     if (optionKeys.includes(key)) continue;
-    const near = optionKeys.find((k) => k.toLowerCase() === key.toLowerCase());
+    const near = optionNamed(key);
     problems.push(
       near
         ? `unknown option ${key}: did you mean ${near}?`

@@ -218,7 +218,12 @@ describe('twilio client requests', () => {
       problemsOf(() => new loose(creds, { retry: { retries: 1 } })),
       ['unknown option retry.retries (expected maxRetries, baseDelayMs, maxDelayMs)'],
     );
-    assert.match(problemsOf(() => new loose({ ...creds, token: 'x' }))[0]!, /^unknown credential token /);
+    assert.deepEqual(
+      problemsOf(() => new loose({ ...creds, base_url: s.url })),
+      ['base_url is an option, not a credential: new TwilioClient(credentials, { baseUrl })'],
+    );
+    // any object with the credential fields will do, as TypeScript allows (the connector passes its connections)
+    assert.equal(new loose({ ...creds, scope: 'AC…', throttleKey: 'k' }).accountSid, ACCOUNT_SID);
     assert.throws(() => new loose(creds, 'http://127.0.0.1:4310' as unknown as object), ConfigError);
     // the documented form reaches the given server
     const client = new TwilioClient(creds, { baseUrl: s.url });
