@@ -53,6 +53,14 @@ interface Answer {
 /** What each documented request must answer, by method and path; a request matching none fails. */
 const EXPECTED: { method: string; path: RegExp; check: (a: Answer) => void }[] = [
   {
+    method: 'GET',
+    path: /^\/$/,
+    check: (a) => {
+      assert.equal(a.status, 200);
+      assert.equal(typeof JSON.parse(a.body).links, 'object');
+    },
+  },
+  {
     method: 'POST',
     path: /^\/Messages\.json$/,
     check: (a) => {
