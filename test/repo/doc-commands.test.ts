@@ -32,6 +32,10 @@ const NOT_RUN = new Map<string, string>([
     'needs a real Twilio account, and is long-running',
   ],
   ['npx twilio-connector serve --twilio-base-url https://api.twilio.com', 'talks to real Twilio, and is long-running'],
+  [
+    'npx twilio-connector sandbox --host 0.0.0.0 --allowed-hosts sandbox,my-laptop.local --ui-auth dev:change-me',
+    'listens on every interface, and is long-running',
+  ],
   ['pip install paconn', "Microsoft's tool, from PyPI"],
   ['paconn login', 'needs a Power Platform account'],
   [
@@ -92,6 +96,22 @@ const EXPECTED: { method: string; path: RegExp; check: (a: Answer) => void }[] =
     check: (a) => {
       assert.ok(a.status === 200 || a.status === 202, `status ${a.status}`);
       assert.match(a.headers, /^location: \S*\/triggers\/messages\/received\?/im);
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/_sandbox\/reset$/,
+    check: (a) => {
+      assert.equal(a.status, 200);
+      assert.equal(JSON.parse(a.body).status, 'reset');
+    },
+  },
+  {
+    method: 'GET',
+    path: /^\/_sandbox\/health$/,
+    check: (a) => {
+      assert.equal(a.status, 200);
+      assert.equal(JSON.parse(a.body).status, 'ok');
     },
   },
   {
