@@ -85,6 +85,7 @@ export async function startServe(config: ConnectorConfig): Promise<Running> {
           sandboxUpstream: embedded,
         }),
         publicUrl,
+        allowPrivateCallbacks: config.allowPrivateCallbacks,
       }),
     ],
   });

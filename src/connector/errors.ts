@@ -9,6 +9,11 @@ export const ERROR_CATALOG = {
     status: 400,
     summary: 'A parameter or body field is missing or breaks a rule; the message names it.',
   },
+  CALLBACK_URL_REFUSED: {
+    status: 400,
+    summary:
+      'The callback URL breaks the outbound URL policy (credentials in it, or an address the connector does not call); the message names the rule.',
+  },
   BODY_INVALID: { status: 400, summary: 'The request body is not valid JSON (or form data) or is not an object.' },
   AUTH_MISSING: { status: 401, summary: 'No connection credentials: send HTTP Basic `AccountSid:AuthToken`.' },
   AUTH_INVALID: {

@@ -259,17 +259,25 @@ export function sqlStore(sql: Sql): ConnectorStore {
     async claimDue(owner, now, leaseMs, limit) {
       // Only the head of each order key is eligible, so a failing event holds back the ones behind it.
       // Heads come from one grouped pass over the pending index: linear in the pending rows whatever
-      // the planner's statistics say (a correlated NOT EXISTS went quadratic on a fresh table). One
-      // statement both picks and leases; on PostgreSQL, SKIP LOCKED lets instances claim side by side.
-      // `o.state` and the lease are tested on `o` itself because PostgreSQL re-checks those against
-      // the newest row version after waiting for a lock: an event another instance delivered
-      // meanwhile must not be picked again from this statement's older snapshot.
+      // the planner's statistics say (a correlated NOT EXISTS went quadratic on a fresh table). Of
+      // those, one per subscription, and none of a subscription that has an event leased right now:
+      // each subscriber has at most one attempt in flight, so a slow one occupies one slot, never
+      // more. One statement both picks and leases; on PostgreSQL, SKIP LOCKED lets instances claim
+      // side by side. `o.state` and the lease are tested on `o` itself because PostgreSQL re-checks
+      // those against the newest row version after waiting for a lock: an event another instance
+      // delivered meanwhile must not be picked again from this statement's older snapshot.
       const lock = sql.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
       const rows = await sql.all(
         `WITH due AS MATERIALIZED (
            SELECT o.id FROM outbox o
            WHERE o.state = 'pending' AND o.next_attempt_at <= $1 AND (o.lease_until IS NULL OR o.lease_until <= $1)
-             AND o.id IN (SELECT MIN(p.id) FROM outbox p WHERE p.state = 'pending' GROUP BY p.order_key)
+             AND o.id IN (
+               SELECT MIN(h.id) FROM outbox h
+               WHERE h.id IN (SELECT MIN(p.id) FROM outbox p WHERE p.state = 'pending' GROUP BY p.order_key)
+                 AND h.next_attempt_at <= $1 AND (h.lease_until IS NULL OR h.lease_until <= $1)
+               GROUP BY h.subscription_id)
+             AND o.subscription_id NOT IN (
+               SELECT l.subscription_id FROM outbox l WHERE l.state = 'pending' AND l.lease_until > $1)
            ORDER BY o.id LIMIT $2 ${lock})
          UPDATE outbox SET lease_owner = $3, lease_until = $4, attempts = attempts + 1, updated_at = $1
          WHERE id IN (SELECT id FROM due) AND state = 'pending'
@@ -277,6 +285,15 @@ export function sqlStore(sql: Sql): ConnectorStore {
         [now, limit, owner, now + leaseMs],
       );
       return rows.map(toEvent).sort((x, y) => x.id - y.id);
+    },
+
+    async releaseClaim(id, owner) {
+      // the interrupted attempt does not count: the event is due again at once, for whoever claims it
+      await sql.run(
+        `UPDATE outbox SET lease_owner = NULL, lease_until = NULL, attempts = attempts - 1
+         WHERE id = $1 AND lease_owner = $2 AND state = 'pending'`,
+        [id, owner],
+      );
     },
 
     async markDelivered(id, owner, now) {

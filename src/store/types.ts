@@ -113,8 +113,13 @@ export interface OutboxEvent extends NewOutboxEvent {
 export interface OutboxStore {
   /** Commits events durably; returns how many were new (duplicates are ignored). */
   enqueue(events: readonly NewOutboxEvent[], now: number): Promise<number>;
-  /** Leases up to `limit` due events, at most the oldest pending one per order key. */
+  /**
+   * Leases up to `limit` due events: at most the oldest pending one per order key, at most one per
+   * subscription, and none of a subscription that already has a leased event.
+   */
   claimDue(owner: string, now: number, leaseMs: number, limit: number): Promise<OutboxEvent[]>;
+  /** Gives back a leased event unattempted (shutdown interrupted it): it is due again at once. */
+  releaseClaim(id: number, owner: string): Promise<void>;
   markDelivered(id: number, owner: string, now: number): Promise<void>;
   /** Schedules another attempt at `nextAttemptAt`, or gives up (dead letter) when it is null. */
   markFailed(id: number, owner: string, error: string, nextAttemptAt: number | null, now: number): Promise<void>;

@@ -558,7 +558,7 @@ describe('webhook triggers: status changes and dead letters', () => {
           (await json(list)).value as { subscription_id: string; last_error: string; payload: any }[]
         ).filter((d) => d.subscription_id === id);
         if (dead.length > 0) {
-          assert.equal(dead[0]!.last_error, 'HTTP 500');
+          assert.equal(dead[0]!.last_error, 'callback answered 500');
           assert.equal(
             (dead[0] as unknown as { callback_url: string }).callback_url,
             `${down.url}/down`,

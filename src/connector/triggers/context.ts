@@ -1,10 +1,12 @@
 // What every trigger route shares: the store, the sealing key, how to authenticate a caller and
-// build its Twilio client, where the connector is reachable, and the delivery worker to wake.
+// build its Twilio client, where the connector is reachable, which URLs it may call, and the
+// delivery worker to wake.
 import type { FastifyRequest } from 'fastify';
 import type { ConnectorStore } from '../../store/index.js';
 import type { TwilioClient } from '../../twilio/index.js';
 import type { Connection } from '../auth.js';
 import type { Trust } from '../trust.js';
+import type { OutboundPolicy } from '../outbound-url.js';
 import type { SecretBox } from './secret-box.js';
 
 /** The parts of the Twilio client the triggers use. */
@@ -21,6 +23,8 @@ export interface TriggerContext {
   publicUrl: string | undefined;
   trustProxy: boolean;
   pollIntervalSeconds: number;
+  /** the policy every URL the connector will call passes (callbacks, forwarded status callbacks) */
+  outbound: OutboundPolicy;
   wake(): void;
   /** an account's subscriptions were created or removed here (the send path caches whether it has any) */
   subscriptionsChanged(accountSid: string): void;

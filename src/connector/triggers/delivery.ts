@@ -2,9 +2,13 @@
 // else schedules a retry with exponential backoff until the event is older than the retry window,
 // when it becomes a dead letter. Events of one order key go strictly one after another (the store
 // only hands out the head), so a callback that is down receives everything, in order, once it is up.
+// Subscribers are isolated from each other: attempts run independently (no batch waits for its
+// slowest member), each subscription has at most one in flight, each attempt has one wall-clock
+// deadline for its answer and body, and only a few KiB of any answer are read.
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type Dispatcher } from 'undici';
 import type { ConnectorStore, OutboxEvent } from '../../store/index.js';
+import { isOutboundRefused, OutboundPolicy } from '../outbound-url.js';
 
 /** What an outbox row carries: a JSON event, or a signed form webhook forwarded as Twilio sent it. */
 export type DeliveryPayload =
@@ -18,13 +22,20 @@ export interface DeliveryOptions {
   maxDelayMs?: number;
   /** give up on events older than this; default 25 h (so retries span at least 24 h) */
   retryWindowMs?: number;
-  /** per attempt; default 10 s */
+  /** wall-clock deadline of one attempt, connecting, answer and body together; default 10 s */
   timeoutMs?: number;
   /** how long a claimed event stays leased to this worker (a crashed one frees it then); default 3 × timeoutMs */
   leaseMs?: number;
   /** how often to look for due events without being woken; default 1 s */
   pollMs?: number;
-  dispatcher?: Dispatcher;
+  /** attempts in flight at once, over all subscriptions; default 32 */
+  concurrency?: number;
+  /** bytes of a callback's answer read (then discarded) before the connection is dropped; default 4 KiB */
+  maxResponseBytes?: number;
+  /** on stop, how long attempts in flight may finish before they are cut off; default 2 s */
+  shutdownGraceMs?: number;
+  /** the outbound URL policy every attempt is checked against; by default private addresses are refused */
+  policy?: OutboundPolicy;
   /** how long delivered events are kept for de-duplication; default 7 days */
   keepDeliveredMs?: number;
   /** how often old rows are pruned; default 1 h */
@@ -36,6 +47,7 @@ export interface DeliveryOptions {
 export interface DeliveryWorker {
   /** look for work now (after an event was committed) */
   wake(): void;
+  /** stops claiming, lets attempts in flight finish within the grace period, and gives the rest back */
   stop(): Promise<void>;
 }
 
@@ -43,38 +55,83 @@ export function retryDelay(attempts: number, base: number, max: number): number 
   return Math.min(max, base * 2 ** Math.max(0, attempts - 1));
 }
 
-async function deliver(e: OutboxEvent, timeoutMs: number, dispatcher: Dispatcher | undefined): Promise<string | null> {
+/**
+ * How an attempt ended, in words that are safe to show a subscriber: never an address, a port or a
+ * system error code, which would let a caller map the connector's network.
+ */
+export const OUTCOME = {
+  refused: 'callback refused by the outbound URL policy',
+  unreachable: 'callback unreachable',
+  timedOut: 'callback timed out',
+  answered: (status: number) => `callback answered ${status}`,
+} as const;
+
+/** An attempt cut off by shutdown: neither success nor failure, the event goes back to the outbox. */
+const INTERRUPTED = Symbol('interrupted');
+const TIMEOUT = Symbol('timeout');
+
+type Outcome = null | string | typeof INTERRUPTED;
+
+interface AttemptLimits {
+  timeoutMs: number;
+  maxResponseBytes: number;
+  dispatcher: Dispatcher;
+}
+
+function requestOf(e: OutboxEvent): { headers: Record<string, string>; body: string } {
   const payload = JSON.parse(e.payload) as DeliveryPayload;
   const headers: Record<string, string> = {
     'user-agent': 'twilio-connector',
     'idempotency-key': `${e.subscription_id}:${e.dedupe_key}`,
   };
-  let body: string;
   if (payload.type === 'json') {
     headers['content-type'] = 'application/json';
     headers['x-connector-event'] = payload.event;
-    body = JSON.stringify(payload.body);
-  } else {
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-    if (payload.signature !== null) headers['x-twilio-signature'] = payload.signature;
-    const form = new URLSearchParams();
-    for (const [k, v] of Object.entries(payload.params)) for (const x of Array.isArray(v) ? v : [v]) form.append(k, x);
-    body = form.toString();
+    return { headers, body: JSON.stringify(payload.body) };
   }
+  headers['content-type'] = 'application/x-www-form-urlencoded';
+  if (payload.signature !== null) headers['x-twilio-signature'] = payload.signature;
+  const form = new URLSearchParams();
+  for (const [k, v] of Object.entries(payload.params)) for (const x of Array.isArray(v) ? v : [v]) form.append(k, x);
+  return { headers, body: form.toString() };
+}
+
+async function attempt(e: OutboxEvent, limits: AttemptLimits, abort: AbortController): Promise<Outcome> {
+  const { headers, body } = requestOf(e);
+  // one deadline for the whole attempt: undici's own timeouts restart with every chunk, so a
+  // callback trickling a byte at a time would otherwise hold its slot indefinitely
+  const deadline = setTimeout(() => abort.abort(TIMEOUT), limits.timeoutMs);
   try {
     const res = await httpRequest(e.callback_url, {
       method: 'POST',
       headers,
       body,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      ...(dispatcher === undefined ? {} : { dispatcher }),
+      signal: abort.signal,
+      dispatcher: limits.dispatcher,
+      headersTimeout: limits.timeoutMs,
+      bodyTimeout: limits.timeoutMs,
     });
-    await res.body.dump();
-    return res.statusCode >= 200 && res.statusCode < 300 ? null : `HTTP ${res.statusCode}`;
+    try {
+      // read a little so the connection can be reused; leaving the loop early drops the connection
+      let seen = 0;
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        seen += chunk.length;
+        if (seen > limits.maxResponseBytes) break;
+      }
+    } catch {
+      // the status has answered; what follows it does not change the outcome
+    }
+    return res.statusCode >= 200 && res.statusCode < 300 ? null : OUTCOME.answered(res.statusCode);
   } catch (err) {
+    if (abort.signal.aborted) return abort.signal.reason === TIMEOUT ? OUTCOME.timedOut : INTERRUPTED;
+    if (isOutboundRefused(err)) return OUTCOME.refused;
     const code = (err as { code?: unknown }).code;
-    return typeof code === 'string' ? code : 'request failed';
+    if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+      return OUTCOME.timedOut;
+    }
+    return OUTCOME.unreachable;
+  } finally {
+    clearTimeout(deadline);
   }
 }
 
@@ -86,45 +143,69 @@ export function startDelivery(store: ConnectorStore, options: DeliveryOptions = 
   // longer than one attempt may take, so a live worker never loses its lease mid-delivery
   const leaseMs = options.leaseMs ?? timeoutMs * 3;
   const pollMs = options.pollMs ?? 1_000;
+  const concurrency = Math.max(1, options.concurrency ?? 32);
+  const graceMs = options.shutdownGraceMs ?? 2_000;
+  const policy = options.policy ?? new OutboundPolicy({ allowPrivate: () => false });
+  const dispatcher = policy.dispatcher({ connectTimeoutMs: timeoutMs });
+  const limits: AttemptLimits = { timeoutMs, maxResponseBytes: options.maxResponseBytes ?? 4096, dispatcher };
   const owner = randomUUID();
+  const inFlight = new Map<number, { abort: AbortController; done: Promise<void> }>();
   let stopped = false;
-  let running: Promise<void> | undefined;
+  let claiming: Promise<void> | undefined;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
 
-  async function drain(): Promise<void> {
-    for (;;) {
-      const due = await store.claimDue(owner, Date.now(), leaseMs, 16);
-      if (due.length === 0 || stopped) return;
-      // distinct order keys: safe to deliver side by side
-      await Promise.all(
-        due.map(async (e) => {
-          const error = await deliver(e, timeoutMs, options.dispatcher);
-          const now = Date.now();
-          if (error === null) return store.markDelivered(e.id, owner, now);
-          const next = now + retryDelay(e.attempts, base, max);
-          return store.markFailed(e.id, owner, error, next - e.created_at > windowMs ? null : next, now);
-        }),
-      );
+  async function settle(e: OutboxEvent, outcome: Outcome): Promise<void> {
+    if (outcome === INTERRUPTED) return store.releaseClaim(e.id, owner);
+    const now = Date.now();
+    if (outcome === null) return store.markDelivered(e.id, owner, now);
+    // the policy will refuse this address again: retrying would only repeat the refusal
+    const next = outcome === OUTCOME.refused ? null : now + retryDelay(e.attempts, base, max);
+    return store.markFailed(e.id, owner, outcome, next === null || next - e.created_at > windowMs ? null : next, now);
+  }
+
+  function start(e: OutboxEvent): void {
+    const abort = new AbortController();
+    const done = attempt(e, limits, abort)
+      .then((outcome) => settle(e, outcome))
+      .catch((err: unknown) => options.onError?.(err))
+      .finally(() => {
+        inFlight.delete(e.id);
+        // its successor in the order key (or another subscriber) may be due now
+        pump();
+      });
+    inFlight.set(e.id, { abort, done });
+  }
+
+  async function fill(): Promise<void> {
+    while (!stopped && inFlight.size < concurrency) {
+      const wanted = concurrency - inFlight.size;
+      const due = await store.claimDue(owner, Date.now(), leaseMs, wanted);
+      if (stopped) {
+        await Promise.all(due.map((e) => store.releaseClaim(e.id, owner)));
+        return;
+      }
+      for (const e of due) start(e);
+      if (due.length < wanted) return;
     }
   }
 
-  function run(): void {
+  function pump(): void {
     if (stopped) return;
-    if (running !== undefined) {
+    if (claiming !== undefined) {
       again = true;
       return;
     }
     clearTimeout(timer);
-    running = drain()
+    claiming = fill()
       .catch((err: unknown) => options.onError?.(err))
       .finally(() => {
-        running = undefined;
+        claiming = undefined;
         if (stopped) return;
         if (again) {
           again = false;
-          run();
-        } else timer = setTimeout(run, pollMs);
+          pump();
+        } else timer = setTimeout(pump, pollMs);
       });
   }
 
@@ -141,14 +222,22 @@ export function startDelivery(store: ConnectorStore, options: DeliveryOptions = 
   maintenance.unref();
   maintain();
 
-  run();
+  pump();
   return {
-    wake: run,
+    wake: pump,
     async stop() {
       stopped = true;
       clearTimeout(timer);
       clearInterval(maintenance);
-      await running;
+      await claiming;
+      // attempts that finish within the grace period settle normally; the rest are cut off and
+      // their events given back, to be delivered (again, at least once) after the next start
+      const cut = setTimeout(() => {
+        for (const { abort } of inFlight.values()) abort.abort(INTERRUPTED);
+      }, graceMs);
+      await Promise.all([...inFlight.values()].map((a) => a.done));
+      clearTimeout(cut);
+      await dispatcher.destroy();
     },
   };
 }

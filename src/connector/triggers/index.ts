@@ -2,6 +2,7 @@
 // subscriptions for received messages and status changes, the signed endpoints Twilio calls, and
 // the durable outbox worker that delivers to subscribers. The app registers it through
 // `registerTriggers(app, deps)` (or `deps.plugins`), and the worker stops when the app closes.
+import type { LookupFunction } from 'node:net';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
 import type { ConnectorStore } from '../../store/index.js';
@@ -9,8 +10,9 @@ import { TwilioClient } from '../../twilio/index.js';
 import type { Connection } from '../auth.js';
 import { trust } from '../trust.js';
 import { accountPath, ConnectionVerifier } from '../verify.js';
+import { isLoopbackAddress, OutboundPolicy } from '../outbound-url.js';
 import type { TriggerClient, TriggerContext } from './context.js';
-import { startDelivery, type DeliveryOptions } from './delivery.js';
+import { startDelivery, type DeliveryOptions, type DeliveryWorker } from './delivery.js';
 import { registerPolling } from './polling.js';
 import { secretBox } from './secret-box.js';
 import { registerSubscriptions } from './subscriptions.js';
@@ -18,7 +20,8 @@ import { registerTwilioEndpoints } from './twilio-endpoints.js';
 
 export { resolveSecretKey, secretBox } from './secret-box.js';
 export { trackedStatusCallback } from './twilio-endpoints.js';
-export { startDelivery } from './delivery.js';
+export { startDelivery, OUTCOME } from './delivery.js';
+export { OutboundPolicy, classifyAddress } from '../outbound-url.js';
 
 export interface TriggerDeps {
   store: ConnectorStore;
@@ -38,20 +41,44 @@ export interface TriggerDeps {
   pollIntervalSeconds?: number;
   /** false: only accept events, deliver them elsewhere (another instance) */
   deliver?: boolean;
-  delivery?: DeliveryOptions;
+  delivery?: Omit<DeliveryOptions, 'policy'>;
+  /** for the Twilio client only: callbacks always go through the outbound URL policy */
   dispatcher?: Dispatcher;
+  /**
+   * Callbacks to loopback and private addresses: allowed or not; when undefined, allowed only
+   * while the connector itself listens on a loopback address (local development).
+   */
+  allowPrivateCallbacks?: boolean | undefined;
+  /** name resolution for the outbound URL policy (tests); the system resolver by default */
+  outboundLookup?: LookupFunction;
 }
 
 export function triggersPlugin(deps: TriggerDeps): FastifyPluginAsync {
   return async (app) => {
-    const worker =
-      deps.deliver === false
-        ? undefined
-        : startDelivery(deps.store, {
-            onError: (err) => app.log.error({ err }, 'trigger delivery: store failure'),
-            ...deps.delivery,
-          });
+    const listensOnLoopback = (): boolean => {
+      const address = app.server.address();
+      return typeof address === 'object' && address !== null && isLoopbackAddress(address.address);
+    };
+    const outbound = new OutboundPolicy({
+      allowPrivate: () => deps.allowPrivateCallbacks ?? listensOnLoopback(),
+      ...(deps.outboundLookup === undefined ? {} : { lookup: deps.outboundLookup }),
+    });
+    // The worker starts once the connector listens: whether private callbacks are allowed may
+    // depend on the address it listens on, and events left from a previous run must not be judged
+    // (and refused) before that is known.
+    let worker: DeliveryWorker | undefined;
+    const startWorker = (): void => {
+      if (deps.deliver === false || worker !== undefined) return;
+      worker = startDelivery(deps.store, {
+        onError: (err) => app.log.error({ err }, 'trigger delivery: store failure'),
+        ...deps.delivery,
+        policy: outbound,
+      });
+    };
+    if (app.server.listening) startWorker();
+    else app.server.once('listening', startWorker);
     app.addHook('onClose', async () => {
+      app.server.off('listening', startWorker);
       await worker?.stop();
     });
     // inside buildConnector the app's own verifier and key are used; registered elsewhere, the
@@ -83,6 +110,7 @@ export function triggersPlugin(deps: TriggerDeps): FastifyPluginAsync {
       publicUrl: deps.publicUrl,
       trustProxy: deps.trustProxy ?? false,
       pollIntervalSeconds: deps.pollIntervalSeconds ?? 60,
+      outbound,
       wake: () => worker?.wake(),
       subscriptionsChanged: (accountSid) => app.statusWatch.invalidate(accountSid),
     };

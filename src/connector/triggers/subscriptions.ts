@@ -24,19 +24,15 @@ function body(request: FastifyRequest): Record<string, unknown> {
   return b as Record<string, unknown>;
 }
 
-function callbackUrl(b: Record<string, unknown>): string {
+async function callbackUrl(ctx: TriggerContext, b: Record<string, unknown>): Promise<string> {
   const raw = b['callbackUrl'];
   if (typeof raw !== 'string' || raw === '')
     throw validation('Field callbackUrl is required: the URL events are posted to');
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw validation('Field callbackUrl must be an absolute http(s) URL');
-  }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || raw.length > 2000) {
+  if (raw.length > 2000)
     throw validation('Field callbackUrl must be an absolute http(s) URL of at most 2000 characters');
-  }
+  const refusal = await ctx.outbound.check(raw, 'callbackUrl');
+  if (refusal?.rule === 'scheme') throw validation(`Field ${refusal.message}`);
+  if (refusal !== undefined) throw new ApiError('CALLBACK_URL_REFUSED', refusal.message);
   return raw;
 }
 
@@ -87,7 +83,7 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
     async (request, reply) => {
       ctx.authenticate(request);
       const b = body(request);
-      const callback = callbackUrl(b);
+      const callback = await callbackUrl(ctx, b);
       let to = b['to'];
       if (to !== undefined && to !== null && to !== '' && (typeof to !== 'string' || !E164.test(to))) {
         throw validation('Field to must be one of your Twilio numbers in E.164 form, e.g. +14155550123');
@@ -169,7 +165,7 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
     async (request, reply) => {
       ctx.authenticate(request);
       const b = body(request);
-      const callback = callbackUrl(b);
+      const callback = await callbackUrl(ctx, b);
       let statuses: string[] | null = null;
       const raw = b['statuses'];
       if (raw !== undefined && raw !== null) {
