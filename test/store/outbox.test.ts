@@ -125,6 +125,46 @@ eachBackend('outbox', (b) => {
     }
   });
 
+  it('hands a subscription at most one event at a time, across its order keys', async () => {
+    const now = 6_000;
+    // one subscription watching two numbers (two order keys), and another subscription
+    await b.store.enqueue([ev('S|n1', 'SM1', 'SUB-S'), ev('S|n2', 'SM2', 'SUB-S'), ev('T|n1', 'SM1', 'SUB-T')], now);
+    const first = await b.store.claimDue('w1', now, 60_000, 10);
+    assert.deepEqual(
+      first.map((e) => [e.subscription_id, e.dedupe_key]),
+      [
+        ['SUB-S', 'SM1'],
+        ['SUB-T', 'SM1'],
+      ],
+    );
+    // SUB-S has an event leased: its other number waits, even for another worker
+    assert.deepEqual(await b.store.claimDue('w2', now, 60_000, 10), []);
+    await b.store.markDelivered(first[0]!.id, 'w1', now);
+    const next = await b.store.claimDue('w2', now, 60_000, 10);
+    assert.deepEqual(
+      next.map((e) => [e.subscription_id, e.dedupe_key]),
+      [['SUB-S', 'SM2']],
+    );
+    await b.store.markDelivered(next[0]!.id, 'w2', now);
+    await b.store.markDelivered(first[1]!.id, 'w1', now);
+  });
+
+  it('gives a released claim back at once, without counting the interrupted attempt', async () => {
+    const now = 7_000;
+    await b.store.enqueue([ev('R', 'SM1'), ev('R', 'SM2')], now);
+    const [r1] = await b.store.claimDue('w1', now, 60_000, 10);
+    assert.equal(r1?.attempts, 1);
+    await b.store.releaseClaim(r1.id, 'someone-else');
+    assert.deepEqual(await b.store.claimDue('w2', now, 60_000, 10), [], 'only the holder may release it');
+    await b.store.releaseClaim(r1.id, 'w1');
+    const [again] = await b.store.claimDue('w2', now, 60_000, 10);
+    assert.deepEqual([again?.id, again?.attempts, again?.dedupe_key], [r1.id, 1, 'SM1']);
+    await b.store.markDelivered(again!.id, 'w2', now);
+    const [r2] = await b.store.claimDue('w2', now, 60_000, 10);
+    assert.equal(r2?.dedupe_key, 'SM2');
+    await b.store.markDelivered(r2.id, 'w2', now);
+  });
+
   it('prunes delivered events only', async () => {
     const removed = await b.store.pruneOutbox(10_000);
     assert.ok(removed > 0);
