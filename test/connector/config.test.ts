@@ -27,6 +27,16 @@ describe('connector configuration', () => {
     assert.ok(Object.isFrozen(config));
   });
 
+  it('leaves private callbacks to the listening address unless told, as a switch or a variable', () => {
+    const allow = (argv: string[], env: Record<string, string> = {}): boolean | undefined =>
+      resolveConnectorConfig({ argv, env }).config.allowPrivateCallbacks;
+    assert.equal(allow([]), undefined);
+    assert.equal(allow(['--allow-private-callbacks']), true);
+    assert.equal(allow(['--no-allow-private-callbacks'], { CONNECTOR_ALLOW_PRIVATE_CALLBACKS: 'true' }), false);
+    assert.equal(allow([], { CONNECTOR_ALLOW_PRIVATE_CALLBACKS: 'false' }), false);
+    assert.match(problems([], { CONNECTOR_ALLOW_PRIVATE_CALLBACKS: 'maybe' }).join('\n'), /true or false/);
+  });
+
   it('prefers flags over the environment', () => {
     const { config } = resolveConnectorConfig({
       argv: ['--port', '5000'],
