@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { authenticate } from '../../src/connector/auth.js';
+import { connectorConfig } from '../../src/connector/config.js';
+import { classifyAddress } from '../../src/connector/outbound-url.js';
+import { triggersPlugin } from '../../src/connector/triggers/index.js';
+import { openStore, type ConnectorStore } from '../../src/store/index.js';
 import { basic, json } from '../helpers/sandbox.js';
 import { startConnector, type Harness } from './harness.js';
 import { startSecure, type SecureHarness } from './security-harness.js';
@@ -230,3 +237,77 @@ async function fuzz(
     }
   }
 }
+describe('subscription callbackUrl under random input', () => {
+  let h: Harness;
+  let store: ConnectorStore;
+  before(async () => {
+    store = await openStore({ dataDir: ':memory:' });
+    const config = connectorConfig();
+    h = await startConnector(
+      {},
+      {
+        plugins: [
+          triggersPlugin({
+            store,
+            authenticate: (req) => authenticate(config, req),
+            upstreamUrl: 'http://127.0.0.1:9',
+            secretKey: randomBytes(32),
+            allowPrivateCallbacks: false,
+            deliver: false,
+          }),
+        ],
+      },
+    );
+  });
+  after(async () => {
+    await h.close();
+    await store.close();
+  });
+
+  it('answers 150 random callback URLs with 201 or an enveloped 400, and never subscribes a refused address', async () => {
+    const r = rng(20261207);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+    const schemes = ['http://', 'https://', 'HTTP://', 'ftp://', 'javascript:', 'http:/', '//'];
+    const userinfo = ['', '', 'u@', 'u:p@', ':@', '%40@'];
+    const hosts = [
+      '203.0.113.7',
+      '127.0.0.1',
+      '2130706433',
+      '0x7f.1',
+      '017700000001',
+      '127.1',
+      '[::1]',
+      '[::ffff:169.254.169.254]',
+      '[::ffff:a9fe:a9fe]',
+      '[fd00:ec2::254]',
+      '[fe80::1]',
+      '[::]',
+      '169.254.169.254',
+      '0.0.0.0',
+      '10.0.0.1',
+      '100.100.100.200',
+      '256.1.1.1',
+      'example.invalid',
+      '',
+      '%00',
+      '😀.example',
+    ];
+    const ports = ['', ':0', ':80', ':65536', ':99999', ':-1'];
+    const paths = ['', '/', '/cb?sig=x', '/%zz', '#frag', '/' + 'a'.repeat(2100)];
+    for (let i = 0; i < 150; i++) {
+      const callbackUrl = pick(schemes) + pick(userinfo) + pick(hosts) + pick(ports) + pick(paths);
+      const res = await h.call('POST', '/subscriptions/messages/status', { json: { callbackUrl } });
+      const body = await json(res);
+      const where = `#${i} ${callbackUrl.slice(0, 120)} → ${res.status} ${JSON.stringify(body).slice(0, 200)}`;
+      if (res.status === 201) {
+        const url = new URL(callbackUrl);
+        assert.equal(url.username + url.password, '', where);
+        const host = url.hostname.replace(/^\[|\]$/g, '');
+        assert.ok(isIP(host) === 0 || classifyAddress(host) === undefined, where);
+      } else {
+        assert.equal(res.status, 400, where);
+        assert.ok(['VALIDATION_FAILED', 'CALLBACK_URL_REFUSED'].includes(body.error.code as string), where);
+      }
+    }
+  });
+});
