@@ -90,8 +90,11 @@ export const sections: Section[] = [
     name: 'triggers',
     title: 'Triggers: inbound webhook acknowledgement and delivery to callbacks, SQLite and PostgreSQL',
     async run(opts) {
-      const cases = await benchTriggers(opts);
+      const { cases, isolation } = await benchTriggers(opts);
       const dash = '–';
+      const { healthy, hanging } = isolation;
+      const iso = (label: string, d: typeof healthy): string =>
+        `| ${label} | ${fmt(d.perSecond, 0)} (${d.delivered}/${d.sent}) | ${fmt(d.p50, 1)} | ${fmt(d.p99, 1)} |`;
       return [
         'Load: 16 concurrent keep-alive connections posting correctly signed inbound-message webhooks (X-Twilio-Signature) to `/twilio/messages/received`, 32 numbers with one subscription each; every event is committed to the outbox before the answer and delivered to a local callback receiver (204). The connector runs in its own process; 3 rounds per store after a warm-up, medians. Delivery rate: events delivered from the first webhook sent to the last event received; delivery latency: webhook sent → callback received. PostgreSQL is the embedded test cluster on 127.0.0.1 (fsync off).',
         '',
@@ -113,6 +116,15 @@ export const sections: Section[] = [
             (c) =>
               `${c.label}: acknowledgement p99 **${fmt(c.light.p99, 1)} ms** under light load and **${fmt(c.ack.p99, 1)} ms** saturated (target ≤ 20 ms; baseline ${fmt(cases[0]!.light.p99, 1)} / ${fmt(cases[0]!.ack.p99, 1)} ms); **${fmt(c.delivery!.perSecond, 0)} deliveries/s**${c.label.includes('SQLite') ? ' (target ≥ 1,000)' : ''}.`,
           ),
+        '',
+        'Isolation (SQLite, fresh store per case, same load): the events of 31 subscriptions measured while the 32nd subscription’s callback answers, then while it takes every request and never answers (each attempt ends at the 10 s deadline and is retried with backoff).',
+        '',
+        '| 32nd callback | deliveries/s (31 others) | delivery p50 ms | delivery p99 ms |',
+        '|---|---|---|---|',
+        iso('answers', healthy),
+        iso('hangs', hanging),
+        '',
+        `With one callback hanging the others get **${fmt(hanging.perSecond / healthy.perSecond, 2)}×** the delivery rate and **${fmt(hanging.p99 / healthy.p99, 2)}×** the p99 delivery latency (target: within 10 %).`,
       ].join('\n');
     },
   },

@@ -1,8 +1,10 @@
 // Triggers benchmark: signed inbound-message webhooks posted to the connector's Twilio-facing
 // endpoint, committed to the outbox and delivered to a local callback receiver, on SQLite and on
 // PostgreSQL. Measures the acknowledgement Twilio sees (versus a plain Fastify endpoint that
-// acknowledges without verifying or persisting) and the end-to-end delivery rate and latency.
+// acknowledges without verifying or persisting) and the end-to-end delivery rate and latency, and
+// whether one subscriber whose callback hangs slows the others' deliveries.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeSignature } from '../src/twilio/index.js';
@@ -40,7 +42,18 @@ export interface TriggerCase {
   delivery: DeliveryFigures | undefined;
 }
 
+export interface IsolationFigures {
+  /** all 32 callbacks answer; the 31 besides the first number's are measured */
+  healthy: DeliveryFigures;
+  /** the first number's callback never answers; the same 31 are measured */
+  hanging: DeliveryFigures;
+}
+
 let runId = 0;
+
+/** every number but the first, whose subscription's callback hangs in the isolation case */
+const MEASURED = new Set(NUMBERS.slice(1));
+const everyNumber = (): boolean => true;
 
 /** Sends `requests` signed inbound webhooks; the signature covers the URL the connector sees. */
 function inboundLoad(
@@ -49,6 +62,7 @@ function inboundLoad(
   warmup: number,
   sentAt: Map<string, number> | undefined,
   concurrency = 16,
+  measured: (to: string) => boolean = everyNumber,
 ): Promise<LoadResult> {
   const run = runId++;
   const target = `${url}${PATH}`;
@@ -72,7 +86,7 @@ function inboundLoad(
         SmsStatus: 'received',
         ApiVersion: '2010-04-01',
       };
-      sentAt?.set(sid, performance.now());
+      if (measured(params.To)) sentAt?.set(sid, performance.now());
       return {
         method: 'POST',
         path: PATH,
@@ -91,10 +105,11 @@ async function measureTriggers(
   receiver: Receiver,
   requests: number,
   rounds: number,
+  measured: (to: string) => boolean = everyNumber,
 ): Promise<{ ack: LoadResult; light: LoadResult; delivery: DeliveryFigures }> {
   // warm-up: JIT, pools, the store's first pages; its deliveries are waited for and forgotten
   const warm = new Map<string, number>();
-  await inboundLoad(server.url, 1500, 0, warm);
+  await inboundLoad(server.url, 1500, 0, warm, 16, measured);
   await receiver.waitFor(new Set(warm.keys()), 30_000);
   const acks: LoadResult[] = [];
   const lights: LoadResult[] = [];
@@ -107,7 +122,7 @@ async function measureTriggers(
     receiver.reset();
     const sentAt = new Map<string, number>();
     const t0 = performance.now();
-    const ack = await inboundLoad(server.url, requests, 0, sentAt);
+    const ack = await inboundLoad(server.url, requests, 0, sentAt, 16, measured);
     await receiver.waitFor(new Set(sentAt.keys()), 60_000);
     const latencies: number[] = [];
     let last = t0;
@@ -126,7 +141,7 @@ async function measureTriggers(
     sent += sentAt.size;
     // then the light load, once the backlog is delivered; its deliveries are waited for too
     const lightSent = new Map<string, number>();
-    lights.push(await inboundLoad(server.url, Math.round(requests / 3), 0, lightSent, LIGHT));
+    lights.push(await inboundLoad(server.url, Math.round(requests / 3), 0, lightSent, LIGHT, measured));
     await receiver.waitFor(new Set(lightSent.keys()), 60_000);
     console.log(
       `  round ${round + 1}: ack ${describe(ack)}; light ack p99 ${fmt(lights.at(-1)!.p99, 2)} ms; delivered ${latencies.length}/${sentAt.size} at ${fmt(rates.at(-1)!, 0)}/s, p50 ${fmt(p50s.at(-1)!, 1)} ms, p99 ${fmt(p99s.at(-1)!, 1)} ms`,
@@ -139,7 +154,9 @@ async function measureTriggers(
   };
 }
 
-export async function benchTriggers(opts: { quick: boolean }): Promise<TriggerCase[]> {
+export async function benchTriggers(opts: {
+  quick: boolean;
+}): Promise<{ cases: TriggerCase[]; isolation: IsolationFigures }> {
   const requests = opts.quick ? 1500 : 5000;
   const rounds = 3;
   const dir = mkdtempSync(join(tmpdir(), 'tc-bench-triggers-'));
@@ -182,6 +199,32 @@ export async function benchTriggers(opts: { quick: boolean }): Promise<TriggerCa
     await postgres.stop();
     cases.push({ label: 'connector, PostgreSQL', ...p });
 
+    // Isolation: the same 31 subscriptions measured beside a 32nd whose callback answers, then
+    // beside one whose callback takes every request and never answers (SQLite, fresh stores).
+    console.log('SQLite, 31 subscriptions measured beside a healthy 32nd:');
+    const beside = await startChild('triggers-server', env({ DATA_DIR: join(dir, 'beside-healthy') }));
+    started.push(beside);
+    const healthy = await measureTriggers(beside, receiver, requests, rounds, (to) => MEASURED.has(to));
+    await beside.stop();
+    const hang = createServer((req) => req.resume());
+    await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve));
+    const hangAddr = hang.address();
+    const hangUrl = `http://127.0.0.1:${typeof hangAddr === 'object' && hangAddr !== null ? hangAddr.port : 0}/hangs`;
+    let hanging: { delivery: DeliveryFigures };
+    try {
+      console.log('SQLite, 31 subscriptions measured beside a 32nd whose callback hangs:');
+      const hung = await startChild(
+        'triggers-server',
+        env({ DATA_DIR: join(dir, 'beside-hanging'), HANG_URL: hangUrl }),
+      );
+      started.push(hung);
+      hanging = await measureTriggers(hung, receiver, requests, rounds, (to) => MEASURED.has(to));
+      await hung.stop();
+    } finally {
+      hang.closeAllConnections();
+      await new Promise<void>((resolve) => hang.close(() => resolve()));
+    }
+
     await measureBaseline();
     const base = medianResult(baseAcks);
     console.log(`baseline ack (median of ${baseAcks.length}): ${describe(base)}`);
@@ -191,7 +234,7 @@ export async function benchTriggers(opts: { quick: boolean }): Promise<TriggerCa
       light: medianResult(baseLights),
       delivery: undefined,
     });
-    return cases;
+    return { cases, isolation: { healthy: healthy.delivery, hanging: hanging.delivery } };
   } finally {
     await Promise.all(started.map((c) => c.stop()));
     await receiver.close();

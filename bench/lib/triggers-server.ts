@@ -2,7 +2,8 @@
 // under DATA_DIR, or PostgreSQL at DATABASE_URL), one received-message subscription per number in
 // NUMBERS posting to CALLBACK_URL, and the delivery worker running. Subscriptions are written to the
 // store directly: creating them through the API would also rewrite the numbers' SmsUrl upstream,
-// which this benchmark does not exercise.
+// which this benchmark does not exercise. With HANG_URL, the first number's subscription posts there
+// instead (a callback that never answers).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { buildConnector } from '../../src/connector/app.js';
 import { authenticate } from '../../src/connector/auth.js';
@@ -23,7 +24,7 @@ for (const [i, phone] of env('NUMBERS').split(',').entries()) {
     id: randomUUID(),
     kind: 'received',
     account_sid: accountSid,
-    callback_url: env('CALLBACK_URL'),
+    callback_url: i === 0 && env('HANG_URL') !== '' ? env('HANG_URL') : env('CALLBACK_URL'),
     phone_number: phone,
     number_sid: `PN${i.toString(16).padStart(32, '0')}`,
     auto_reply: null,
