@@ -5,7 +5,7 @@
 // rule), and on the address actually connected to, after DNS, so a name that later resolves
 // elsewhere (DNS rebinding) is refused all the same.
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
-import { isIP, type LookupFunction } from 'node:net';
+import { isIP, type AddressInfo, type LookupFunction } from 'node:net';
 import { Agent, buildConnector } from 'undici';
 
 /** Why an address is refused; `always` kinds are refused whatever the configuration. */
@@ -274,6 +274,39 @@ export class OutboundPolicy {
     };
     return new Agent({ connect, keepAliveTimeout: 4_000 });
   }
+}
+
+/**
+ * The connector's policy: loopback and private addresses as `allowPrivate` says (the
+ * --allow-private-callbacks option), or when that is undefined, only while `server` listens on a
+ * loopback address (asked at each check, so it holds from the moment the server listens).
+ */
+export function connectorOutboundPolicy(
+  server: { address(): AddressInfo | string | null },
+  allowPrivate: boolean | undefined,
+  lookup?: LookupFunction,
+): OutboundPolicy {
+  const listensOnLoopback = (): boolean => {
+    const address = server.address();
+    return typeof address === 'object' && address !== null && isLoopbackAddress(address.address);
+  };
+  return new OutboundPolicy({
+    allowPrivate: () => allowPrivate ?? listensOnLoopback(),
+    ...(lookup === undefined ? {} : { lookup }),
+  });
+}
+
+/**
+ * Checks a URL the connector is asked to call (`field` names it in the message), resolving its host:
+ * undefined when it may be called, else the refusal to report (400 CALLBACK_URL_REFUSED, or
+ * VALIDATION_FAILED for rule `scheme`). Deliveries must still go through `policy.dispatcher()`.
+ */
+export function checkOutboundUrl(
+  policy: OutboundPolicy,
+  raw: string,
+  field: string,
+): Promise<OutboundRefusal | undefined> {
+  return policy.check(raw, field);
 }
 
 /** True for an address a server bound to listens only on this machine. */

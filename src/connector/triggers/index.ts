@@ -10,7 +10,7 @@ import { TwilioClient } from '../../twilio/index.js';
 import type { Connection } from '../auth.js';
 import { trust } from '../trust.js';
 import { accountPath, ConnectionVerifier } from '../verify.js';
-import { isLoopbackAddress, OutboundPolicy } from '../outbound-url.js';
+import { connectorOutboundPolicy } from '../outbound-url.js';
 import type { TriggerClient, TriggerContext } from './context.js';
 import { startDelivery, type DeliveryOptions, type DeliveryWorker } from './delivery.js';
 import { registerPolling } from './polling.js';
@@ -21,7 +21,7 @@ import { registerTwilioEndpoints } from './twilio-endpoints.js';
 export { resolveSecretKey, secretBox } from './secret-box.js';
 export { trackedStatusCallback } from './twilio-endpoints.js';
 export { startDelivery, OUTCOME } from './delivery.js';
-export { OutboundPolicy, classifyAddress } from '../outbound-url.js';
+export { OutboundPolicy, checkOutboundUrl, classifyAddress, connectorOutboundPolicy } from '../outbound-url.js';
 
 export interface TriggerDeps {
   store: ConnectorStore;
@@ -55,14 +55,7 @@ export interface TriggerDeps {
 
 export function triggersPlugin(deps: TriggerDeps): FastifyPluginAsync {
   return async (app) => {
-    const listensOnLoopback = (): boolean => {
-      const address = app.server.address();
-      return typeof address === 'object' && address !== null && isLoopbackAddress(address.address);
-    };
-    const outbound = new OutboundPolicy({
-      allowPrivate: () => deps.allowPrivateCallbacks ?? listensOnLoopback(),
-      ...(deps.outboundLookup === undefined ? {} : { lookup: deps.outboundLookup }),
-    });
+    const outbound = connectorOutboundPolicy(app.server, deps.allowPrivateCallbacks, deps.outboundLookup);
     // The worker starts once the connector listens: whether private callbacks are allowed may
     // depend on the address it listens on, and events left from a previous run must not be judged
     // (and refused) before that is known.
