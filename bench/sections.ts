@@ -117,7 +117,7 @@ export const sections: Section[] = [
               `${c.label}: acknowledgement p99 **${fmt(c.light.p99, 1)} ms** under light load and **${fmt(c.ack.p99, 1)} ms** saturated (target ≤ 20 ms; baseline ${fmt(cases[0]!.light.p99, 1)} / ${fmt(cases[0]!.ack.p99, 1)} ms); **${fmt(c.delivery!.perSecond, 0)} deliveries/s**${c.label.includes('SQLite') ? ' (target ≥ 1,000)' : ''}.`,
           ),
         '',
-        'Isolation (SQLite, fresh store per case, same load): the events of 31 subscriptions measured while the 32nd subscription’s callback answers, then while it takes every request and never answers (each attempt ends at the 10 s deadline and is retried with backoff).',
+        'Isolation (SQLite, a fresh store per case, same load, rounds alternating between the cases, medians): the events of 31 subscriptions measured while the 32nd subscription’s callback answers, and while it takes every request and never answers (each attempt ends at the 10 s deadline and is retried with backoff).',
         '',
         '| 32nd callback | deliveries/s (31 others) | delivery p50 ms | delivery p99 ms |',
         '|---|---|---|---|',

@@ -106,11 +106,14 @@ async function measureTriggers(
   requests: number,
   rounds: number,
   measured: (to: string) => boolean = everyNumber,
+  warmup = true,
 ): Promise<{ ack: LoadResult; light: LoadResult; delivery: DeliveryFigures }> {
   // warm-up: JIT, pools, the store's first pages; its deliveries are waited for and forgotten
-  const warm = new Map<string, number>();
-  await inboundLoad(server.url, 1500, 0, warm, 16, measured);
-  await receiver.waitFor(new Set(warm.keys()), 30_000);
+  if (warmup) {
+    const warm = new Map<string, number>();
+    await inboundLoad(server.url, 1500, 0, warm, 16, measured);
+    await receiver.waitFor(new Set(warm.keys()), 30_000);
+  }
   const acks: LoadResult[] = [];
   const lights: LoadResult[] = [];
   const rates: number[] = [];
@@ -199,31 +202,48 @@ export async function benchTriggers(opts: {
     await postgres.stop();
     cases.push({ label: 'connector, PostgreSQL', ...p });
 
-    // Isolation: the same 31 subscriptions measured beside a 32nd whose callback answers, then
-    // beside one whose callback takes every request and never answers (SQLite, fresh stores).
-    console.log('SQLite, 31 subscriptions measured beside a healthy 32nd:');
-    const beside = await startChild('triggers-server', env({ DATA_DIR: join(dir, 'beside-healthy') }));
-    started.push(beside);
-    const healthy = await measureTriggers(beside, receiver, requests, rounds, (to) => MEASURED.has(to));
-    await beside.stop();
+    // Isolation: the same 31 subscriptions measured beside a 32nd whose callback answers and
+    // beside one whose callback takes every request and never answers (SQLite, a fresh store
+    // each); rounds alternate between the two so drift on a shared machine hits both alike.
     const hang = createServer((req) => req.resume());
     await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve));
     const hangAddr = hang.address();
     const hangUrl = `http://127.0.0.1:${typeof hangAddr === 'object' && hangAddr !== null ? hangAddr.port : 0}/hangs`;
-    let hanging: { delivery: DeliveryFigures };
+    const isolation: Record<'healthy' | 'hanging', DeliveryFigures[]> = { healthy: [], hanging: [] };
     try {
-      console.log('SQLite, 31 subscriptions measured beside a 32nd whose callback hangs:');
+      const beside = await startChild('triggers-server', env({ DATA_DIR: join(dir, 'beside-healthy') }));
+      started.push(beside);
       const hung = await startChild(
         'triggers-server',
         env({ DATA_DIR: join(dir, 'beside-hanging'), HANG_URL: hangUrl }),
       );
       started.push(hung);
-      hanging = await measureTriggers(hung, receiver, requests, rounds, (to) => MEASURED.has(to));
+      const measured = (to: string): boolean => MEASURED.has(to);
+      for (let round = 0; round < rounds; round++) {
+        for (const [name, child] of [
+          ['healthy', beside],
+          ['hanging', hung],
+        ] as const) {
+          console.log(
+            `SQLite, 31 subscriptions measured beside a 32nd that ${name === 'healthy' ? 'answers' : 'hangs'}:`,
+          );
+          const r = await measureTriggers(child, receiver, requests, 1, measured, round === 0);
+          isolation[name].push(r.delivery);
+        }
+      }
+      await beside.stop();
       await hung.stop();
     } finally {
       hang.closeAllConnections();
       await new Promise<void>((resolve) => hang.close(() => resolve()));
     }
+    const medianFigures = (xs: DeliveryFigures[]): DeliveryFigures => ({
+      perSecond: median(xs.map((x) => x.perSecond)),
+      p50: median(xs.map((x) => x.p50)),
+      p99: median(xs.map((x) => x.p99)),
+      delivered: xs.reduce((n, x) => n + x.delivered, 0),
+      sent: xs.reduce((n, x) => n + x.sent, 0),
+    });
 
     await measureBaseline();
     const base = medianResult(baseAcks);
@@ -234,7 +254,10 @@ export async function benchTriggers(opts: {
       light: medianResult(baseLights),
       delivery: undefined,
     });
-    return { cases, isolation: { healthy: healthy.delivery, hanging: hanging.delivery } };
+    return {
+      cases,
+      isolation: { healthy: medianFigures(isolation.healthy), hanging: medianFigures(isolation.hanging) },
+    };
   } finally {
     await Promise.all(started.map((c) => c.stop()));
     await receiver.close();
