@@ -87,7 +87,7 @@ const app = buildConnector(config, { upstreamUrl: process.env.UPSTREAM, plugins:
   store, authenticate: (r) => authenticate(config, r), upstreamUrl: process.env.UPSTREAM,
   publicUrl: process.env.PUBLIC_URL,
   secretKey: resolveSecretKey({ dataDir, sandboxUpstream: true }),
-  delivery: { baseDelayMs: 20, maxDelayMs: 50, pollMs: 20, timeoutMs: 200, leaseMs: 500 },
+  delivery: { baseDelayMs: 20, maxDelayMs: 50, pollMs: 20, timeoutMs: 2000, leaseMs: 3000 },
 })] });
 await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT) });
 process.stdout.write('listening\\n');

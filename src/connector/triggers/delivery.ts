@@ -185,7 +185,9 @@ export function startDelivery(store: ConnectorStore, options: DeliveryOptions = 
         await Promise.all(due.map((e) => store.releaseClaim(e.id, owner)));
         return;
       }
-      for (const e of due) start(e);
+      // an attempt that outlived its lease (a stalled event loop) is handed out again: to this
+      // worker, it is already being delivered
+      for (const e of due) if (!inFlight.has(e.id)) start(e);
       if (due.length < wanted) return;
     }
   }
