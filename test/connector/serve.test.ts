@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { basic, json } from '../helpers/sandbox.js';
+import twilio from 'twilio';
+import { basic, formBody, json } from '../helpers/sandbox.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -163,6 +164,78 @@ describe('twilio-connector serve', () => {
       s.child.kill('SIGKILL');
       slow.closeAllConnections();
       await new Promise((r) => slow.close(r));
+    }
+  });
+
+  it('exits promptly on SIGTERM while callbacks hang or trickle, and delivers after the restart', async () => {
+    let answer = false;
+    const keys: Record<string, string[]> = { hang: [], drip: [] };
+    const callbacks = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const which = req.url === '/drip' ? 'drip' : 'hang';
+        keys[which]!.push(String(req.headers['idempotency-key']));
+        if (answer) return void res.writeHead(204).end();
+        if (which === 'drip') {
+          // an answer whose body never ends: a read timeout that restarts with each byte never fires
+          res.writeHead(200);
+          const t = setInterval(() => res.write('.'), 100);
+          res.on('close', () => clearInterval(t));
+        }
+      });
+    });
+    await new Promise<void>((r) => callbacks.listen(0, '127.0.0.1', r));
+    const cbBase = `http://127.0.0.1:${(callbacks.address() as AddressInfo).port}`;
+    const args = ['--port', '0', '--sandbox-port', '0', '--data-dir', join(dir, 'd'), '--log-level', 'warn'];
+    const start = async (): Promise<{ s: ReturnType<typeof serve>; base: string; sid: string; token: string }> => {
+      const s = serve(args);
+      const m = await waitFor(s.output, /curl -s -u '(AC[0-9a-f]{32}):(\S+)' .*\n.*\n\s+(http:\S+)\/Messages\.json/);
+      return { s, sid: m[1]!, token: m[2]!, base: m[3]! };
+    };
+    let first: Awaited<ReturnType<typeof start>> | undefined;
+    let second: Awaited<ReturnType<typeof start>> | undefined;
+    try {
+      first = await start();
+      const { sid, token, base } = first;
+      for (const path of ['/hang', '/drip']) {
+        const res = await fetch(`${base}/subscriptions/messages/status`, {
+          method: 'POST',
+          headers: { authorization: basic(sid, token), 'content-type': 'application/json' },
+          body: JSON.stringify({ callbackUrl: cbBase + path }),
+        });
+        assert.equal(res.status, 201);
+      }
+      const target = `${base}/twilio/messages/status`;
+      const params = { MessageSid: `SM${'e'.repeat(32)}`, AccountSid: sid, MessageStatus: 'delivered' };
+      const hook = await fetch(target, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilio.getExpectedTwilioSignature(token, target, params),
+        },
+        body: formBody(params),
+      });
+      assert.equal(hook.status, 204);
+      while (keys['hang']!.length === 0 || keys['drip']!.length === 0) await new Promise((r) => setTimeout(r, 20));
+      first.s.child.kill('SIGTERM');
+      assert.equal(await first.s.exited, 0);
+
+      // the hanging callback's event was put back and comes again, with the same Idempotency-Key;
+      // the trickling one had answered 200 and is not repeated
+      answer = true;
+      second = await start();
+      while (keys['hang']!.length < 2) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(keys['hang']![1], keys['hang']![0]);
+      assert.equal(keys['drip']!.length, 1);
+    } finally {
+      for (const run of [first, second]) {
+        if (run !== undefined && run.s.child.exitCode === null) {
+          run.s.child.kill('SIGTERM');
+          await run.s.exited;
+        }
+      }
+      callbacks.closeAllConnections();
+      await new Promise((r) => callbacks.close(r));
     }
   });
 });
