@@ -154,6 +154,7 @@ export function startDelivery(store: ConnectorStore, options: DeliveryOptions = 
   let claiming: Promise<void> | undefined;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
+  let soon: NodeJS.Timeout | undefined;
 
   async function settle(e: OutboxEvent, outcome: Outcome): Promise<void> {
     if (outcome === INTERRUPTED) return store.releaseClaim(e.id, owner);
@@ -171,8 +172,14 @@ export function startDelivery(store: ConnectorStore, options: DeliveryOptions = 
       .catch((err: unknown) => options.onError?.(err))
       .finally(() => {
         inFlight.delete(e.id);
-        // its successor in the order key (or another subscriber) may be due now
-        pump();
+        // its successor in the order key (or another subscriber) may be due now; completions a
+        // moment apart share one claim, whose cost grows with the pending rows
+        if (soon === undefined && !stopped) {
+          soon = setTimeout(() => {
+            soon = undefined;
+            pump();
+          }, 2);
+        }
       });
     inFlight.set(e.id, { abort, done });
   }
@@ -230,6 +237,7 @@ export function startDelivery(store: ConnectorStore, options: DeliveryOptions = 
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      clearTimeout(soon);
       clearInterval(maintenance);
       await claiming;
       // attempts that finish within the grace period settle normally; the rest are cut off and
