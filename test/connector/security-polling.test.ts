@@ -41,7 +41,7 @@ describe('security: the polling cursor is bounded per poll', () => {
     for (let i = 0; i < MESSAGES; i++) {
       const res = await fetch(`${h.sb.url}/_sandbox/inbound`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-sandbox-request': '1' },
         body: formBody({ From: '+14155550177', To: h.sb.phoneNumber, Body: `history ${i}` }),
       });
       assert.equal(res.status < 300, true);
