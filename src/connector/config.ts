@@ -136,7 +136,7 @@ export const connectorSpec = {
       'Let trigger callbacks (and forwarded status callbacks) reach loopback and private addresses (127/8, 10/8, 172.16/12, 192.168/16, 100.64/10, ::1, fc00::/7); link-local and cloud metadata addresses are refused regardless (--no-allow-private-callbacks refuses private ones even on loopback)',
     parse: parsers.bool,
     switch: true,
-    defaultText: 'only while the connector listens on loopback',
+    defaultText: 'only while the connector listens on loopback and --public-url is unset or local',
   }),
   throttleLimit: option({
     flag: 'throttle-limit',

@@ -40,6 +40,8 @@ const DESCRIBED: Record<AddressKind, string> = {
 const V4: readonly [string, number, AddressKind][] = [
   ['169.254.169.254', 32, 'metadata'], // AWS, GCP, Azure, OCI, DigitalOcean…
   ['100.100.100.200', 32, 'metadata'], // Alibaba Cloud
+  ['168.63.129.16', 32, 'metadata'], // Azure's WireServer
+  ['192.0.0.192', 32, 'metadata'], // Oracle Cloud
   ['169.254.0.0', 16, 'link-local'],
   ['0.0.0.0', 8, 'unspecified'],
   ['224.0.0.0', 4, 'multicast'],
@@ -179,14 +181,14 @@ export class OutboundPolicy {
       return {
         rule: kind,
         address: ip,
-        message: `${field} resolves to ${ip}, ${DESCRIBED[kind]}, which the connector never calls`,
+        message: `${field} resolves to ${DESCRIBED[kind]}, which the connector never calls`,
       };
     }
     if (this.#allowPrivate()) return undefined;
     return {
       rule: kind,
       address: ip,
-      message: `${field} resolves to ${ip}, ${DESCRIBED[kind]}; the connector calls loopback and private addresses only with --allow-private-callbacks (CONNECTOR_ALLOW_PRIVATE_CALLBACKS=true)`,
+      message: `${field} resolves to ${DESCRIBED[kind]}; the connector calls loopback and private addresses only with --allow-private-callbacks (CONNECTOR_ALLOW_PRIVATE_CALLBACKS=true)`,
     };
   }
 
@@ -279,16 +281,20 @@ export class OutboundPolicy {
 /**
  * The connector's policy: loopback and private addresses as `allowPrivate` says (the
  * --allow-private-callbacks option), or when that is undefined, only while `server` listens on a
- * loopback address (asked at each check, so it holds from the moment the server listens).
+ * loopback address and no public URL says it is reached from elsewhere (asked at each check, so it
+ * holds from the moment the server listens). A connector on 127.0.0.1 behind a reverse proxy or a
+ * tunnel is public: its callers must not steer it at the host's own ports or its network.
  */
 export function connectorOutboundPolicy(
   server: { address(): AddressInfo | string | null },
   allowPrivate: boolean | undefined,
   lookup?: LookupFunction,
+  publicUrl?: string,
 ): OutboundPolicy {
+  const publicIsLocal = publicUrl === undefined || isLoopbackHost(new URL(publicUrl).hostname);
   const listensOnLoopback = (): boolean => {
     const address = server.address();
-    return typeof address === 'object' && address !== null && isLoopbackAddress(address.address);
+    return publicIsLocal && typeof address === 'object' && address !== null && isLoopbackAddress(address.address);
   };
   return new OutboundPolicy({
     allowPrivate: () => allowPrivate ?? listensOnLoopback(),
@@ -313,4 +319,11 @@ export function checkOutboundUrl(
 export function isLoopbackAddress(address: string): boolean {
   const kind = classifyAddress(stripBrackets(address));
   return kind === 'loopback' || address === 'localhost';
+}
+
+/** Whether a URL's host names this machine only: `localhost` or a loopback address. */
+function isLoopbackHost(hostname: string): boolean {
+  const host = stripBrackets(hostname.toLowerCase()).replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  return isIP(host) !== 0 && isLoopbackAddress(host);
 }

@@ -6,7 +6,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, LookupFunction } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
-import { classifyAddress, isOutboundRefused, OutboundPolicy } from '../../src/connector/outbound-url.js';
+import {
+  classifyAddress,
+  connectorOutboundPolicy,
+  isOutboundRefused,
+  OutboundPolicy,
+} from '../../src/connector/outbound-url.js';
 
 /** A resolver that knows a few made-up names, as a DNS server under someone else's control would. */
 function fakeDns(names: Record<string, string[]>): LookupFunction {
@@ -70,19 +75,19 @@ describe('outbound URL policy: addresses', () => {
 
   it('catches every spelling of a refused address in a URL', () => {
     const refused: [string, string, RegExp][] = [
-      ['http://169.254.169.254/latest/meta-data/', 'metadata', /169\.254\.169\.254, a cloud metadata address, which/],
+      ['http://169.254.169.254/latest/meta-data/', 'metadata', /resolves to a cloud metadata address, which/],
       ['http://[::ffff:169.254.169.254]/', 'metadata', /never calls/],
       ['http://[fd00:ec2::254]/', 'metadata', /never calls/],
       ['http://169.254.10.10:8080/', 'link-local', /a link-local address, which the connector never calls/],
       ['http://[fe80::1]/', 'link-local', /link-local/],
       ['http://0.0.0.0:4300/', 'unspecified', /never calls/],
       // decimal, hex and octal IPv4 literals: the WHATWG parser turns them into 127.0.0.1
-      ['http://2130706433/', 'loopback', /127\.0\.0\.1, a loopback address; .*--allow-private-callbacks/],
-      ['http://0x7f.1/', 'loopback', /127\.0\.0\.1/],
-      ['http://0x7f000001:8080/cb', 'loopback', /127\.0\.0\.1/],
-      ['http://017700000001/', 'loopback', /127\.0\.0\.1/],
-      ['http://[::1]:4300/', 'loopback', /::1, a loopback address/],
-      ['http://10.0.0.7/', 'private', /10\.0\.0\.7, a private address/],
+      ['http://2130706433/', 'loopback', /a loopback address; .*--allow-private-callbacks/],
+      ['http://0x7f.1/', 'loopback', /a loopback address/],
+      ['http://0x7f000001:8080/cb', 'loopback', /a loopback address/],
+      ['http://017700000001/', 'loopback', /a loopback address/],
+      ['http://[::1]:4300/', 'loopback', /a loopback address/],
+      ['http://10.0.0.7/', 'private', /a private address/],
       ['https://user:pass@example.com/hook', 'userinfo', /must not carry credentials/],
       ['https://token@example.com/hook', 'userinfo', /must not carry credentials/],
       ['ftp://example.com/', 'scheme', /absolute http\(s\) URL/],
@@ -108,6 +113,30 @@ describe('outbound URL policy: addresses', () => {
     assert.equal(strict.checkSyntax('http://8.8.8.8/'), undefined);
   });
 
+  it('allows private addresses by default only on loopback with no public URL elsewhere', () => {
+    const on = (address: string) => ({
+      address: (): AddressInfo => ({ address, family: address.includes(':') ? 'IPv6' : 'IPv4', port: 4300 }),
+    });
+    assert.equal(connectorOutboundPolicy(on('127.0.0.1'), undefined).allowPrivate, true);
+    assert.equal(
+      connectorOutboundPolicy(on('127.0.0.1'), undefined, undefined, 'http://localhost:4300').allowPrivate,
+      true,
+    );
+    // behind a reverse proxy or a tunnel the connector is public, whatever address it binds
+    assert.equal(
+      connectorOutboundPolicy(on('127.0.0.1'), undefined, undefined, 'https://twilio.example.com').allowPrivate,
+      false,
+    );
+    assert.equal(connectorOutboundPolicy(on('0.0.0.0'), undefined).allowPrivate, false);
+    assert.equal(connectorOutboundPolicy(on('0.0.0.0'), true).allowPrivate, true);
+    assert.equal(connectorOutboundPolicy(on('127.0.0.1'), false).allowPrivate, false);
+  });
+
+  it("counts the other clouds' metadata endpoints as metadata", () => {
+    assert.equal(classifyAddress('168.63.129.16'), 'metadata');
+    assert.equal(classifyAddress('192.0.0.192'), 'metadata');
+  });
+
   it('judges a host name by every address it resolves to', async () => {
     const policy = new OutboundPolicy({
       allowPrivate: () => false,
@@ -119,7 +148,7 @@ describe('outbound URL policy: addresses', () => {
     });
     assert.match(
       (await policy.check('http://metadata.example/x', 'callbackUrl'))?.message ?? '',
-      /^callbackUrl resolves to 169\.254\.169\.254, a cloud metadata address, which the connector never calls$/,
+      /^callbackUrl resolves to a cloud metadata address, which the connector never calls$/,
     );
     assert.equal((await policy.check('http://mixed.example/x'))?.rule, 'private');
     assert.equal(await policy.check('http://public.example/x'), undefined);

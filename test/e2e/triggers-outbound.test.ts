@@ -92,7 +92,7 @@ describe('outbound URL policy at subscribe time', () => {
     await refused(
       onLoopback,
       'http://169.254.169.254/latest/meta-data/',
-      /^callbackUrl resolves to 169\.254\.169\.254, a cloud metadata address, which the connector never calls$/,
+      /^callbackUrl resolves to a cloud metadata address, which the connector never calls$/,
     );
     await refused(onLoopback, 'http://[::ffff:169.254.169.254]/', /cloud metadata address/);
     await refused(onLoopback, 'http://[fe80::1]:8080/', /a link-local address, which the connector never calls/);
@@ -121,13 +121,13 @@ describe('outbound URL policy at subscribe time', () => {
 
   it('refuses every spelling of a private address when private callbacks are not allowed', async () => {
     const rule =
-      /, a loopback address; the connector calls loopback and private addresses only with --allow-private-callbacks/;
+      /a loopback address; the connector calls loopback and private addresses only with --allow-private-callbacks/;
     await refused(strict, 'http://127.0.0.1:9/cb', rule);
-    await refused(strict, 'http://2130706433:9/cb', /127\.0\.0\.1, a loopback address/);
-    await refused(strict, 'http://0x7f.1:9/cb', /127\.0\.0\.1, a loopback address/);
-    await refused(strict, 'http://[::1]:9/cb', /::1, a loopback address/);
-    await refused(strict, 'http://localhost.example:9/cb', /resolves to 127\.0\.0\.1, a loopback address/);
-    await refused(strict, 'http://intranet.example/cb', /resolves to 10\.1\.2\.3, a private address/);
+    await refused(strict, 'http://2130706433:9/cb', /a loopback address/);
+    await refused(strict, 'http://0x7f.1:9/cb', /a loopback address/);
+    await refused(strict, 'http://[::1]:9/cb', /a loopback address/);
+    await refused(strict, 'http://localhost.example:9/cb', /resolves to a loopback address/);
+    await refused(strict, 'http://intranet.example/cb', /resolves to a private address/);
     await refused(strict, 'http://192.168.1.20/cb', /a private address/);
     assert.deepEqual(await store.listSubscriptions(sb.accountSid, 'status'), []);
   });

@@ -55,7 +55,12 @@ export interface TriggerDeps {
 
 export function triggersPlugin(deps: TriggerDeps): FastifyPluginAsync {
   return async (app) => {
-    const outbound = connectorOutboundPolicy(app.server, deps.allowPrivateCallbacks, deps.outboundLookup);
+    const outbound = connectorOutboundPolicy(
+      app.server,
+      deps.allowPrivateCallbacks,
+      deps.outboundLookup,
+      deps.publicUrl,
+    );
     // The worker starts once the connector listens: whether private callbacks are allowed may
     // depend on the address it listens on, and events left from a previous run must not be judged
     // (and refused) before that is known.

@@ -81,7 +81,9 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
     '/subscriptions/messages/received',
     { config: { operation: 'OnMessageReceived' } },
     async (request, reply) => {
-      ctx.authenticate(request);
+      // the credential is proven before anything else: the callback's host is resolved only for
+      // a caller Twilio accepts, so the route never looks up names for strangers
+      const connection = await provenConnection(ctx, request, { remember: true });
       const b = body(request);
       const callback = await callbackUrl(ctx, b);
       let to = b['to'];
@@ -92,7 +94,6 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
       if (autoReply !== undefined && autoReply !== null && (typeof autoReply !== 'string' || autoReply.length > 1600)) {
         throw validation('Field autoReply must be text of at most 1600 characters');
       }
-      const connection = await provenConnection(ctx, request, { remember: true });
       const credentials = seal(ctx, connection);
       const client = ctx.clientFor(connection);
       let number;
@@ -163,7 +164,9 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
     '/subscriptions/messages/status',
     { config: { operation: 'OnMessageStatusChanged' } },
     async (request, reply) => {
-      ctx.authenticate(request);
+      // the credential is proven before anything else: the callback's host is resolved only for
+      // a caller Twilio accepts, so the route never looks up names for strangers
+      const connection = await provenConnection(ctx, request, { remember: true });
       const b = body(request);
       const callback = await callbackUrl(ctx, b);
       let statuses: string[] | null = null;
@@ -185,7 +188,6 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
       if (from !== undefined && from !== null && from !== '' && (typeof from !== 'string' || !E164.test(from))) {
         throw validation('Field from must be one of your Twilio numbers in E.164 form, e.g. +14155550123');
       }
-      const connection = await provenConnection(ctx, request, { remember: true });
       const sub: Subscription = {
         id: randomUUID(),
         kind: 'status',

@@ -129,8 +129,8 @@ export function registerTwilioEndpoints(app: FastifyInstance, ctx: TriggerContex
       for (const [k, v] of Object.entries(params)) copy[k] = typeof v === 'string' ? v : [...v];
       events.push({
         account_sid: accountSid,
-        subscription_id: `forward:${digest(forward)}`,
-        order_key: `forward:${digest(forward)}|${orderKey}`,
+        subscription_id: `forward:${digest(`${accountSid}\n${forward}`)}`,
+        order_key: `forward:${digest(`${accountSid}\n${forward}`)}|${orderKey}`,
         dedupe_key: dedupe,
         callback_url: forward,
         payload: JSON.stringify({
