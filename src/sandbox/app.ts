@@ -68,6 +68,9 @@ function rawTwilioError(err: TwilioRestError): string {
   );
 }
 
+const REQUEST_TIMEOUT_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 10_000;
+
 export function buildSandbox(config: SandboxConfig): Sandbox {
   const db = openDb(config.data);
   const clock = new Clock();
@@ -101,6 +104,10 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
     logController: new LogController({ disableRequestLogging: !requestLogging }),
     childLoggerFactory: (logger, bindings, options) => (requestLogging ? logger.child(bindings, options) : logger),
     bodyLimit: 1024 * 1024,
+    // a client must send its whole request within this (headers have their own, shorter limit below),
+    // so a connection that trickles bytes cannot hold a socket for ever; answers such as the event
+    // stream may last as long as they like
+    requestTimeout: REQUEST_TIMEOUT_MS,
     genReqId: () => newSid('RQ'),
     routerOptions: { ignoreTrailingSlash: true },
     // Requests Node refuses before Fastify sees them (a request line or headers over Node's
@@ -123,6 +130,7 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
       );
     },
   });
+  app.server.headersTimeout = HEADERS_TIMEOUT_MS;
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, new URLSearchParams(body as string));
