@@ -37,10 +37,13 @@ function serve(
   return { child, output: () => out, exited };
 }
 
-async function waitFor(output: () => string, re: RegExp): Promise<RegExpExecArray> {
+/** Waits for the output to match; a banner that never matches fails the test instead of hanging it. */
+async function waitFor(output: () => string, re: RegExp, ms = 60_000): Promise<RegExpExecArray> {
+  const end = Date.now() + ms;
   for (;;) {
     const m = re.exec(output());
     if (m) return m;
+    if (Date.now() > end) throw new Error(`output never matched ${re}:\n${output()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -189,7 +192,10 @@ describe('twilio-connector serve', () => {
     const args = ['--port', '0', '--sandbox-port', '0', '--data-dir', join(dir, 'd'), '--log-level', 'warn'];
     const start = async (): Promise<{ s: ReturnType<typeof serve>; base: string; sid: string; token: string }> => {
       const s = serve(args);
-      const m = await waitFor(s.output, /curl -s -u '(AC[0-9a-f]{32}):(\S+)' .*\n.*\n\s+(http:\S+)\/Messages\.json/);
+      const m = await waitFor(
+        s.output,
+        /export ACCOUNT_SID=(AC[0-9a-f]{32})\n\s+export AUTH_TOKEN=(\S+)\n[\s\S]*?\s(http:\S+)\/Messages\.json/,
+      );
       return { s, sid: m[1]!, token: m[2]!, base: m[3]! };
     };
     let first: Awaited<ReturnType<typeof start>> | undefined;
