@@ -72,7 +72,8 @@ test('no test, benchmark or script names a path outside the repository', () => {
 test('the check catches the ways a file can reach beside the checkout', () => {
   const file = join(ROOT, 'test', 'connector', 'example.ts');
   const bad = [
-    "new URL('../../../shared/reference-connectors/schema.jsonc', import.meta.url)",
+    // written in parts so that a plain text search for such paths does not find this test itself
+    `new URL('${['..', '..', '..', 'shared'].join('/')}/reference-connectors/schema.jsonc', import.meta.url)`,
     "const SPEC = join(ROOT, '..', 'shared', 'twilio-oai', 'twilio_api_v2010.json');",
     "resolve(REPOSITORY, '..', 'other')",
     "readFileSync('/work/shared/DESIGN.md')",
