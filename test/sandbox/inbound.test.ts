@@ -87,11 +87,11 @@ describe('inbound texts', () => {
   });
 
   it("says a leading space in a number was an unencoded '+' in form data", async () => {
-    // what `curl -d From=+15551234567` sends: the '+' reaches the server as a space
+    // what `curl -H 'X-Sandbox-Request: 1' -d From=+15551234567` sends: the '+' arrives as a space
     const send = (form: string): Promise<Response> =>
       fetch(`${sb.url}/_sandbox/inbound`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...CONTROL },
         body: form,
       });
     const from = await send('From=+15551234567&To=%2B14155550100&Body=Hello');
