@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { lighterSide, messageListQuery, type MessageFilter } from '../../src/sandbox/store/messages.js';
+import { lighterSide, messageListQuery, type MessageFilter } from '../../src/sandbox/store/message-list.js';
 import { storeMessage } from '../helpers/messages.js';
 import type { KeysetWindow } from '../../src/sandbox/twilio-api/paging.js';
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';

@@ -3,7 +3,7 @@
 // `<` and `>` are inclusive, on whole days for a date and on whole seconds for an instant (Twilio
 // shows times to the second, so a time copied from a response must match its own message).
 import { DAY_MS, parseFilterDate } from '../../shared/dates.js';
-import type { TimeRange } from '../store/messages.js';
+import type { TimeRange } from '../store/keyset-sql.js';
 import { invalidParam } from '../twilio-wire/errors.js';
 
 const dayStart = (ms: number): number => Math.floor(ms / DAY_MS) * DAY_MS;

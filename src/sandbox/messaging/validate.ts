@@ -3,7 +3,7 @@
 // with Twilio's code, status and wording.
 import { isSid } from '../sids.js';
 import type { Db } from '../store/db.js';
-import type { NewMedia } from '../store/messages.js';
+import type { NewMedia } from '../store/media.js';
 import { senderNumber } from '../store/numbers.js';
 import { getService, pickSender, serviceExtra, type ServiceRow } from '../store/services.js';
 import { TwilioRestError, invalidParam } from '../twilio-wire/errors.js';

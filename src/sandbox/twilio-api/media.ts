@@ -3,7 +3,8 @@
 import type { SandboxContext } from '../context.js';
 import { dateRange } from '../messaging/date-filter.js';
 import { isSid } from '../sids.js';
-import { deleteMedia, getMedia, getMessage, listMedia, mediaJson, mediaSeq, type MediaRow } from '../store/messages.js';
+import { deleteMedia, getMedia, listMedia, mediaJson, mediaSeq, type MediaRow } from '../store/media.js';
+import { getMessage } from '../store/messages.js';
 import { notFound } from '../twilio-wire/errors.js';
 import { parsePaging, readPage } from './paging.js';
 import { API_PREFIX, type TwilioRequest, type TwilioRoutes } from './route.js';

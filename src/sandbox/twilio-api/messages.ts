@@ -6,16 +6,15 @@ import { dateRange } from '../messaging/date-filter.js';
 import { validateCreate } from '../messaging/validate.js';
 import { admitMessage } from '../realism/index.js';
 import { isSid } from '../sids.js';
+import { messageJson } from '../store/message-json.js';
+import { listMessages, type MessageFilter } from '../store/message-list.js';
 import {
   cancelMessage,
   deleteMessage,
   getMessage,
   insertMessage,
-  listMessages,
-  messageJson,
   messageSeq,
   redactMessage,
-  type MessageFilter,
   type MessageRow,
   type MessageStatus,
 } from '../store/messages.js';
