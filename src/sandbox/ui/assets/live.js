@@ -1,0 +1,39 @@
+// The push channel: subscribes to the sandbox's event stream, shows whether the page is live,
+// announces new messages to screen readers, and turns events into refreshes.
+import { listen } from './api.js';
+import { $, announce, isolated, isOutbound } from './dom.js';
+import { dispatch, resetParts, scheduleRefresh } from './parts.js';
+import { state } from './state.js';
+
+/** Called for every message a part loads: announces it once if it arrived by push. */
+export function noteSeen(m) {
+  if (state.pendingAnnounce.has(m.sid) && !state.known.has(m.sid)) {
+    const out = isOutbound(m);
+    announce(['New message ', out ? 'to ' : 'from ', isolated(out ? m.to : m.from), ': ', isolated(m.body || 'media')]);
+  }
+  state.pendingAnnounce.delete(m.sid);
+  state.known.add(m.sid);
+}
+
+function onLiveState(s) {
+  const el = $('live');
+  el.textContent = s === 'live' ? 'Live' : s === 'reconnecting' ? 'Reconnecting…' : 'Disconnected';
+  el.dataset.state = s;
+}
+
+export const live = {
+  wire() {
+    listen(dispatch, onLiveState);
+  },
+  onEvent(type, data) {
+    if (type === 'message') {
+      if (!state.known.has(data.sid)) state.pendingAnnounce.add(data.sid);
+      scheduleRefresh();
+    } else if (type === 'reset') {
+      resetParts().catch((err) => console.error(err));
+    } else if (type === 'hello') {
+      // after a reconnect, whatever happened meanwhile
+      scheduleRefresh();
+    }
+  },
+};
