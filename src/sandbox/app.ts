@@ -6,7 +6,6 @@ import { STATUS_CODES } from 'node:http';
 import { Clock } from './clock.js';
 import type { SandboxConfig } from './config.js';
 import type { SandboxContext, SandboxCore, SandboxParts, Service } from './context.js';
-import { registerControl } from './control/index.js';
 import { LifecycleEngine } from './lifecycle/engine.js';
 import { registerRealism } from './realism/index.js';
 import { RetentionPruner } from './realism/retention.js';
@@ -16,12 +15,11 @@ import { bootstrapAccount, ensureStartNumber, type AccountRow } from './store/ac
 import { startCheckpointer } from './store/checkpointer.js';
 import { openDb } from './store/db.js';
 import { GroupCommit } from './store/group-commit.js';
+import { products } from './products.js';
+import { RouteTable } from './routes/table.js';
 import { TwilioRestError } from './twilio-wire/errors.js';
-import { registerTwilioApi } from './twilio-api/index.js';
-import { formatOf, sendTwilioError, splitUrl } from './twilio-wire/reply.js';
-import { registerServices } from './services.js';
+import { sendErrorFor, splitUrl } from './twilio-wire/reply.js';
 import { newSid } from './sids.js';
-import { registerUi } from './ui/index.js';
 import { WebhookDispatcher } from './delivery/dispatcher.js';
 
 export interface Sandbox {
@@ -123,11 +121,7 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
     frameworkErrors: (_error, request, reply) => {
       const { path } = splitUrl(request.url);
       if (isTwilioPath(path)) void reply.header('Twilio-Request-Id', request.id).headers(TWILIO_HEADERS);
-      void sendTwilioError(
-        reply,
-        new TwilioRestError(404, 20404, `The requested resource ${path} was not found`),
-        path.startsWith('/2010-04-01') ? formatOf(path) : 'json',
-      );
+      void sendErrorFor(reply, path, new TwilioRestError(404, 20404, `The requested resource ${path} was not found`));
     },
   });
   app.server.headersTimeout = HEADERS_TIMEOUT_MS;
@@ -163,28 +157,18 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
           ? 'Request body is too large'
           : error.message;
     const twilioError = new TwilioRestError(status, status === 413 ? 20001 : status === 500 ? 20500 : 20001, message);
-    if (path.startsWith('/2010-04-01')) return sendTwilioError(reply, twilioError, formatOf(path));
-    return sendTwilioError(reply, twilioError, 'json');
+    return sendErrorFor(reply, path, twilioError);
   });
 
   app.setNotFoundHandler((request, reply) => {
     const { path } = splitUrl(request.url);
-    return sendTwilioError(
-      reply,
-      new TwilioRestError(404, 20404, `The requested resource ${path} was not found`),
-      path.startsWith('/2010-04-01') ? formatOf(path) : 'json',
-    );
+    return sendErrorFor(reply, path, new TwilioRestError(404, 20404, `The requested resource ${path} was not found`));
   });
 
-  // CORS preflight: the answer is the Access-Control-* headers above, for any Twilio path; a
-  // browser sends no credentials with it, so it needs none
-  for (const prefix of ['/2010-04-01', '/v1']) app.options(`${prefix}/*`, (_request, reply) => reply.code(204).send());
-
   registerRealism(app, ctx);
-  registerTwilioApi(app, ctx);
-  registerServices(app, ctx);
-  registerControl(app, ctx, account, phoneNumber);
-  registerUi(app, ctx);
+  const routes = new RouteTable(app, ctx);
+  for (const product of products({ account, phoneNumber })) product(routes, ctx);
+  routes.finish();
   // last, so it stops after everything that writes
   if (config.data !== ':memory:') services.push(startCheckpointer(db, config.data));
 

@@ -10,8 +10,9 @@ import { networkInterfaces } from 'node:os';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { parseBasic } from './auth.js';
 import type { SandboxConfig } from './config.js';
+import { surfaceOf } from './routes/table.js';
 import { TwilioRestError } from './twilio-wire/errors.js';
-import { formatOf, sendTwilioError, splitUrl } from './twilio-wire/reply.js';
+import { sendErrorFor, splitUrl } from './twilio-wire/reply.js';
 
 /** The header a script sends to make a form or body-less control request non-simple. */
 export const CONTROL_HEADER = 'x-sandbox-request';
@@ -129,7 +130,7 @@ function crossSiteRefusal(request: FastifyRequest, publicHost: string | undefine
 }
 
 function refuse(reply: FastifyReply, path: string, err: TwilioRestError): void {
-  void sendTwilioError(reply, err, path.startsWith('/2010-04-01') ? formatOf(path) : 'json');
+  void sendErrorFor(reply, path, err);
 }
 
 /** The onRequest hook; registered before every route. */
@@ -152,15 +153,16 @@ export function requestGuard(config: SandboxConfig): onRequestHookHandler {
         ),
       );
     }
-    // the matched route, not the raw URL, so an encoded path (/%5Fsandbox/…) is judged as what it reaches
-    const route = request.routeOptions.url;
-    if (route === undefined) return done();
-    const control = route.startsWith('/_sandbox');
+    // the surface the route table declared the matched route on, not the raw URL, so an encoded
+    // path (/%5Fsandbox/…) is judged as what it reaches
+    const surface = surfaceOf(request);
+    if (surface === undefined) return done();
+    const control = surface === 'control';
     if (control && !SAFE_METHODS.has(request.method)) {
       const why = crossSiteRefusal(request, publicHost);
       if (why !== undefined) return refuse(reply, path, new TwilioRestError(403, 20403, why));
     }
-    if (expected !== undefined && (control || route === '/' || route.startsWith('/ui/'))) {
+    if (expected !== undefined && (control || surface === 'page')) {
       const creds = parseBasic(request.headers.authorization);
       if (creds === undefined || !sameSecret(`${creds.user}:${creds.pass}`, expected)) {
         return refuse(

@@ -1,23 +1,22 @@
 // GET /_sandbox/events: the inbox's live push channel. Relays the sandbox event bus as
 // server-sent events, with a heartbeat so proxies and browsers keep the stream open, and lets go
 // of every subscription when the client leaves or the sandbox closes.
-import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { SandboxContext } from '../context.js';
+import type { RouteTable } from '../routes/table.js';
 
 const HEARTBEAT_MS = 15_000;
 
-export function registerEvents(app: FastifyInstance, ctx: SandboxContext): void {
+export function registerEvents(routes: RouteTable, ctx: SandboxContext): void {
   const open = new Set<ServerResponse>();
 
   // Server close waits for open connections, and an event stream never ends on its own.
-  app.addHook('preClose', (done) => {
+  routes.beforeClose(() => {
     for (const res of open) res.end();
     open.clear();
-    done();
   });
 
-  app.get('/_sandbox/events', (request, reply) => {
+  routes.control('GET', '/_sandbox/events', (request, reply) => {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {

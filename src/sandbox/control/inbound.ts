@@ -1,9 +1,10 @@
 // POST /_sandbox/inbound: a phone texts one of the sandbox's numbers. Stores the inbound message
 // (status `received`), answers with its Message JSON, and queues the signed webhook to the number's
 // SmsUrl (or its Messaging Service's inbound URL) in the same transaction; the dispatcher sends it and acts on the TwiML reply.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { priceOf } from '../lifecycle/pricing.js';
+import type { RouteTable } from '../routes/table.js';
 import { countSegments } from '../messaging/segments.js';
 import { getAccount } from '../store/accounts.js';
 import { messageJson } from '../store/message-json.js';
@@ -95,8 +96,8 @@ function validate(input: InboundInput): TwilioRestError | undefined {
   return undefined;
 }
 
-export function registerInbound(app: FastifyInstance, ctx: SandboxContext): void {
-  app.post('/_sandbox/inbound', (request, reply): FastifyReply => {
+export function registerInbound(routes: RouteTable, ctx: SandboxContext): void {
+  routes.control('POST', '/_sandbox/inbound', (request, reply): FastifyReply => {
     const input = readInput(request.body);
     if (input instanceof TwilioRestError) return sendTwilioError(reply, input, 'json');
     const invalid = validate(input);

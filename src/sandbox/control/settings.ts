@@ -1,8 +1,9 @@
 // GET|PUT|PATCH /_sandbox/settings and POST /_sandbox/settings/reset: the realism and fault
 // settings at runtime. PUT replaces the document (what it leaves out goes back to its default),
 // PATCH changes only what it names; either answers 400 naming the first field that is wrong.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
+import type { RouteTable } from '../routes/table.js';
 import { clearQueues, resetSettings, settingsOf, updateSettings } from '../realism/index.js';
 import { defaultSettings, mergeSettings, SettingsError, type RealismSettings } from '../realism/settings.js';
 import { TwilioRestError } from '../twilio-wire/errors.js';
@@ -24,8 +25,8 @@ function jsonBody(request: FastifyRequest): { ok: true; value: unknown } | { ok:
     : { ok: true, value: request.body };
 }
 
-export function registerSettings(app: FastifyInstance, ctx: SandboxContext): void {
-  app.get('/_sandbox/settings', () => settingsOf(ctx));
+export function registerSettings(routes: RouteTable, ctx: SandboxContext): void {
+  routes.control('GET', '/_sandbox/settings', () => settingsOf(ctx));
 
   const change = (base: () => RealismSettings) => (request: FastifyRequest, reply: FastifyReply) => {
     const body = jsonBody(request);
@@ -41,13 +42,14 @@ export function registerSettings(app: FastifyInstance, ctx: SandboxContext): voi
     if (!next.throughput.enabled) clearQueues(ctx);
     return updateSettings(ctx, next);
   };
-  app.put('/_sandbox/settings', change(defaultSettings));
-  app.patch(
+  routes.control('PUT', '/_sandbox/settings', change(defaultSettings));
+  routes.control(
+    'PATCH',
     '/_sandbox/settings',
     change(() => settingsOf(ctx)),
   );
 
-  app.post('/_sandbox/settings/reset', () => {
+  routes.control('POST', '/_sandbox/settings/reset', () => {
     clearQueues(ctx);
     return resetSettings(ctx);
   });

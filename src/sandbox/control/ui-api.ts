@@ -1,8 +1,9 @@
 // The read/manage API the inbox UI is built on (/_sandbox/account, /messages, /conversations):
 // keyset-paged on messages.seq so every page is an index seek, whatever the size of the store.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { rfc2822 } from '../../shared/dates.js';
 import type { SandboxContext } from '../context.js';
+import type { Product, RouteTable } from '../routes/table.js';
 import type { AccountRow } from '../store/accounts.js';
 import { latestConversations } from '../store/conversations.js';
 import { parseTimeline } from '../store/timeline.js';
@@ -78,7 +79,12 @@ interface Branch {
   index?: 'messages_to' | 'messages_from';
 }
 
-export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account: AccountRow): void {
+/** The inbox's reads, of the main account. */
+export function inboxApi(account: AccountRow): Product {
+  return (routes, ctx) => registerInboxApi(routes, ctx, account);
+}
+
+function registerInboxApi(routes: RouteTable, ctx: SandboxContext, account: AccountRow): void {
   const { db } = ctx;
   const mediaFor = (sids: string[]): Map<string, MediaRow[]> => {
     const out = new Map<string, MediaRow[]>();
@@ -136,7 +142,7 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
   const numbers = (): NumberRow[] =>
     db.prepare('SELECT * FROM incoming_numbers WHERE account_sid = ? ORDER BY seq').all(account.sid) as NumberRow[];
 
-  app.get('/_sandbox/account', () => ({
+  routes.control('GET', '/_sandbox/account', () => ({
     sid: account.sid,
     auth_token: account.auth_token,
     friendly_name: account.friendly_name,
@@ -152,7 +158,7 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
     })),
   }));
 
-  app.get('/_sandbox/messages', (request, reply) => {
+  routes.control('GET', '/_sandbox/messages', (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const limit = positiveInt(query['limit'], MAX_LIMIT);
     const before = positiveInt(query['before'], Number.MAX_SAFE_INTEGER);
@@ -191,7 +197,7 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
     return page(branches, before, limit ?? DEFAULT_LIMIT);
   });
 
-  app.get('/_sandbox/conversations', (request, reply) => {
+  routes.control('GET', '/_sandbox/conversations', (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const number = optionalNumber(query['number']);
     const limit = positiveInt(query['limit'], MAX_LIMIT);
@@ -221,7 +227,7 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
     };
   });
 
-  app.get('/_sandbox/messages/:sid', (request, reply) => {
+  routes.control('GET', '/_sandbox/messages/:sid', (request, reply) => {
     const { sid } = request.params as { sid: string };
     const m = db.prepare('SELECT * FROM messages WHERE sid = ? AND account_sid = ?').get(sid, account.sid) as
       MessageRow | undefined;
@@ -251,7 +257,7 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
     };
   });
 
-  app.delete('/_sandbox/messages/:sid', (request, reply) => {
+  routes.control('DELETE', '/_sandbox/messages/:sid', (request, reply) => {
     const { sid } = request.params as { sid: string };
     const info = db.prepare('DELETE FROM messages WHERE sid = ? AND account_sid = ?').run(sid, account.sid);
     if (info.changes === 0) return fail(reply, 404, `Message ${sid} was not found`);
@@ -259,7 +265,7 @@ export function registerUiApi(app: FastifyInstance, ctx: SandboxContext, account
     return reply.code(204).send();
   });
 
-  app.post('/_sandbox/messages/clear', () => {
+  routes.control('POST', '/_sandbox/messages/clear', () => {
     // as for a reset: what was answered before commits, with its after-commit work, first
     ctx.writes.flush();
     const deleted = db.transaction(() => {

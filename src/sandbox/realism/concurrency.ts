@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { TwilioRestError } from '../twilio-wire/errors.js';
-import { formatOf, sendTwilioError, splitUrl } from '../twilio-wire/reply.js';
+import { errorFormatOf, sendTwilioError, splitUrl } from '../twilio-wire/reply.js';
 import { httpFault, latencyMs } from './chaos.js';
 import { settingsOf } from './state.js';
 
@@ -33,10 +33,6 @@ function accountKey(path: string, authorization: string | undefined): string {
   return colon < 0 ? user : user.slice(0, colon);
 }
 
-function errorFormat(path: string): 'json' | 'xml' {
-  return path.startsWith('/2010-04-01') ? formatOf(path) : 'json';
-}
-
 export function registerConcurrencyGate(app: FastifyInstance, ctx: SandboxContext): void {
   const counts = new Map<string, number>();
   inFlight.set(ctx, counts);
@@ -59,12 +55,12 @@ export function registerConcurrencyGate(app: FastifyInstance, ctx: SandboxContex
     void reply.header('Twilio-Concurrent-Requests', String(current));
 
     if (settings.concurrency.enabled && current > settings.concurrency.max_requests) {
-      void sendTwilioError(reply, new TwilioRestError(429, 20429, 'Too Many Requests'), errorFormat(path));
+      void sendTwilioError(reply, new TwilioRestError(429, 20429, 'Too Many Requests'), errorFormatOf(path));
       return undefined;
     }
     const proceed = (): void => {
       const fault = httpFault(settings);
-      if (fault) void sendTwilioError(reply, fault, errorFormat(path));
+      if (fault) void sendTwilioError(reply, fault, errorFormatOf(path));
       else done();
     };
     const hold = latencyMs(settings);

@@ -2,7 +2,8 @@
 import type { SandboxContext } from '../context.js';
 import { rfc2822 } from '../../shared/dates.js';
 import type { AccountRow } from '../store/accounts.js';
-import { API_PREFIX, type TwilioRoutes } from './route.js';
+import type { RouteTable } from '../routes/table.js';
+import { API_PREFIX } from '../routes/twilio.js';
 import { readPage, parsePaging } from './paging.js';
 
 export function accountJson(a: AccountRow): Record<string, unknown> {
@@ -28,13 +29,13 @@ export function accountJson(a: AccountRow): Record<string, unknown> {
   };
 }
 
-export function registerAccounts(routes: TwilioRoutes, _ctx: SandboxContext): void {
-  routes.add('GET', '/Accounts/:AccountSid', (req) => ({
+export function registerAccounts(routes: RouteTable, _ctx: SandboxContext): void {
+  routes.api2010('GET', '/Accounts/:AccountSid', (req) => ({
     type: 'instance',
     element: 'Account',
     data: accountJson(req.account),
   }));
-  routes.add('GET', '/Accounts', (req) => {
+  routes.api2010('GET', '/Accounts', (req) => {
     const paging = parsePaging(req.query);
     const rows = [{ ...req.account, seq: 1 }];
     const { rows: page, meta } = readPage({

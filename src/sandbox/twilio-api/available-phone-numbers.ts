@@ -7,7 +7,8 @@ import { compileContains } from '../inventory/pattern.js';
 import { placeOf, searchInventory, type InventoryNumber, type SearchFilters } from '../inventory/search.js';
 import { formatFriendly, ownedNumbers } from '../store/numbers.js';
 import { invalidParam, notFound } from '../twilio-wire/errors.js';
-import { API_PREFIX, type TwilioRequest, type TwilioRoutes } from './route.js';
+import type { RouteTable } from '../routes/table.js';
+import { API_PREFIX, type TwilioRequest } from '../routes/twilio.js';
 
 /** Path segment → inventory type; the types Twilio has that the sandbox never offers map to null. */
 const TYPES: Record<string, NumberType | null> = {
@@ -163,8 +164,8 @@ function findCountry(req: TwilioRequest): Country {
   return country;
 }
 
-export function registerAvailablePhoneNumbers(routes: TwilioRoutes, ctx: SandboxContext): void {
-  routes.add('GET', '/Accounts/:AccountSid/AvailablePhoneNumbers', (req) => ({
+export function registerAvailablePhoneNumbers(routes: RouteTable, ctx: SandboxContext): void {
+  routes.api2010('GET', '/Accounts/:AccountSid/AvailablePhoneNumbers', (req) => ({
     type: 'collection',
     key: 'countries',
     element: 'Countries',
@@ -173,14 +174,14 @@ export function registerAvailablePhoneNumbers(routes: TwilioRoutes, ctx: Sandbox
     uri: `${API_PREFIX}/Accounts/${req.account.sid}/AvailablePhoneNumbers.json`,
   }));
 
-  routes.add('GET', '/Accounts/:AccountSid/AvailablePhoneNumbers/:CountryCode', (req) => ({
+  routes.api2010('GET', '/Accounts/:AccountSid/AvailablePhoneNumbers/:CountryCode', (req) => ({
     type: 'instance',
     element: 'Country',
     data: countryJson(req.account.sid, findCountry(req)),
   }));
 
   for (const [segment, type] of Object.entries(TYPES)) {
-    routes.add('GET', `/Accounts/:AccountSid/AvailablePhoneNumbers/:CountryCode/${segment}`, (req) => {
+    routes.api2010('GET', `/Accounts/:AccountSid/AvailablePhoneNumbers/:CountryCode/${segment}`, (req) => {
       const country = findCountry(req);
       if (type === null || !country.types.includes(type)) throw notFound(req.path);
       const filters = parseFilters(req.query);

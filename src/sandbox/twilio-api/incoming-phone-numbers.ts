@@ -22,7 +22,8 @@ import {
 import { parseBool } from './available-phone-numbers.js';
 import { TwilioRestError, invalidParam, notFound } from '../twilio-wire/errors.js';
 import { parsePaging, readPage } from './paging.js';
-import { API_PREFIX, type TwilioRequest, type TwilioRoutes } from './route.js';
+import type { RouteTable } from '../routes/table.js';
+import { API_PREFIX, type TwilioRequest } from '../routes/twilio.js';
 
 type Kind =
   | { kind: 'url'; code: number }
@@ -203,7 +204,7 @@ const SEGMENTS: readonly (readonly [string, NumberType])[] = [
   ['TollFree', 'tollfree'],
 ];
 
-export function registerIncomingPhoneNumbers(routes: TwilioRoutes, ctx: SandboxContext): void {
+export function registerIncomingPhoneNumbers(routes: RouteTable, ctx: SandboxContext): void {
   const isOwned = (e164: string): boolean => numberByPhone(ctx.db, e164) !== undefined;
 
   const create = (
@@ -258,13 +259,13 @@ export function registerIncomingPhoneNumbers(routes: TwilioRoutes, ctx: SandboxC
   };
 
   const base = '/Accounts/:AccountSid/IncomingPhoneNumbers';
-  routes.add('POST', base, (req) => create(req, undefined));
-  routes.add('GET', base, (req) =>
+  routes.api2010('POST', base, (req) => create(req, undefined));
+  routes.api2010('GET', base, (req) =>
     read(req, undefined, `${API_PREFIX}/Accounts/${req.account.sid}/IncomingPhoneNumbers.json`),
   );
   for (const [segment, type] of SEGMENTS) {
-    routes.add('POST', `${base}/${segment}`, (req) => create(req, type));
-    routes.add('GET', `${base}/${segment}`, (req) =>
+    routes.api2010('POST', `${base}/${segment}`, (req) => create(req, type));
+    routes.api2010('GET', `${base}/${segment}`, (req) =>
       read(req, type, `${API_PREFIX}/Accounts/${req.account.sid}/IncomingPhoneNumbers/${segment}.json`),
     );
   }
@@ -276,9 +277,9 @@ export function registerIncomingPhoneNumbers(routes: TwilioRoutes, ctx: SandboxC
     return row;
   };
 
-  routes.add('GET', `${base}/:Sid`, (req) => instance(find(req)));
+  routes.api2010('GET', `${base}/:Sid`, (req) => instance(find(req)));
 
-  routes.add('POST', `${base}/:Sid`, (req) => {
+  routes.api2010('POST', `${base}/:Sid`, (req) => {
     const row = find(req);
     const target = req.form.get('AccountSid');
     if (target !== null && target !== req.account.sid) {
@@ -288,7 +289,7 @@ export function registerIncomingPhoneNumbers(routes: TwilioRoutes, ctx: SandboxC
     return instance(updateNumber(ctx.db, row, columns, extra, ctx.clock.now()));
   });
 
-  routes.add('DELETE', `${base}/:Sid`, (req) => {
+  routes.api2010('DELETE', `${base}/:Sid`, (req) => {
     const row = find(req);
     deleteNumber(ctx.db, req.account.sid, row.sid);
     return null;

@@ -6,7 +6,8 @@ import { isSid } from '../sids.js';
 import { deleteKey, insertKey, keyBySid, listKeys, renameKey, type KeyListRow } from '../store/keys.js';
 import { invalidParam, notFound } from '../twilio-wire/errors.js';
 import { parsePaging, readPage } from './paging.js';
-import { API_PREFIX, type TwilioRequest, type TwilioRoutes } from './route.js';
+import type { RouteTable } from '../routes/table.js';
+import { API_PREFIX, type TwilioRequest } from '../routes/twilio.js';
 
 const MAX_NAME = 64;
 
@@ -34,13 +35,13 @@ function findKey(req: TwilioRequest, ctx: SandboxContext): KeyListRow {
   return key;
 }
 
-export function registerKeys(routes: TwilioRoutes, ctx: SandboxContext): void {
-  routes.add('POST', '/Accounts/:AccountSid/Keys', (req) => {
+export function registerKeys(routes: RouteTable, ctx: SandboxContext): void {
+  routes.api2010('POST', '/Accounts/:AccountSid/Keys', (req) => {
     const key = insertKey(ctx.db, req.account.sid, friendlyName(req) ?? '', ctx.clock.now());
     return { status: 201, rep: { type: 'instance', element: 'Key', data: { ...keyJson(key), secret: key.secret } } };
   });
 
-  routes.add('GET', '/Accounts/:AccountSid/Keys', (req) => {
+  routes.api2010('GET', '/Accounts/:AccountSid/Keys', (req) => {
     const paging = parsePaging(req.query);
     const { rows, meta } = readPage({
       path: `${API_PREFIX}/Accounts/${req.account.sid}/Keys.json`,
@@ -52,13 +53,13 @@ export function registerKeys(routes: TwilioRoutes, ctx: SandboxContext): void {
     return { type: 'list', key: 'keys', element: 'Keys', itemElement: 'Key', items: rows.map(keyJson), meta };
   });
 
-  routes.add('GET', '/Accounts/:AccountSid/Keys/:Sid', (req) => ({
+  routes.api2010('GET', '/Accounts/:AccountSid/Keys/:Sid', (req) => ({
     type: 'instance',
     element: 'Key',
     data: keyJson(findKey(req, ctx)),
   }));
 
-  routes.add('POST', '/Accounts/:AccountSid/Keys/:Sid', (req) => {
+  routes.api2010('POST', '/Accounts/:AccountSid/Keys/:Sid', (req) => {
     const key = findKey(req, ctx);
     const name = friendlyName(req);
     if (name === undefined) return { type: 'instance', element: 'Key', data: keyJson(key) };
@@ -67,7 +68,7 @@ export function registerKeys(routes: TwilioRoutes, ctx: SandboxContext): void {
     return { type: 'instance', element: 'Key', data: keyJson({ ...key, friendly_name: name, date_updated: now }) };
   });
 
-  routes.add('DELETE', '/Accounts/:AccountSid/Keys/:Sid', (req) => {
+  routes.api2010('DELETE', '/Accounts/:AccountSid/Keys/:Sid', (req) => {
     const key = findKey(req, ctx);
     deleteKey(ctx.db, req.account.sid, key.sid);
     return null;

@@ -7,7 +7,8 @@ import { deleteMedia, getMedia, listMedia, mediaJson, mediaSeq, type MediaRow } 
 import { getMessage } from '../store/messages.js';
 import { notFound } from '../twilio-wire/errors.js';
 import { parsePaging, readPage } from './paging.js';
-import { API_PREFIX, type TwilioRequest, type TwilioRoutes } from './route.js';
+import type { RouteTable } from '../routes/table.js';
+import { API_PREFIX, type TwilioRequest } from '../routes/twilio.js';
 import type { Representation } from '../twilio-wire/wire.js';
 
 /** The parent message's sid, checked to exist in this account. */
@@ -46,11 +47,15 @@ function list(ctx: SandboxContext, req: TwilioRequest): Representation {
   };
 }
 
-export function registerMedia(routes: TwilioRoutes, ctx: SandboxContext): void {
+export function registerMedia(routes: RouteTable, ctx: SandboxContext): void {
   const base = '/Accounts/:AccountSid/Messages/:MessageSid/Media';
-  routes.add('GET', base, (req) => list(ctx, req));
-  routes.add('GET', `${base}/:Sid`, (req) => ({ type: 'instance', element: 'Media', data: mediaJson(find(ctx, req)) }));
-  routes.add('DELETE', `${base}/:Sid`, (req) => {
+  routes.api2010('GET', base, (req) => list(ctx, req));
+  routes.api2010('GET', `${base}/:Sid`, (req) => ({
+    type: 'instance',
+    element: 'Media',
+    data: mediaJson(find(ctx, req)),
+  }));
+  routes.api2010('DELETE', `${base}/:Sid`, (req) => {
     const m = find(ctx, req);
     deleteMedia(ctx.db, req.account.sid, m.message_sid, m.sid);
     return null;

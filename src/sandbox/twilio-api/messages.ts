@@ -20,7 +20,8 @@ import {
 } from '../store/messages.js';
 import { TwilioRestError, notFound } from '../twilio-wire/errors.js';
 import { parsePaging, readPage } from './paging.js';
-import { API_PREFIX, type TwilioRequest, type TwilioRoutes } from './route.js';
+import type { RouteTable } from '../routes/table.js';
+import { API_PREFIX, type TwilioRequest } from '../routes/twilio.js';
 import type { Representation } from '../twilio-wire/wire.js';
 
 /**
@@ -160,10 +161,10 @@ function remove(ctx: SandboxContext, req: TwilioRequest): null {
   return null;
 }
 
-export function registerMessages(routes: TwilioRoutes, ctx: SandboxContext): void {
-  routes.add('POST', '/Accounts/:AccountSid/Messages', (req) => create(ctx, req));
-  routes.add('GET', '/Accounts/:AccountSid/Messages', (req) => list(ctx, req));
-  routes.add('GET', '/Accounts/:AccountSid/Messages/:Sid', (req) => instance(find(ctx, req)));
-  routes.add('POST', '/Accounts/:AccountSid/Messages/:Sid', (req) => update(ctx, req));
-  routes.add('DELETE', '/Accounts/:AccountSid/Messages/:Sid', (req) => remove(ctx, req));
+export function registerMessages(routes: RouteTable, ctx: SandboxContext): void {
+  routes.api2010('POST', '/Accounts/:AccountSid/Messages', (req) => create(ctx, req));
+  routes.api2010('GET', '/Accounts/:AccountSid/Messages', (req) => list(ctx, req));
+  routes.api2010('GET', '/Accounts/:AccountSid/Messages/:Sid', (req) => instance(find(ctx, req)));
+  routes.api2010('POST', '/Accounts/:AccountSid/Messages/:Sid', (req) => update(ctx, req));
+  routes.api2010('DELETE', '/Accounts/:AccountSid/Messages/:Sid', (req) => remove(ctx, req));
 }

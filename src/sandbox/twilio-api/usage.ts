@@ -7,7 +7,8 @@ import type { SandboxContext } from '../context.js';
 import { DAY, firstUsageDay, messageUsageByDay, numberHoldings, type Holding } from '../store/usage.js';
 import { TwilioRestError, invalidParam } from '../twilio-wire/errors.js';
 import { filterPairs, pageUri } from './paging.js';
-import { API_PREFIX, type TwilioRequest, type TwilioRoutes } from './route.js';
+import type { RouteTable } from '../routes/table.js';
+import { API_PREFIX, type TwilioRequest } from '../routes/twilio.js';
 
 interface Category {
   name: string;
@@ -197,7 +198,7 @@ function billingDays(h: Holding, from: number, to: number, today: number): numbe
   return out;
 }
 
-export function registerUsage(routes: TwilioRoutes, ctx: SandboxContext): void {
+export function registerUsage(routes: RouteTable, ctx: SandboxContext): void {
   const handler = (sub: Sub | undefined) => (req: TwilioRequest) => {
     const accountSid = req.account.sid;
     const today = dayOf(ctx.clock.now());
@@ -310,7 +311,7 @@ export function registerUsage(routes: TwilioRoutes, ctx: SandboxContext): void {
     };
   };
 
-  routes.add('GET', '/Accounts/:AccountSid/Usage/Records', handler(undefined));
+  routes.api2010('GET', '/Accounts/:AccountSid/Usage/Records', handler(undefined));
   for (const sub of Object.values(SUBRESOURCES))
-    routes.add('GET', `/Accounts/:AccountSid/Usage/Records/${sub}`, handler(sub));
+    routes.api2010('GET', `/Accounts/:AccountSid/Usage/Records/${sub}`, handler(sub));
 }

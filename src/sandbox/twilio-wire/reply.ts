@@ -9,6 +9,19 @@ export function formatOf(path: string): Format {
   return path.endsWith('.json') ? 'json' : 'xml';
 }
 
+/**
+ * The format of an error answer on any path: the 2010 API's by suffix; JSON everywhere else (the
+ * v1 products, the control API, the inbox and paths that name nothing).
+ */
+export function errorFormatOf(path: string): Format {
+  return path.startsWith('/2010-04-01') ? formatOf(path) : 'json';
+}
+
+/** Answers any request with Twilio's error shape, in the format its path asks for. */
+export function sendErrorFor(reply: FastifyReply, path: string, err: TwilioRestError): FastifyReply {
+  return sendTwilioError(reply, err, errorFormatOf(path));
+}
+
 /** Splits `/x/y.json?q` into the path and its query. */
 export function splitUrl(url: string): { path: string; search: string } {
   const q = url.indexOf('?');

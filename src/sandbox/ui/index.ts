@@ -1,9 +1,10 @@
 // Serves the inbox web UI at /: one HTML page and its plain ES modules and CSS from ./assets,
 // read once at start. No build step and nothing from the network, so it works offline.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SandboxContext } from '../context.js';
+import type { RouteTable } from '../routes/table.js';
 
 const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
@@ -47,7 +48,7 @@ function loadAssets(): Map<string, { body: Buffer; type: string }> {
   return files;
 }
 
-export function registerUi(app: FastifyInstance, _ctx: SandboxContext): void {
+export function registerUi(routes: RouteTable, _ctx: SandboxContext): void {
   const files = loadAssets();
 
   const send = (name: string) => {
@@ -64,8 +65,8 @@ export function registerUi(app: FastifyInstance, _ctx: SandboxContext): void {
     };
   };
 
-  app.get('/', send('index.html'));
-  app.get('/ui/:name', async (request, reply) => {
+  routes.page('GET', '/', send('index.html'));
+  routes.page('GET', '/ui/:name', async (request, reply) => {
     const { name } = request.params as { name: string };
     // only the files read at start: no path ever reaches the file system
     if (name === 'index.html' || !files.has(name)) return reply.callNotFound();

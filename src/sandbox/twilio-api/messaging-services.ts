@@ -1,12 +1,11 @@
 // Messaging Services on the messaging.twilio.com side (/v1/Services): create, list, fetch, update
 // and delete services, and manage each one's sender pool (/PhoneNumbers). JSON only, v1 shapes:
 // ISO 8601 dates, absolute `url`s, and `meta` paging.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authenticate } from './auth.js';
-import type { SandboxContext } from './context.js';
-import { isCallableUrl } from './messaging/addresses.js';
-import type { AccountRow } from './store/accounts.js';
-import { numberBySid } from './store/numbers.js';
+import type { SandboxContext } from '../context.js';
+import { isCallableUrl } from '../messaging/addresses.js';
+import type { Product } from '../routes/table.js';
+import type { TwilioRequest, V1Result } from '../routes/twilio.js';
+import { numberBySid } from '../store/numbers.js';
 import {
   addServiceNumber,
   deleteService,
@@ -24,24 +23,12 @@ import {
   type ServiceColumns,
   type ServiceExtra,
   type ServiceRow,
-} from './store/services.js';
-import { isSid } from './sids.js';
-import { TwilioRestError, invalidParam } from './twilio-wire/errors.js';
-import { parsePaging, readPage, type KeysetWindow } from './twilio-api/paging.js';
-import { methodNotAllowed } from './twilio-api/route.js';
-import { sendTwilioError, splitUrl } from './twilio-wire/reply.js';
+} from '../store/services.js';
+import { isSid } from '../sids.js';
+import { TwilioRestError, invalidParam } from '../twilio-wire/errors.js';
+import { parsePaging, readPage, type KeysetWindow } from './paging.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-interface V1Request {
-  account: AccountRow;
-  params: Record<string, string>;
-  query: URLSearchParams;
-  form: URLSearchParams;
-  path: string;
-}
-
-type V1Result = { status: number; body: unknown } | null;
 
 function serviceJson(ctx: SandboxContext, s: ServiceRow): Record<string, unknown> {
   const url = `${ctx.baseUrl()}/v1/Services/${s.sid}`;
@@ -101,7 +88,7 @@ function phoneNumberJson(ctx: SandboxContext, n: PoolNumber): Record<string, unk
 /** A v1 list page: `{<key>: [...], meta: {...}}` with absolute page URLs. */
 function page<Row extends { seq: number; sid: string }>(
   ctx: SandboxContext,
-  req: V1Request,
+  req: TwilioRequest,
   key: string,
   seqOfSid: (sid: string) => number | undefined,
   fetch: (w: KeysetWindow) => Row[],
@@ -200,14 +187,14 @@ function serviceFields(form: URLSearchParams): { columns: Partial<ServiceColumns
   return { columns, extra };
 }
 
-function findService(ctx: SandboxContext, req: V1Request): ServiceRow {
+function findService(ctx: SandboxContext, req: TwilioRequest): ServiceRow {
   const sid = req.params['Sid'] ?? '';
   const row = isSid(sid, 'MG') ? getService(ctx.db, req.account.sid, sid) : undefined;
   if (!row) throw new TwilioRestError(404, 20404, `The requested resource ${req.path} was not found`);
   return row;
 }
 
-function createService(ctx: SandboxContext, req: V1Request): V1Result {
+function createService(ctx: SandboxContext, req: TwilioRequest): V1Result {
   const name = req.form.get('FriendlyName');
   if (name === null || name === '') throw invalidParam('Missing required parameter FriendlyName in the post body');
   const { columns, extra } = serviceFields(req.form);
@@ -227,7 +214,7 @@ function createService(ctx: SandboxContext, req: V1Request): V1Result {
   return { status: 201, body: serviceJson(ctx, row) };
 }
 
-function addNumber(ctx: SandboxContext, req: V1Request): V1Result {
+function addNumber(ctx: SandboxContext, req: TwilioRequest): V1Result {
   const service = findService(ctx, req);
   const numberSid = req.form.get('PhoneNumberSid');
   if (numberSid === null || numberSid === '') {
@@ -250,7 +237,7 @@ function addNumber(ctx: SandboxContext, req: V1Request): V1Result {
   return { status: 201, body: phoneNumberJson(ctx, getServiceNumber(ctx.db, service.sid, number.sid)!) };
 }
 
-function findNumber(ctx: SandboxContext, req: V1Request): PoolNumber {
+function findNumber(ctx: SandboxContext, req: TwilioRequest): PoolNumber {
   const service = findService(ctx, req);
   const sid = req.params['NumberSid'] ?? '';
   const row = isSid(sid, 'PN') ? getServiceNumber(ctx.db, service.sid, sid) : undefined;
@@ -258,111 +245,49 @@ function findNumber(ctx: SandboxContext, req: V1Request): PoolNumber {
   return row;
 }
 
-type V1Handler = (ctx: SandboxContext, req: V1Request) => V1Result;
-
-const ROUTES: [method: 'GET' | 'POST' | 'DELETE', url: string, handler: V1Handler][] = [
-  ['POST', '/v1/Services', createService],
-  [
-    'GET',
-    '/v1/Services',
-    (ctx, req) =>
-      page(
-        ctx,
-        req,
-        'services',
-        (sid) => serviceSeq(ctx.db, req.account.sid, sid),
-        (w) => listServices(ctx.db, req.account.sid, w),
-        (row) => serviceJson(ctx, row),
-      ),
-  ],
-  ['GET', '/v1/Services/:Sid', (ctx, req) => ({ status: 200, body: serviceJson(ctx, findService(ctx, req)) })],
-  [
-    'POST',
-    '/v1/Services/:Sid',
-    (ctx, req) => {
-      const row = findService(ctx, req);
-      const { columns, extra } = serviceFields(req.form);
-      if (columns.friendly_name === '') throw invalidParam('FriendlyName must not be empty');
-      return { status: 200, body: serviceJson(ctx, updateService(ctx.db, row, columns, extra, ctx.clock.now())) };
-    },
-  ],
-  [
-    'DELETE',
-    '/v1/Services/:Sid',
-    (ctx, req) => {
-      deleteService(ctx.db, req.account.sid, findService(ctx, req).sid);
-      return null;
-    },
-  ],
-  ['POST', '/v1/Services/:Sid/PhoneNumbers', addNumber],
-  [
-    'GET',
-    '/v1/Services/:Sid/PhoneNumbers',
-    (ctx, req) => {
-      const service = findService(ctx, req);
-      return page(
-        ctx,
-        req,
-        'phone_numbers',
-        (sid) => getServiceNumber(ctx.db, service.sid, sid)?.seq,
-        (w) => listServiceNumbers(ctx.db, service.sid, w),
-        (row) => phoneNumberJson(ctx, row),
-      );
-    },
-  ],
-  [
-    'GET',
-    '/v1/Services/:Sid/PhoneNumbers/:NumberSid',
-    (ctx, req) => ({ status: 200, body: phoneNumberJson(ctx, findNumber(ctx, req)) }),
-  ],
-  [
-    'DELETE',
-    '/v1/Services/:Sid/PhoneNumbers/:NumberSid',
-    (ctx, req) => {
-      const n = findNumber(ctx, req);
-      removeServiceNumber(ctx.db, n.service_sid, n.sid);
-      return null;
-    },
-  ],
-];
-
-async function handle(
-  ctx: SandboxContext,
-  handler: V1Handler,
-  request: FastifyRequest,
-  reply: FastifyReply,
-): Promise<FastifyReply> {
-  const { path, search } = splitUrl(request.url);
-  try {
-    const { account } = authenticate(ctx.db, request.headers.authorization);
-    const result = handler(ctx, {
-      account,
-      params: request.params as Record<string, string>,
-      query: new URLSearchParams(search),
-      form: request.body instanceof URLSearchParams ? request.body : new URLSearchParams(),
-      path,
-    });
-    if (result === null) return await reply.code(204).send();
-    return await reply.code(result.status).type('application/json; charset=utf-8').send(JSON.stringify(result.body));
-  } catch (err) {
-    if (err instanceof TwilioRestError) return sendTwilioError(reply, err, 'json');
-    throw err;
-  }
-}
-
-export function registerServices(app: FastifyInstance, ctx: SandboxContext): void {
-  const methods = new Map<string, Set<string>>();
-  for (const [method, url, handler] of ROUTES) {
-    app.route({ method, url, handler: (request, reply) => handle(ctx, handler, request, reply) });
-    methods.set(url, (methods.get(url) ?? new Set()).add(method));
-  }
-  // as on the 2010 paths: a method a resource does not have is 405 / 20004, not 404
-  for (const [url, allowed] of methods) {
-    const others = (['GET', 'POST', 'DELETE', 'PUT', 'PATCH'] as const).filter((m) => !allowed.has(m));
-    app.route({
-      method: others,
-      url,
-      handler: (_request, reply) => sendTwilioError(reply, methodNotAllowed(allowed), 'json'),
-    });
-  }
-}
+/** The /v1/Services routes. */
+export const registerMessagingServices: Product = (routes, ctx) => {
+  routes.v1('POST', '/v1/Services', (req) => createService(ctx, req));
+  routes.v1('GET', '/v1/Services', (req) =>
+    page(
+      ctx,
+      req,
+      'services',
+      (sid) => serviceSeq(ctx.db, req.account.sid, sid),
+      (w) => listServices(ctx.db, req.account.sid, w),
+      (row) => serviceJson(ctx, row),
+    ),
+  );
+  routes.v1('GET', '/v1/Services/:Sid', (req) => ({ status: 200, body: serviceJson(ctx, findService(ctx, req)) }));
+  routes.v1('POST', '/v1/Services/:Sid', (req) => {
+    const row = findService(ctx, req);
+    const { columns, extra } = serviceFields(req.form);
+    if (columns.friendly_name === '') throw invalidParam('FriendlyName must not be empty');
+    return { status: 200, body: serviceJson(ctx, updateService(ctx.db, row, columns, extra, ctx.clock.now())) };
+  });
+  routes.v1('DELETE', '/v1/Services/:Sid', (req) => {
+    deleteService(ctx.db, req.account.sid, findService(ctx, req).sid);
+    return null;
+  });
+  routes.v1('POST', '/v1/Services/:Sid/PhoneNumbers', (req) => addNumber(ctx, req));
+  routes.v1('GET', '/v1/Services/:Sid/PhoneNumbers', (req) => {
+    const service = findService(ctx, req);
+    return page(
+      ctx,
+      req,
+      'phone_numbers',
+      (sid) => getServiceNumber(ctx.db, service.sid, sid)?.seq,
+      (w) => listServiceNumbers(ctx.db, service.sid, w),
+      (row) => phoneNumberJson(ctx, row),
+    );
+  });
+  routes.v1('GET', '/v1/Services/:Sid/PhoneNumbers/:NumberSid', (req) => ({
+    status: 200,
+    body: phoneNumberJson(ctx, findNumber(ctx, req)),
+  }));
+  routes.v1('DELETE', '/v1/Services/:Sid/PhoneNumbers/:NumberSid', (req) => {
+    const n = findNumber(ctx, req);
+    removeServiceNumber(ctx.db, n.service_sid, n.sid);
+    return null;
+  });
+};
