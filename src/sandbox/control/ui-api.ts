@@ -8,39 +8,16 @@ import type { AccountRow } from '../store/accounts.js';
 import { latestConversations } from '../store/conversations.js';
 import { parseTimeline } from '../store/timeline.js';
 import { messageJson } from '../store/message-json.js';
-import type { MessageRow } from '../store/messages.js';
+import { mediaOfMessages, type MediaRow } from '../store/media.js';
+import { deleteMessage, getMessage, type MessageRow } from '../store/messages.js';
 import type { NumberRow } from '../store/numbers.js';
 import { TwilioRestError } from '../twilio-wire/errors.js';
 import { sendTwilioError } from '../twilio-wire/reply.js';
+import { webhooksOf } from '../webhooks/outbox.js';
 import { normalizeNumber, parseSearch, SearchError, type Filter } from '../ui/search.js';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
-
-interface MediaRow {
-  sid: string;
-  message_sid: string;
-  content_type: string;
-  url: string;
-}
-
-interface WebhookRow {
-  id: number;
-  kind: string;
-  url: string;
-  method: string;
-  params: string;
-  signature: string;
-  state: string;
-  attempts: number;
-  next_attempt_at: number | null;
-  response_status: number | null;
-  response_body: string | null;
-  duration_ms: number | null;
-  error: string | null;
-  created_at: number;
-  updated_at: number;
-}
 
 function fail(reply: FastifyReply, status: number, message: string): FastifyReply {
   return sendTwilioError(reply, new TwilioRestError(status, status === 404 ? 20404 : 20001, message), 'json');
@@ -86,22 +63,6 @@ export function inboxApi(account: AccountRow): Product {
 
 function registerInboxApi(routes: RouteTable, ctx: SandboxContext, account: AccountRow): void {
   const { db } = ctx;
-  const mediaFor = (sids: string[]): Map<string, MediaRow[]> => {
-    const out = new Map<string, MediaRow[]>();
-    if (sids.length === 0) return out;
-    const rows = db
-      .prepare(
-        `SELECT sid, message_sid, content_type, url FROM media WHERE message_sid IN (${sids.map(() => '?').join(',')}) ORDER BY seq`,
-      )
-      .all(...sids) as MediaRow[];
-    for (const r of rows) {
-      const list = out.get(r.message_sid) ?? [];
-      list.push(r);
-      out.set(r.message_sid, list);
-    }
-    return out;
-  };
-
   const item = (m: MessageRow, media: MediaRow[]): Record<string, unknown> => ({
     ...messageJson(m),
     seq: m.seq,
@@ -132,7 +93,10 @@ function registerInboxApi(routes: RouteTable, ctx: SandboxContext, account: Acco
     const rows = [...seen.values()].sort((a, b) => b.seq - a.seq);
     const more = rows.length > limit;
     const kept = rows.slice(0, limit);
-    const media = mediaFor(kept.filter((r) => r.num_media > 0).map((r) => r.sid));
+    const media = mediaOfMessages(
+      db,
+      kept.filter((r) => r.num_media > 0).map((r) => r.sid),
+    );
     return {
       messages: kept.map((r) => item(r, media.get(r.sid) ?? [])),
       next_before: more ? (kept[kept.length - 1]?.seq ?? null) : null,
@@ -215,7 +179,10 @@ function registerInboxApi(routes: RouteTable, ctx: SandboxContext, account: Acco
             .prepare(`SELECT * FROM messages WHERE seq IN (${kept.map(() => '?').join(',')})`)
             .all(...kept.map((g) => g.last_seq)) as MessageRow[]);
     const bySeq = new Map(rows.map((r) => [r.seq, r]));
-    const media = mediaFor(rows.filter((r) => r.num_media > 0).map((r) => r.sid));
+    const media = mediaOfMessages(
+      db,
+      rows.filter((r) => r.num_media > 0).map((r) => r.sid),
+    );
     return {
       conversations: kept.flatMap((g) => {
         const last = bySeq.get(g.last_seq);
@@ -229,38 +196,38 @@ function registerInboxApi(routes: RouteTable, ctx: SandboxContext, account: Acco
 
   routes.control('GET', '/_sandbox/messages/:sid', (request, reply) => {
     const { sid } = request.params as { sid: string };
-    const m = db.prepare('SELECT * FROM messages WHERE sid = ? AND account_sid = ?').get(sid, account.sid) as
-      MessageRow | undefined;
+    const m = getMessage(db, account.sid, sid);
     if (!m) return fail(reply, 404, `Message ${sid} was not found`);
-    const media = db
-      .prepare('SELECT sid, message_sid, content_type, url FROM media WHERE message_sid = ? ORDER BY seq')
-      .all(sid) as MediaRow[];
+    const media = mediaOfMessages(db, [sid]).get(sid) ?? [];
     const events = parseTimeline(m.timeline);
-    const webhooks = db
-      .prepare(
-        `SELECT id, kind, url, method, params, signature, state, attempts, next_attempt_at, response_status,
-                response_body, duration_ms, error, created_at, updated_at
-           FROM webhooks WHERE message_sid = ? ORDER BY id`,
-      )
-      .all(sid) as WebhookRow[];
+    const webhooks = webhooksOf(db, sid);
     return {
       message: item(m, media),
       sandbox: { fate: m.fate, next_status: m.next_status, next_at: m.next_at === null ? null : rfc2822(m.next_at) },
       events: events.map((e) => ({ status: e.status, error_code: e.error_code, at: rfc2822(e.at), at_ms: e.at })),
       webhooks: webhooks.map((w) => ({
-        ...w,
+        id: w.id,
+        kind: w.kind,
+        url: w.url,
+        method: w.method,
         params: parseParams(w.params),
+        signature: w.signature,
+        state: w.state,
+        attempts: w.attempts,
+        next_attempt_at: w.next_attempt_at === null ? null : rfc2822(w.next_attempt_at),
+        response_status: w.response_status,
+        response_body: w.response_body,
+        duration_ms: w.duration_ms,
+        error: w.error,
         created_at: rfc2822(w.created_at),
         updated_at: rfc2822(w.updated_at),
-        next_attempt_at: w.next_attempt_at === null ? null : rfc2822(w.next_attempt_at),
       })),
     };
   });
 
   routes.control('DELETE', '/_sandbox/messages/:sid', (request, reply) => {
     const { sid } = request.params as { sid: string };
-    const info = db.prepare('DELETE FROM messages WHERE sid = ? AND account_sid = ?').run(sid, account.sid);
-    if (info.changes === 0) return fail(reply, 404, `Message ${sid} was not found`);
+    if (!deleteMessage(db, account.sid, sid)) return fail(reply, 404, `Message ${sid} was not found`);
     ctx.events.publish({ type: 'message.deleted', sid, accountSid: account.sid });
     return reply.code(204).send();
   });

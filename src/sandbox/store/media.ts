@@ -45,6 +45,21 @@ export function insertMediaRows(
   }
 }
 
+/** The media of several messages at once (the inbox's pages), by message SID, each in its order. */
+export function mediaOfMessages(db: Db, messageSids: readonly string[]): Map<string, MediaRow[]> {
+  const out = new Map<string, MediaRow[]>();
+  if (messageSids.length === 0) return out;
+  const rows = db
+    .prepare(`SELECT * FROM media WHERE message_sid IN (${messageSids.map(() => '?').join(',')}) ORDER BY seq`)
+    .all(...messageSids) as MediaRow[];
+  for (const r of rows) {
+    const list = out.get(r.message_sid);
+    if (list) list.push(r);
+    else out.set(r.message_sid, [r]);
+  }
+  return out;
+}
+
 export function listMedia(
   db: Db,
   accountSid: string,
