@@ -1,6 +1,96 @@
-// The inbox's only ways to reach the sandbox: the /_sandbox control API and its event stream.
+// @ts-check
+// The inbox's only ways to reach the sandbox: the /_sandbox control API and its event stream. The
+// typedefs below are the shapes of its answers as the page uses them (docs/sandbox-inbox.md).
+
+/**
+ * @typedef {object} Media
+ * @property {string} sid
+ * @property {string} content_type
+ * @property {string} url
+ *
+ * @typedef {object} Message Twilio's Message JSON plus the sandbox's `seq`, `encoding` and `media`
+ * @property {string} sid
+ * @property {string} from
+ * @property {string} to
+ * @property {string} body
+ * @property {string} status
+ * @property {string} direction
+ * @property {string} date_created
+ * @property {number | null} error_code
+ * @property {string | null} error_message
+ * @property {string} num_segments
+ * @property {string | null} price
+ * @property {string} price_unit
+ * @property {string} encoding
+ * @property {number} seq
+ * @property {Media[]} media
+ *
+ * @typedef {object} PhoneNumber
+ * @property {string} sid
+ * @property {string} phone_number
+ * @property {string} friendly_name
+ * @property {string | null} sms_url
+ *
+ * @typedef {object} Account
+ * @property {string} sid
+ * @property {string} auth_token
+ * @property {string} friendly_name
+ * @property {string} base_url
+ * @property {PhoneNumber[]} numbers
+ *
+ * @typedef {object} Conversation
+ * @property {string} counterpart
+ * @property {number} count
+ * @property {Message} last
+ *
+ * @typedef {{ messages: Message[], next_before: number | null }} MessagePage
+ * @typedef {{ conversations: Conversation[], next_before: number | null }} ConversationPage
+ *
+ * @typedef {object} TimelineEvent
+ * @property {string} status
+ * @property {number | null} error_code
+ * @property {number} at_ms
+ *
+ * @typedef {object} Webhook
+ * @property {number} id
+ * @property {string} kind
+ * @property {string} url
+ * @property {string} method
+ * @property {unknown} params the signed parameters: an object, a list of pairs or raw text
+ * @property {string} signature
+ * @property {string} state
+ * @property {number} attempts
+ * @property {number | null} response_status
+ * @property {string | null} response_body
+ * @property {number | null} duration_ms
+ * @property {string | null} error
+ * @property {string} created_at
+ * @property {string | null} next_attempt_at
+ *
+ * @typedef {object} MessageDetail the answer of GET /_sandbox/messages/{sid}
+ * @property {Message} message
+ * @property {{ fate: string | null, next_status: string | null, next_at: string | null }} sandbox
+ * @property {TimelineEvent[]} events
+ * @property {Webhook[]} webhooks
+ *
+ * @typedef {{ type: string, probability?: number, status?: number, code?: number, ms?: number }} ChaosRule
+ *
+ * @typedef {object} Settings the realism and fault settings (GET and PUT /_sandbox/settings)
+ * @property {number} speed_up
+ * @property {{ enabled: boolean, long_code_mps: number, toll_free_mps: number, short_code_mps: number, other_mps: number, queue_seconds: number }} throughput
+ * @property {{ enabled: boolean, max_requests: number }} concurrency
+ * @property {{ enabled: boolean, rules: ChaosRule[] }} chaos
+ * @property {{ max_messages: number, max_age_days: number }} retention
+ *
+ * @typedef {{ sid?: string, messageSid?: string }} PushEvent the data of one event-stream event
+ * @typedef {'live' | 'reconnecting' | 'closed'} LiveState
+ */
 
 export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {{ message?: string } | null} body
+   */
   constructor(status, body) {
     super(body?.message ?? `HTTP ${status}`);
     this.status = status;
@@ -8,26 +98,54 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * What a failed call or any other thrown value says, for the page to show.
+ * @param {unknown} err
+ */
+export function messageOf(err) {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The HTTP status of a failed call, or undefined when the error is not an answer from the sandbox.
+ * @param {unknown} err
+ */
+export function statusOf(err) {
+  return err instanceof ApiError ? err.status : undefined;
+}
+
+/**
+ * @template T
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @returns {Promise<T>}
+ */
 async function call(method, path, body) {
-  const init = { method, headers: { accept: 'application/json' } };
+  /** @type {Record<string, string>} */
+  const headers = { accept: 'application/json' };
+  /** @type {RequestInit} */
+  const init = { method, headers };
   // the sandbox takes changes only in requests no foreign page could send without asking first
-  if (method !== 'GET') init.headers['x-sandbox-request'] = '1';
+  if (method !== 'GET') headers['x-sandbox-request'] = '1';
   if (body !== undefined) {
-    init.headers['content-type'] = 'application/json';
+    headers['content-type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
   const res = await fetch(path, init);
   const text = await res.text();
+  /** @type {unknown} */
   let data = null;
   try {
     data = text ? JSON.parse(text) : null;
   } catch {
     data = { message: text };
   }
-  if (!res.ok) throw new ApiError(res.status, data);
-  return data;
+  if (!res.ok) throw new ApiError(res.status, /** @type {{ message?: string } | null} */ (data));
+  return /** @type {T} */ (data);
 }
 
+/** @param {Record<string, string | number | null | undefined>} params */
 const qs = (params) => {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
@@ -35,29 +153,48 @@ const qs = (params) => {
   return s ? `?${s}` : '';
 };
 
+/** @typedef {{ q?: string, number?: string, with?: string, before?: number | null | undefined, limit?: number }} ListParams */
+
 export const api = {
+  /** @returns {Promise<Account>} */
   account: () => call('GET', '/_sandbox/account'),
+  /** @param {ListParams} params @returns {Promise<MessagePage>} */
   messages: (params) => call('GET', `/_sandbox/messages${qs(params)}`),
+  /** @param {ListParams} params @returns {Promise<ConversationPage>} */
   conversations: (params) => call('GET', `/_sandbox/conversations${qs(params)}`),
+  /** @param {string} sid @returns {Promise<MessageDetail>} */
   message: (sid) => call('GET', `/_sandbox/messages/${encodeURIComponent(sid)}`),
+  /** @param {string} sid @returns {Promise<null>} */
   deleteMessage: (sid) => call('DELETE', `/_sandbox/messages/${encodeURIComponent(sid)}`),
+  /** @returns {Promise<{ deleted: number }>} */
   clear: () => call('POST', '/_sandbox/messages/clear'),
+  /** @returns {Promise<Settings | null>} */
   settings: () => call('GET', '/_sandbox/settings'),
+  /** @param {Settings} doc @returns {Promise<Settings>} */
   saveSettings: (doc) => call('PUT', '/_sandbox/settings', doc),
+  /** @returns {Promise<Settings>} */
   resetSettings: () => call('POST', '/_sandbox/settings/reset'),
+  /** @param {Record<string, string | string[]>} form @returns {Promise<Message>} */
   inbound: (form) => call('POST', '/_sandbox/inbound', form),
 };
 
-/** Subscribes to the push channel; EventSource reconnects by itself after a restart. */
+/**
+ * Subscribes to the push channel; EventSource reconnects by itself after a restart.
+ * @param {(type: string, data: PushEvent) => void} onEvent
+ * @param {(state: LiveState) => void} onState
+ */
 export function listen(onEvent, onState) {
   const source = new EventSource('/_sandbox/events');
   source.onopen = () => onState('live');
   source.onerror = () => onState(source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
   for (const type of ['hello', 'message', 'message.deleted', 'webhook', 'number', 'settings', 'reset']) {
     source.addEventListener(type, (e) => {
+      /** @type {PushEvent} */
       let data = {};
       try {
-        data = JSON.parse(e.data);
+        /** @type {unknown} */
+        const parsed = JSON.parse(String(/** @type {unknown} */ (e.data)));
+        data = /** @type {PushEvent} */ (parsed);
       } catch {
         // a malformed frame is ignored; the next refresh catches up
       }

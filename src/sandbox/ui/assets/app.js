@@ -1,7 +1,9 @@
+// @ts-check
 // The inbox page's entry point and its one registration point: every part of the page (numbers,
 // conversations, thread, search, message details, composer, settings, push channel) is a module
 // exporting hooks, listed once below in page order. parts.js runs the hooks; state.js holds what
 // they share.
+import { messageOf } from './api.js';
 import { composer } from './composer.js';
 import { conversations } from './conversations.js';
 import { detailPane } from './detail-pane.js';
@@ -21,8 +23,9 @@ registerParts(numbers, conversations, thread, search, detailPane, composer, sett
 function wireSkipLinks() {
   for (const link of document.querySelectorAll('a.skip')) {
     link.addEventListener('click', (e) => {
-      const target = document.querySelector(link.getAttribute('href'));
-      if (!target) return;
+      const href = link.getAttribute('href');
+      const target = href ? document.querySelector(href) : null;
+      if (!(target instanceof HTMLElement)) return;
       e.preventDefault();
       target.focus();
     });
@@ -37,7 +40,7 @@ async function main() {
   document.body.dataset.ready = 'true';
 }
 
-main().catch((err) => {
+main().catch((/** @type {unknown} */ err) => {
   document.body.dataset.ready = 'error';
-  $('live').textContent = `Could not load the inbox: ${err.message}`;
+  $('live').textContent = `Could not load the inbox: ${messageOf(err)}`;
 });

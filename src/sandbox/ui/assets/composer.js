@@ -1,35 +1,41 @@
+// @ts-check
 // "Text this number as a phone would": posts an inbound text to the sandbox, then opens the
 // conversation it landed in so the webhook's replies show up there.
-import { api } from './api.js';
+import { api, messageOf } from './api.js';
 import { $ } from './dom.js';
 import { selectNumber } from './numbers.js';
 import { refresh } from './parts.js';
 import { state } from './state.js';
 
+/** @param {SubmitEvent} event */
 async function sendInbound(event) {
   event.preventDefault();
   const status = $('compose-status');
-  const from = $('compose-from').value.trim();
-  const to = $('compose-to').value;
-  const body = $('compose-body').value;
-  const media = $('compose-media').value.split(/\s+/).filter(Boolean);
+  const fromInput = $('compose-from', HTMLInputElement);
+  const bodyInput = $('compose-body', HTMLTextAreaElement);
+  const mediaInput = $('compose-media', HTMLTextAreaElement);
+  const send = $('compose-send', HTMLButtonElement);
+  const from = fromInput.value.trim();
+  const to = $('compose-to', HTMLSelectElement).value;
+  const body = bodyInput.value;
+  const media = mediaInput.value.split(/\s+/).filter(Boolean);
   if (!from) {
     status.textContent = 'Enter the phone number the text comes from.';
-    $('compose-from').focus();
+    fromInput.focus();
     return;
   }
   if (!body && media.length === 0) {
     status.textContent = 'Write a message or add a media URL.';
-    $('compose-body').focus();
+    bodyInput.focus();
     return;
   }
-  $('compose-send').disabled = true;
+  send.disabled = true;
   status.textContent = 'Sending…';
   try {
     const message = await api.inbound({ From: from, To: to, Body: body, ...(media.length ? { MediaUrl: media } : {}) });
     status.textContent = `Delivered to ${message.to} as ${message.sid}. Replies from your webhook show up here.`;
-    $('compose-body').value = '';
-    $('compose-media').value = '';
+    bodyInput.value = '';
+    mediaInput.value = '';
     state.known.add(message.sid);
     if (state.number !== message.to) await selectNumber(message.to);
     if (state.peer !== message.from) {
@@ -39,18 +45,19 @@ async function sendInbound(event) {
     }
     await refresh();
   } catch (err) {
-    status.textContent = `Not sent: ${err.message}`;
+    status.textContent = `Not sent: ${messageOf(err)}`;
   } finally {
-    $('compose-send').disabled = false;
-    $('compose-body').focus();
+    send.disabled = false;
+    bodyInput.focus();
   }
 }
 
+/** @type {import('./parts.js').Part} */
 export const composer = {
   wire() {
-    $('compose-form').addEventListener('submit', sendInbound);
+    $('compose-form').addEventListener('submit', (e) => void sendInbound(e));
     $('compose-body').addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) $('compose-form').requestSubmit();
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) $('compose-form', HTMLFormElement).requestSubmit();
     });
   },
 };

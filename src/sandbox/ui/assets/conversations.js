@@ -1,3 +1,4 @@
+// @ts-check
 // The conversation list of the chosen number: one line per counterpart, latest first, paged with
 // "Load more"; choosing one opens its thread.
 import { api } from './api.js';
@@ -27,7 +28,11 @@ export async function loadConversations({ more = false } = {}) {
   renderConversations();
 }
 
-/** A refreshed first page replaces the conversations it names and keeps the older ones below. */
+/**
+ * A refreshed first page replaces the conversations it names and keeps the older ones below.
+ * @param {import('./api.js').Conversation[]} current
+ * @param {import('./api.js').Conversation[]} head
+ */
 function mergeHead(current, head) {
   const names = new Set(head.map((c) => c.counterpart));
   const oldestHead = head[head.length - 1]?.last.seq ?? Infinity;
@@ -67,6 +72,7 @@ function renderConversations() {
   $('conversations-more').hidden = state.conversationsNext === null;
 }
 
+/** @param {string} peer */
 async function selectPeer(peer) {
   state.peer = peer;
   state.thread = new Map();
@@ -77,9 +83,10 @@ async function selectPeer(peer) {
   $('thread-heading').focus();
 }
 
+/** @type {import('./parts.js').Part} */
 export const conversations = {
   wire() {
-    $('conversations-more').addEventListener('click', () => loadConversations({ more: true }));
+    $('conversations-more').addEventListener('click', () => void loadConversations({ more: true }));
   },
   start: () => loadConversations(),
   refresh: () => loadConversations(),

@@ -1,16 +1,21 @@
+// @ts-check
 // The message details pane: which message is shown, loading it (detail.js draws it), keeping it
 // current when its status or webhooks change, and deleting it.
-import { api } from './api.js';
+import { api, messageOf, statusOf } from './api.js';
 import { renderDetail } from './detail.js';
 import { $, h, isOutbound, shortTime } from './dom.js';
 import { saveLocation } from './location.js';
 import { refresh, scheduleRefresh } from './parts.js';
 import { state } from './state.js';
 
+/**
+ * @param {string} sid
+ * @param {{ focus?: boolean }} [options] focus: move the focus to the pane (not on a refresh)
+ */
 export async function showDetail(sid, { focus = true } = {}) {
   state.detailSid = sid;
   for (const b of document.querySelectorAll('.bubble'))
-    b.setAttribute('aria-pressed', b.dataset.sid === sid ? 'true' : 'false');
+    if (b instanceof HTMLElement) b.setAttribute('aria-pressed', b.dataset['sid'] === sid ? 'true' : 'false');
   const body = $('detail-body');
   try {
     const data = await api.message(sid);
@@ -18,13 +23,15 @@ export async function showDetail(sid, { focus = true } = {}) {
     $('detail-heading').textContent =
       `Message details: ${isOutbound(data.message) ? 'sent' : 'received'} ${shortTime(data.message.date_created)}`;
   } catch (err) {
-    if (err.status === 404) state.detailSid = null;
-    body.replaceChildren(h('p', { class: 'error' }, err.status === 404 ? 'This message was deleted.' : err.message));
+    const gone = statusOf(err) === 404;
+    if (gone) state.detailSid = null;
+    body.replaceChildren(h('p', { class: 'error' }, gone ? 'This message was deleted.' : messageOf(err)));
   }
   saveLocation();
   if (focus) $('detail-heading').focus();
 }
 
+/** @param {string} sid */
 async function deleteMessage(sid) {
   await api.deleteMessage(sid);
   state.thread.delete(sid);
@@ -34,6 +41,7 @@ async function deleteMessage(sid) {
   await refresh();
 }
 
+/** @type {import('./parts.js').Part} */
 export const detailPane = {
   async start() {
     if (state.detailSid) await showDetail(state.detailSid, { focus: false });

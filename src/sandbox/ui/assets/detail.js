@@ -1,7 +1,14 @@
+// @ts-check
 // The message detail panel: every field of the Message JSON, encoding and segments, price, the
 // status timeline with times, and every webhook the sandbox sent for the message.
 import { badge, copyButton, field, fullTime, h, isolated, mediaImage, toDate } from './dom.js';
 
+/**
+ * @typedef {import('./api.js').Webhook} Webhook
+ * @typedef {import('./dom.js').Child} Child
+ */
+
+/** @type {Record<string, string>} */
 const KIND_TEXT = {
   status: 'Status callback',
   inbound: 'Incoming message webhook',
@@ -9,10 +16,12 @@ const KIND_TEXT = {
   redirect: 'TwiML <Redirect>',
 };
 
+/** @param {string} kind */
 function describeKind(kind) {
   return KIND_TEXT[kind] ?? kind.replace(/[_-]/g, ' ');
 }
 
+/** @param {import('./api.js').Media[]} list */
 function media(list) {
   if (list.length === 0) return null;
   return h(
@@ -29,7 +38,9 @@ function media(list) {
           m.content_type.startsWith('image/')
             ? mediaImage(m.url, {
                 alt: `Attachment ${i + 1} (${m.content_type})`,
-                onerror: (e) => e.currentTarget.remove(),
+                onerror: (e) => {
+                  if (e.currentTarget instanceof Element) e.currentTarget.remove();
+                },
                 interactive: true,
               })
             : null,
@@ -44,6 +55,10 @@ function media(list) {
   );
 }
 
+/**
+ * @param {import('./api.js').TimelineEvent[]} events
+ * @param {import('./api.js').MessageDetail['sandbox']} sandbox
+ */
 function timeline(events, sandbox) {
   const first = toDate(events[0]?.at_ms ?? null);
   const items = events.map((e) => {
@@ -69,9 +84,11 @@ function timeline(events, sandbox) {
   );
 }
 
+/** @param {unknown} params */
 function paramsTable(params) {
   if (params === null || typeof params !== 'object') return h('pre', { class: 'code' }, String(params));
-  const entries = Array.isArray(params) ? params : Object.entries(params);
+  /** @type {Array<[string, unknown]>} */
+  const entries = Array.isArray(params) ? /** @type {Array<[string, unknown]>} */ (params) : Object.entries(params);
   return h(
     'table',
     { class: 'params' },
@@ -87,9 +104,18 @@ function paramsTable(params) {
   );
 }
 
+/**
+ * @param {Webhook} w
+ * @param {number} index
+ */
 function webhook(w, index) {
   const ok = w.response_status !== null && w.response_status >= 200 && w.response_status < 300;
   const retries = Math.max(0, w.attempts - 1);
+  // a status callback names the status it reports
+  const messageStatus =
+    w.params && typeof w.params === 'object'
+      ? /** @type {Record<string, unknown>} */ (w.params)['MessageStatus']
+      : null;
   return h(
     'li',
     { class: 'webhook' },
@@ -101,7 +127,7 @@ function webhook(w, index) {
         'summary',
         {},
         h('strong', {}, describeKind(w.kind)),
-        w.params && typeof w.params === 'object' && w.params.MessageStatus ? ` (${w.params.MessageStatus})` : '',
+        messageStatus ? ` (${String(messageStatus)})` : '',
         ' ',
         h(
           'span',
@@ -139,7 +165,12 @@ function webhook(w, index) {
 
 const HIDDEN_FIELDS = new Set(['media', 'subresource_uris', 'seq']);
 
-/** Builds the panel's content for one GET /_sandbox/messages/{sid} answer. */
+/**
+ * Builds the panel's content for one GET /_sandbox/messages/{sid} answer.
+ * @param {import('./api.js').MessageDetail} data
+ * @param {{ onDelete: (sid: string) => unknown }} actions
+ * @returns {HTMLElement[]}
+ */
 export function renderDetail(data, { onDelete }) {
   const m = data.message;
   const fields = Object.entries(m)
@@ -150,7 +181,7 @@ export function renderDetail(data, { onDelete }) {
         v === null
           ? h('span', { class: 'muted' }, 'null')
           : k.startsWith('date_')
-            ? [String(v), h('br'), h('span', { class: 'muted' }, fullTime(v))]
+            ? [String(v), h('br'), h('span', { class: 'muted' }, fullTime(String(v)))]
             : String(v),
       ),
     );
@@ -185,5 +216,5 @@ export function renderDetail(data, { onDelete }) {
         : h('ol', { class: 'webhooks' }, data.webhooks.map(webhook)),
     ),
     h('section', { 'aria-label': 'All fields' }, h('h3', {}, 'All fields'), h('dl', { class: 'fields' }, fields)),
-  ].filter(Boolean);
+  ].filter((el) => el !== null);
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The address bar: the place (number, conversation, message, search) lives in the URL's fragment so
 // a reload or a shared link returns to it.
 import { $ } from './dom.js';
@@ -19,5 +20,5 @@ export function readLocation() {
   state.peer = p.get('with');
   state.detailSid = p.get('message');
   state.query = p.get('q') ?? '';
-  $('search').value = state.query;
+  $('search', HTMLInputElement).value = state.query;
 }

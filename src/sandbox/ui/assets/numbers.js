@@ -1,3 +1,4 @@
+// @ts-check
 // "Your numbers": the account's phone numbers in the side bar (also the composer's recipients);
 // choosing one opens its conversations. Loading the account also redraws the credentials.
 import { api } from './api.js';
@@ -19,7 +20,7 @@ export async function loadAccount() {
   const numbers = state.account.numbers;
   if (!numbers.some((n) => n.phone_number === state.number)) state.number = numbers[0]?.phone_number ?? null;
   renderNumbers();
-  const select = $('compose-to');
+  const select = $('compose-to', HTMLSelectElement);
   const chosen = select.value;
   select.replaceChildren(
     ...numbers.map((n) => h('option', { value: n.phone_number }, `\u2068${n.friendly_name}\u2069 (${n.phone_number})`)),
@@ -30,7 +31,7 @@ export async function loadAccount() {
 
 function renderNumbers() {
   $('numbers').replaceChildren(
-    ...state.account.numbers.map((n) =>
+    ...(state.account?.numbers ?? []).map((n) =>
       h(
         'li',
         {},
@@ -55,20 +56,22 @@ function renderNumbers() {
   );
 }
 
+/** @param {string} number */
 export async function selectNumber(number) {
   state.number = number;
   state.peer = null;
-  $('compose-to').value = number;
+  $('compose-to', HTMLSelectElement).value = number;
   renderNumbers();
   await loadConversations();
   saveLocation();
 }
 
+/** @type {import('./parts.js').Part} */
 export const numbers = {
   start: loadAccount,
   // numbers are not always announced on the event stream; asking is cheap
   refresh: loadAccount,
   onEvent(type) {
-    if (type === 'number') loadAccount().catch((err) => console.error(err));
+    if (type === 'number') loadAccount().catch((/** @type {unknown} */ err) => console.error(err));
   },
 };

@@ -1,3 +1,4 @@
+// @ts-check
 // Where the page's parts hook in. A part is an object of optional hooks; app.js registers every part
 // once, in page order, and start, refresh, push events and reset walk that one list. A new panel is
 // a new module and one line in app.js.
@@ -8,13 +9,14 @@ import { saveLocation } from './location.js';
  * @property {() => void} [wire] attaches the part's listeners to the page, once, before anything loads
  * @property {() => Promise<void> | void} [start] the first load, after the address bar was read
  * @property {() => Promise<void> | void} [refresh] reloads what the part shows (first pages only)
- * @property {(type: string, data: any) => void} [onEvent] one push event from GET /_sandbox/events
+ * @property {(type: string, data: import('./api.js').PushEvent) => void} [onEvent] one push event from GET /_sandbox/events
  * @property {() => void} [reset] forgets what the part loaded: the sandbox's data was reset
  */
 
 /** @type {Part[]} */
 const parts = [];
 
+/** @param {...Part} list */
 export function registerParts(...list) {
   parts.push(...list);
 }
@@ -30,7 +32,9 @@ export async function startParts() {
   saveLocation();
 }
 
-let refreshTimer = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let refreshTimer;
+/** @type {Promise<void>} */
 let refreshing = Promise.resolve();
 
 /** Reloads what is on screen: first pages only, so it stays cheap however much is stored. */
@@ -40,7 +44,7 @@ export function refresh() {
       for (const part of parts) await part.refresh?.();
       saveLocation();
     })
-    .catch((err) => console.error(err));
+    .catch((/** @type {unknown} */ err) => console.error(err));
   return refreshing;
 }
 
@@ -51,6 +55,10 @@ export function scheduleRefresh() {
 }
 
 /** Hands one push event to every part; each acts only on the types it cares about. */
+/**
+ * @param {string} type
+ * @param {import('./api.js').PushEvent} data
+ */
 export function dispatch(type, data) {
   for (const part of parts) part.onEvent?.(type, data);
 }

@@ -1,12 +1,14 @@
+// @ts-check
 // Search over all stored messages: the box in the banner (typing, Enter, Escape, "/" to jump there)
 // and the result list that replaces the thread while a query is active.
-import { api } from './api.js';
+import { api, messageOf } from './api.js';
 import { showDetail } from './detail-pane.js';
 import { $, badge, h, isolated, shortTime } from './dom.js';
 import { noteSeen } from './live.js';
 import { saveLocation } from './location.js';
 import { PAGE, state } from './state.js';
 
+/** @param {{ more?: boolean }} [options] more: append the next page to the results */
 async function runSearch({ more = false } = {}) {
   const status = $('results-status');
   const searching = state.query !== '';
@@ -26,7 +28,7 @@ async function runSearch({ more = false } = {}) {
   } catch (err) {
     state.results = [];
     state.resultsNext = null;
-    status.textContent = err.message;
+    status.textContent = messageOf(err);
     status.classList.add('error');
   }
   $('result-list').replaceChildren(
@@ -49,37 +51,39 @@ async function runSearch({ more = false } = {}) {
   $('results-more').hidden = state.resultsNext === null;
 }
 
+/** @type {import('./parts.js').Part} */
 export const search = {
   wire() {
-    let searchTimer = null;
-    const box = $('search');
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let searchTimer;
+    const box = $('search', HTMLInputElement);
     box.addEventListener('input', () => {
       clearTimeout(searchTimer);
       searchTimer = setTimeout(() => {
         state.query = box.value.trim();
-        runSearch();
+        void runSearch();
       }, 200);
     });
     $('search-form').addEventListener('submit', (e) => {
       e.preventDefault();
       state.query = box.value.trim();
-      runSearch();
+      void runSearch();
     });
     box.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') {
         box.value = '';
         state.query = '';
-        runSearch();
+        void runSearch();
       }
     });
     document.addEventListener('keydown', (e) => {
-      const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement?.tagName);
+      const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement?.tagName ?? '');
       if (e.key === '/' && !typing) {
         e.preventDefault();
         box.focus();
       }
     });
-    $('results-more').addEventListener('click', () => runSearch({ more: true }));
+    $('results-more').addEventListener('click', () => void runSearch({ more: true }));
   },
   async start() {
     if (state.query) await runSearch();

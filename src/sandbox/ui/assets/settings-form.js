@@ -1,8 +1,17 @@
+// @ts-check
 // The realism and fault settings as a form: labelled controls for each setting of
 // GET /_sandbox/settings, saved whole with PUT, with the server's 400 (which names the field)
 // shown next to the buttons.
+import { messageOf } from './api.js';
 import { h } from './dom.js';
 
+/**
+ * @typedef {import('./api.js').Settings} Settings
+ * @typedef {import('./api.js').ChaosRule} ChaosRule
+ * @typedef {HTMLLIElement & { read: () => ChaosRule }} RuleRow a rule's row, which reads itself back
+ */
+
+/** @type {Record<string, { label: string, field: 'ms' | 'status' | 'code' | null, options: number[] | null }>} */
 const RULE_TYPES = {
   latency: { label: 'Added latency (ms)', field: 'ms', options: null },
   http_error: { label: 'HTTP error', field: 'status', options: [429, 500, 503] },
@@ -20,23 +29,37 @@ let uid = 0;
 /** the outcome of the last save, kept until the next edit: the form is redrawn on every settings event */
 let notice = '';
 
-/** A labelled input; `read` turns its value back into the setting. */
+/**
+ * A labelled input; `read` turns its value back into the setting.
+ * @param {string} label
+ * @param {HTMLElement} input
+ */
 function control(label, input) {
   const id = `setting-${++uid}`;
   input.id = id;
   return h('div', { class: 'setting' }, h('label', { for: id }, label), input);
 }
 
+/**
+ * @param {number} value
+ * @param {import('./dom.js').Attrs} [attrs]
+ */
 function numberInput(value, attrs = {}) {
   return h('input', { type: 'number', step: 'any', value: String(value), ...attrs });
 }
 
+/** @param {boolean | undefined} checked */
 function checkbox(checked) {
   const el = h('input', { type: 'checkbox' });
   el.checked = Boolean(checked);
   return el;
 }
 
+/**
+ * @param {ChaosRule} rule
+ * @param {(row: RuleRow) => void} onRemove
+ * @returns {RuleRow}
+ */
 function ruleRow(rule, onRemove) {
   const type = h(
     'select',
@@ -45,29 +68,35 @@ function ruleRow(rule, onRemove) {
   );
   const valueCell = h('span', { class: 'rule-value' });
   const probability = numberInput(rule.probability ?? 1, { min: 0, max: 1, step: 0.01, 'aria-label': 'Probability' });
-  const row = h('li', { class: 'rule' }, type, valueCell, h('span', {}, 'probability '), probability);
+  const row = /** @type {RuleRow} */ (
+    h('li', { class: 'rule' }, type, valueCell, h('span', {}, 'probability '), probability)
+  );
+  /** @type {HTMLSelectElement | HTMLInputElement | null} */
   let valueInput = null;
+  /** @param {number | undefined} current */
   const renderValue = (current) => {
     const t = RULE_TYPES[type.value];
     valueInput = null;
-    if (t.options) {
+    if (t?.options) {
       valueInput = h(
         'select',
         { 'aria-label': t.field === 'status' ? 'HTTP status' : 'Twilio error code' },
         t.options.map((o) => h('option', { value: String(o), selected: o === current }, String(o))),
       );
-    } else if (t.field) {
+    } else if (t?.field) {
       valueInput = numberInput(current ?? 500, { min: 0, max: 60000, step: 1, 'aria-label': 'Milliseconds' });
     }
     valueCell.replaceChildren(...(valueInput ? [valueInput] : []));
   };
-  renderValue(rule[RULE_TYPES[rule.type]?.field]);
+  const field = RULE_TYPES[rule.type]?.field;
+  renderValue(field ? rule[field] : undefined);
   type.addEventListener('change', () => renderValue(undefined));
   row.append(h('button', { type: 'button', onclick: () => onRemove(row) }, 'Remove'));
   row.read = () => {
     const t = RULE_TYPES[type.value];
+    /** @type {ChaosRule} */
     const out = { type: type.value, probability: Number(probability.value) };
-    if (t.field && valueInput) out[t.field] = Number(valueInput.value);
+    if (t?.field && valueInput) out[t.field] = Number(valueInput.value);
     return out;
   };
   return row;
@@ -76,6 +105,9 @@ function ruleRow(rule, onRemove) {
 /**
  * Builds the form for `settings`; `save(doc)` and `reset()` return the settings now in force
  * (or throw the API error), after which the form redraws itself.
+ * @param {Settings} settings
+ * @param {{ save: (doc: Settings) => Promise<Settings>, reset: () => Promise<Settings> }} actions
+ * @returns {HTMLFormElement}
  */
 export function settingsForm(settings, { save, reset }) {
   const s = settings;
@@ -92,6 +124,7 @@ export function settingsForm(settings, { save, reset }) {
   const cc = { enabled: checkbox(s.concurrency.enabled), max_requests: numberInput(s.concurrency.max_requests) };
   const chaosOn = checkbox(s.chaos.enabled);
   const rules = h('ul', { class: 'rules' });
+  /** @param {RuleRow} row */
   const remove = (row) => row.remove();
   for (const r of s.chaos.rules) rules.append(ruleRow(r, remove));
   const rt = {
@@ -100,19 +133,19 @@ export function settingsForm(settings, { save, reset }) {
   };
   const status = h('p', { class: 'muted', role: 'status', id: 'settings-status' }, notice);
 
+  /** @returns {Settings} */
   const read = () => ({
     speed_up: Number(speed.value),
     throughput: {
       enabled: tp.enabled.checked,
-      ...Object.fromEntries(
-        ['long_code_mps', 'toll_free_mps', 'short_code_mps', 'other_mps', 'queue_seconds'].map((k) => [
-          k,
-          Number(tp[k].value),
-        ]),
-      ),
+      long_code_mps: Number(tp.long_code_mps.value),
+      toll_free_mps: Number(tp.toll_free_mps.value),
+      short_code_mps: Number(tp.short_code_mps.value),
+      other_mps: Number(tp.other_mps.value),
+      queue_seconds: Number(tp.queue_seconds.value),
     },
     concurrency: { enabled: cc.enabled.checked, max_requests: Number(cc.max_requests.value) },
-    chaos: { enabled: chaosOn.checked, rules: [...rules.children].map((row) => row.read()) },
+    chaos: { enabled: chaosOn.checked, rules: [...rules.children].map((row) => /** @type {RuleRow} */ (row).read()) },
     retention: { max_messages: Number(rt.max_messages.value), max_age_days: Number(rt.max_age_days.value) },
   });
 
@@ -167,6 +200,7 @@ export function settingsForm(settings, { save, reset }) {
     status,
   );
 
+  /** @param {() => Promise<Settings>} action */
   async function run(action) {
     try {
       const next = await action();
@@ -174,7 +208,7 @@ export function settingsForm(settings, { save, reset }) {
       form.replaceWith(settingsForm(next, { save, reset }));
     } catch (err) {
       notice = '';
-      status.textContent = `Not saved: ${err.message}`;
+      status.textContent = `Not saved: ${messageOf(err)}`;
     }
   }
   form.addEventListener('input', () => {
@@ -183,7 +217,7 @@ export function settingsForm(settings, { save, reset }) {
   });
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    run(() => save(read()));
+    void run(() => save(read()));
   });
   return form;
 }

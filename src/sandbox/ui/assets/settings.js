@@ -1,6 +1,7 @@
+// @ts-check
 // The settings dialog: credentials with copy buttons and a ready-to-paste curl, the realism and
 // fault settings form, and "Delete all messages".
-import { api } from './api.js';
+import { api, messageOf, statusOf } from './api.js';
 import { $, copyButton, field, h } from './dom.js';
 import { settingsForm } from './settings-form.js';
 import { state } from './state.js';
@@ -8,6 +9,7 @@ import { state } from './state.js';
 /** Drawn whenever the account changes (numbers.js loads it). */
 export function renderCredentials() {
   const a = state.account;
+  if (!a) return;
   const curl = `curl -u ${a.sid}:${a.auth_token} -X POST ${a.base_url}/2010-04-01/Accounts/${a.sid}/Messages.json --data-urlencode "To=+15558675310" --data-urlencode "From=${a.numbers[0]?.phone_number ?? ''}" --data-urlencode "Body=Hello"`;
   $('credentials').replaceChildren(
     ...field('Account SID', h('code', {}, a.sid), ' ', copyButton(a.sid, 'account SID')),
@@ -17,6 +19,7 @@ export function renderCredentials() {
   );
 }
 
+/** Draws the settings form; called when the dialog opens and on each settings event while open. */
 async function loadSettings() {
   const target = $('settings-list');
   try {
@@ -24,7 +27,7 @@ async function loadSettings() {
     const entries = Object.entries(settings ?? {});
     target.replaceChildren(
       h('p', { class: 'muted' }, 'Realism and fault injection: changes apply at once and are kept across restarts.'),
-      entries.length
+      settings && entries.length
         ? settingsForm(settings, { save: (doc) => api.saveSettings(doc), reset: () => api.resetSettings() })
         : h('p', { class: 'muted' }, 'No settings.'),
     );
@@ -33,7 +36,9 @@ async function loadSettings() {
       h(
         'p',
         { class: 'muted' },
-        err.status === 404 ? 'Realism and fault settings are not available in this sandbox version yet.' : err.message,
+        statusOf(err) === 404
+          ? 'Realism and fault settings are not available in this sandbox version yet.'
+          : messageOf(err),
       ),
     );
   }
@@ -45,15 +50,16 @@ async function clearAll() {
   $('clear-status').textContent = `Deleted ${deleted} message${deleted === 1 ? '' : 's'}.`;
 }
 
+/** @type {import('./parts.js').Part} */
 export const settings = {
   wire() {
     $('settings-open').addEventListener('click', () => {
-      $('settings').showModal();
-      loadSettings();
+      $('settings', HTMLDialogElement).showModal();
+      void loadSettings();
     });
-    $('clear-all').addEventListener('click', clearAll);
+    $('clear-all').addEventListener('click', () => void clearAll());
   },
   onEvent(type) {
-    if (type === 'settings' && $('settings').open) loadSettings();
+    if (type === 'settings' && $('settings', HTMLDialogElement).open) void loadSettings();
   },
 };

@@ -1,3 +1,4 @@
+// @ts-check
 // The open conversation as a phone shows it: bubbles left and right with media, times and delivery
 // state, "Load earlier messages", and the reader's scroll position kept while new messages arrive.
 import { api } from './api.js';
@@ -23,11 +24,16 @@ export async function loadThread({ older = false } = {}) {
   renderThread();
 }
 
-/** Offline, most media URLs cannot load: say so instead of showing a broken image. */
+/**
+ * Offline, most media URLs cannot load: say so instead of showing a broken image.
+ * @param {Event} e
+ */
 function brokenImage(e) {
-  e.currentTarget.replaceWith(h('span', { class: 'file' }, 'image unavailable'));
+  if (e.currentTarget instanceof Element)
+    e.currentTarget.replaceWith(h('span', { class: 'file' }, 'image unavailable'));
 }
 
+/** @param {import('./api.js').Message} m */
 function bubble(m) {
   const out = isOutbound(m);
   return h(
@@ -77,7 +83,8 @@ export function renderThread() {
     return;
   }
   heading.replaceChildren(isolated(state.peer), ' ↔ ', isolated(state.number));
-  const focused = document.activeElement?.dataset?.sid;
+  const active = document.activeElement;
+  const focused = active instanceof HTMLElement ? active.dataset['sid'] : undefined;
   // stay where the reader is: follow new messages only when already at the newest
   const section = $('thread-section');
   const fromBottom = section.scrollHeight - section.scrollTop;
@@ -86,13 +93,15 @@ export function renderThread() {
   list.replaceChildren(...messages.map(bubble));
   $('thread-empty').hidden = messages.length > 0;
   $('thread-older').hidden = state.threadNext === null;
-  if (focused) list.querySelector(`[data-sid="${focused}"]`)?.focus({ preventScroll: true });
+  const refocus = focused ? list.querySelector(`[data-sid="${focused}"]`) : null;
+  if (refocus instanceof HTMLElement) refocus.focus({ preventScroll: true });
   section.scrollTop = atBottom ? section.scrollHeight : section.scrollHeight - fromBottom;
 }
 
+/** @type {import('./parts.js').Part} */
 export const thread = {
   wire() {
-    $('thread-older').addEventListener('click', () => loadThread({ older: true }));
+    $('thread-older').addEventListener('click', () => void loadThread({ older: true }));
   },
   async start() {
     if (state.peer && state.thread.size === 0) await loadThread();
@@ -101,7 +110,7 @@ export const thread = {
   refresh: () => loadThread(),
   onEvent(type, data) {
     if (type === 'message.deleted') {
-      state.thread.delete(data.sid);
+      if (data.sid) state.thread.delete(data.sid);
       scheduleRefresh();
     }
   },
