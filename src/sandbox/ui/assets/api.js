@@ -82,7 +82,7 @@
  * @property {{ enabled: boolean, rules: ChaosRule[] }} chaos
  * @property {{ max_messages: number, max_age_days: number }} retention
  *
- * @typedef {{ sid?: string, messageSid?: string }} PushEvent the data of one event-stream event
+ * @typedef {{ sid?: string, messageSid?: string, [field: string]: unknown }} PushEvent the data of one event-stream event
  * @typedef {'live' | 'reconnecting' | 'closed'} LiveState
  */
 
@@ -179,15 +179,20 @@ export const api = {
 };
 
 /**
+/** The push events the page has always listened to; parts add theirs (parts.js, eventTypes). */
+export const EVENT_TYPES = ['hello', 'message', 'message.deleted', 'webhook', 'number', 'settings', 'reset'];
+
+/**
  * Subscribes to the push channel; EventSource reconnects by itself after a restart.
  * @param {(type: string, data: PushEvent) => void} onEvent
  * @param {(state: LiveState) => void} onState
+ * @param {Iterable<string>} [types] the event types to listen to
  */
-export function listen(onEvent, onState) {
+export function listen(onEvent, onState, types = EVENT_TYPES) {
   const source = new EventSource('/_sandbox/events');
   source.onopen = () => onState('live');
   source.onerror = () => onState(source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting');
-  for (const type of ['hello', 'message', 'message.deleted', 'webhook', 'number', 'settings', 'reset']) {
+  for (const type of types) {
     source.addEventListener(type, (e) => {
       /** @type {PushEvent} */
       let data = {};

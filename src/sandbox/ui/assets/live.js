@@ -3,7 +3,7 @@
 // announces new messages to screen readers, and turns events into refreshes.
 import { listen } from './api.js';
 import { $, announce, isolated, isOutbound } from './dom.js';
-import { dispatch, resetParts, scheduleRefresh } from './parts.js';
+import { dispatch, eventTypes, resetParts, scheduleRefresh } from './parts.js';
 import { state } from './state.js';
 
 /**
@@ -29,7 +29,7 @@ function onLiveState(s) {
 /** @type {import('./parts.js').Part} */
 export const live = {
   wire() {
-    listen(dispatch, onLiveState);
+    listen(dispatch, onLiveState, eventTypes());
   },
   onEvent(type, data) {
     if (type === 'message') {

@@ -2,6 +2,7 @@
 // Where the page's parts hook in. A part is an object of optional hooks; app.js registers every part
 // once, in page order, and start, refresh, push events and reset walk that one list. A new panel is
 // a new module and one line in app.js.
+import { EVENT_TYPES } from './api.js';
 import { saveLocation } from './location.js';
 
 /**
@@ -10,6 +11,7 @@ import { saveLocation } from './location.js';
  * @property {() => Promise<void> | void} [start] the first load, after the address bar was read
  * @property {() => Promise<void> | void} [refresh] reloads what the part shows (first pages only)
  * @property {(type: string, data: import('./api.js').PushEvent) => void} [onEvent] one push event from GET /_sandbox/events
+ * @property {string[]} [events] event types beyond api.js's EVENT_TYPES that onEvent needs
  * @property {() => void} [reset] forgets what the part loaded: the sandbox's data was reset
  */
 
@@ -19,6 +21,11 @@ const parts = [];
 /** @param {...Part} list */
 export function registerParts(...list) {
   parts.push(...list);
+}
+
+/** Every event type some part listens to: the push channel subscribes to these. */
+export function eventTypes() {
+  return new Set([...EVENT_TYPES, ...parts.flatMap((part) => part.events ?? [])]);
 }
 
 /** Attaches each part's listeners, once. */
