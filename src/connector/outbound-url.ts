@@ -100,16 +100,29 @@ function classifyV6(ip: string): AddressKind | undefined {
   const zeroTo = (n: number): boolean => g.slice(0, n).every((x) => x === 0);
   if (zeroTo(8)) return 'unspecified';
   if (zeroTo(7) && i === 1) return 'loopback';
-  // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and the NAT64 well-known prefix
-  // (64:ff9b::a.b.c.d) reach an IPv4 address: judge that one
+  // IPv4-mapped (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d), IPv4-compatible (::a.b.c.d)
+  // and the NAT64 well-known prefix (64:ff9b::a.b.c.d) reach an IPv4 address: judge that one
   if (zeroTo(5) && f === 0xffff) return classifyV4(embeddedV4(h, i));
+  if (zeroTo(4) && e === 0xffff && f === 0) return classifyV4(embeddedV4(h, i));
   if (zeroTo(6)) return classifyV4(embeddedV4(h, i));
   if (a === 0x64 && b === 0xff9b && c === 0 && d === 0 && e === 0 && f === 0) return classifyV4(embeddedV4(h, i));
   if (a === 0x64 && b === 0xff9b && c === 1) return 'private'; // local-use NAT64: the operator's own network
   if (a === 0x2002) return classifyV4(embeddedV4(b, c)); // 6to4 carries its IPv4 address in bits 16–47
+  // Teredo (2001:0::/32) carries its client's IPv4 address inverted in the last 32 bits, and the
+  // server's in bits 32–63; a relay would carry the connection to either, so both are judged
+  if (a === 0x2001 && b === 0) {
+    return classifyV4(embeddedV4(~h & 0xffff, ~i & 0xffff)) ?? classifyV4(embeddedV4(c, d));
+  }
+  // ISATAP interface identifiers (…:0:5efe:a.b.c.d, …:200:5efe:a.b.c.d) name the IPv4 tunnel end
+  if ((e & 0xfdff) === 0 && f === 0x5efe) return classifyRest(a) ?? classifyV4(embeddedV4(h, i));
   if (a === 0xfd00 && b === 0x0ec2 && c === 0 && d === 0 && e === 0 && f === 0 && h === 0 && i === 0x254) {
     return 'metadata'; // AWS's IPv6 instance metadata endpoint
   }
+  return classifyRest(a);
+}
+
+/** The kinds told by the first group alone. */
+function classifyRest(a: number): AddressKind | undefined {
   if ((a & 0xffc0) === 0xfe80) return 'link-local';
   if ((a & 0xffc0) === 0xfec0) return 'private'; // deprecated site-local
   if ((a & 0xfe00) === 0xfc00) return 'unique-local';

@@ -64,6 +64,23 @@ describe('outbound URL policy: addresses', () => {
       ['64:ff9b::10.0.0.1', 'private'],
       ['2002:a9fe:a9fe::1', 'metadata'],
       ['::127.0.0.1', 'loopback'],
+      // IPv4-translated (SIIT), in dotted and hex spelling
+      ['::ffff:0:169.254.169.254', 'metadata'],
+      ['::ffff:0:a9fe:a9fe', 'metadata'],
+      ['::ffff:0:127.0.0.1', 'loopback'],
+      ['::ffff:0:10.0.0.1', 'private'],
+      ['0:0:0:0:ffff:0:c0a8:101', 'private'],
+      // Teredo: the client's address inverted in the last 32 bits, the server's in bits 32–63
+      ['2001:0:4136:e378:8000:63bf:5601:5601', 'metadata'], // client ~5601:5601 = 169.254.169.254
+      ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'loopback'], // client 127.0.0.1
+      ['2001:0:a9fe:a9fe:8000:63bf:f7f7:f7f7', 'metadata'], // server 169.254.169.254, client 8.8.8.8
+      ['2001:0:4136:e378:8000:63bf:f7f7:f7f7', undefined], // client 8.8.8.8, server 65.54.227.120
+      // ISATAP interface identifiers under a global prefix; under fe80:: link-local wins
+      ['2001:db8::5efe:7f00:1', 'loopback'],
+      ['2001:db8::200:5efe:169.254.169.254', 'metadata'],
+      ['fe80::5efe:8.8.8.8', 'link-local'],
+      ['2001:db8::5efe:808:808', undefined],
+      ['::ffff:0:8.8.8.8', undefined],
       ['8.8.8.8', undefined],
       ['172.32.0.1', undefined],
       ['2606:4700:4700::1111', undefined],
@@ -77,6 +94,9 @@ describe('outbound URL policy: addresses', () => {
     const refused: [string, string, RegExp][] = [
       ['http://169.254.169.254/latest/meta-data/', 'metadata', /resolves to a cloud metadata address, which/],
       ['http://[::ffff:169.254.169.254]/', 'metadata', /never calls/],
+      ['http://[::ffff:0:169.254.169.254]/', 'metadata', /never calls/],
+      ['http://[::ffff:0:7f00:1]:4300/', 'loopback', /a loopback address/],
+      ['http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/', 'loopback', /a loopback address/],
       ['http://[fd00:ec2::254]/', 'metadata', /never calls/],
       ['http://169.254.10.10:8080/', 'link-local', /a link-local address, which the connector never calls/],
       ['http://[fe80::1]/', 'link-local', /link-local/],
