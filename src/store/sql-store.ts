@@ -57,6 +57,50 @@ function toEvent(r: Row): OutboxEvent {
   };
 }
 
+/**
+ * The claim: `$1` now, `$2` how many, `$3` the owner, `$4` the lease's end, `$5` the most events of
+ * one account leased at once. Exported so tests can look at how the database runs it.
+ */
+export function claimStatement(dialect: Sql['dialect']): string {
+  const pg = dialect === 'postgres';
+  return `WITH RECURSIVE keys (k) AS (
+    SELECT (SELECT MIN(f.order_key) FROM outbox f WHERE f.state = 'pending')
+    UNION ALL
+    SELECT (SELECT MIN(x.order_key) FROM outbox x WHERE x.state = 'pending' AND x.order_key > keys.k)
+    FROM keys WHERE keys.k IS NOT NULL),
+  heads AS MATERIALIZED (${
+    // PostgreSQL would hash-join the outbox (a full read) for what a LATERAL fetch per key answers;
+    // SQLite has no LATERAL, and looks each head up by its id anyway
+    pg
+      ? `SELECT h.id, h.account_sid, h.subscription_id, h.next_attempt_at, h.lease_until FROM keys
+    CROSS JOIN LATERAL (SELECT p.id, p.account_sid, p.subscription_id, p.next_attempt_at, p.lease_until
+      FROM outbox p WHERE p.state = 'pending' AND p.order_key = keys.k ORDER BY p.id LIMIT 1) h`
+      : `SELECT h.id, h.account_sid, h.subscription_id, h.next_attempt_at, h.lease_until FROM keys
+    JOIN outbox h ON h.id = (SELECT MIN(p.id) FROM outbox p WHERE p.state = 'pending' AND p.order_key = keys.k)`
+  }
+    WHERE keys.k IS NOT NULL),
+  busy AS MATERIALIZED (
+    SELECT b.account_sid, b.subscription_id FROM heads b WHERE b.lease_until > $1),
+  picked AS MATERIALIZED (
+    SELECT MIN(e.id) AS id, e.account_sid FROM heads e
+    WHERE e.next_attempt_at <= $1 AND (e.lease_until IS NULL OR e.lease_until <= $1)
+      AND e.subscription_id NOT IN (SELECT subscription_id FROM busy)
+    GROUP BY e.account_sid, e.subscription_id),
+  ranked AS MATERIALIZED (
+    SELECT r.id, ROW_NUMBER() OVER (PARTITION BY r.account_sid ORDER BY r.id)
+      + (SELECT COUNT(*) FROM busy c WHERE c.account_sid = r.account_sid) AS n
+    FROM picked r),
+  due AS MATERIALIZED (
+    SELECT o.id FROM ranked JOIN outbox o ON o.id = ranked.id
+    WHERE ranked.n <= $5
+      AND o.state = 'pending' AND o.next_attempt_at <= $1 AND (o.lease_until IS NULL OR o.lease_until <= $1)
+    ORDER BY o.id LIMIT $2 ${pg ? 'FOR UPDATE OF o SKIP LOCKED' : ''})
+  UPDATE outbox ${pg ? '' : 'NOT INDEXED'} SET lease_owner = $3, lease_until = $4, attempts = attempts + 1,
+    updated_at = $1
+  WHERE id IN (SELECT id FROM due) AND state = 'pending'
+  RETURNING *`;
+}
+
 export function sqlStore(sql: Sql): ConnectorStore {
   return {
     kind: sql.dialect,
@@ -256,34 +300,21 @@ export function sqlStore(sql: Sql): ConnectorStore {
       });
     },
 
-    async claimDue(owner, now, leaseMs, limit) {
+    async claimDue(owner, now, leaseMs, limit, perAccount = limit) {
       // Only the head of each order key is eligible, so a failing event holds back the ones behind it.
-      // Heads come from one grouped pass over the pending index: linear in the pending rows whatever
-      // the planner's statistics say (a correlated NOT EXISTS went quadratic on a fresh table). Of
-      // those, one per subscription, and none of a subscription that has an event leased right now:
-      // each subscriber has at most one attempt in flight, so a slow one occupies one slot, never
-      // more. One statement both picks and leases; on PostgreSQL, SKIP LOCKED lets instances claim
-      // side by side. `o.state` and the lease are tested on `o` itself because PostgreSQL re-checks
-      // those against the newest row version after waiting for a lock: an event another instance
-      // delivered meanwhile must not be picked again from this statement's older snapshot.
-      const lock = sql.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
-      const rows = await sql.all(
-        `WITH due AS MATERIALIZED (
-           SELECT o.id FROM outbox o
-           WHERE o.state = 'pending' AND o.next_attempt_at <= $1 AND (o.lease_until IS NULL OR o.lease_until <= $1)
-             AND o.id IN (
-               SELECT MIN(h.id) FROM outbox h
-               WHERE h.id IN (SELECT MIN(p.id) FROM outbox p WHERE p.state = 'pending' GROUP BY p.order_key)
-                 AND h.next_attempt_at <= $1 AND (h.lease_until IS NULL OR h.lease_until <= $1)
-               GROUP BY h.subscription_id)
-             AND o.subscription_id NOT IN (
-               SELECT l.subscription_id FROM outbox l WHERE l.state = 'pending' AND l.lease_until > $1)
-           ORDER BY o.id LIMIT $2 ${lock})
-         UPDATE outbox SET lease_owner = $3, lease_until = $4, attempts = attempts + 1, updated_at = $1
-         WHERE id IN (SELECT id FROM due) AND state = 'pending'
-         RETURNING *`,
-        [now, limit, owner, now + leaseMs],
-      );
+      // The heads are found by skipping through the pending index one order key at a time (two index
+      // seeks per key), so a claim costs the same whatever the backlog behind any head: a subscriber
+      // whose callback is down piles up events that no claim reads. Of the heads, one per
+      // subscription, and none of a subscription with a head leased right now (only heads are ever
+      // leased): each subscriber has at most one attempt in flight, so a slow one occupies one slot,
+      // never more; and at most `perAccount` of one account's subscriptions at once, counting the
+      // leases of every instance, so one account's many slow callbacks leave slots to the others.
+      // One statement both picks and leases; on PostgreSQL, SKIP LOCKED lets instances
+      // claim side by side. `o.state` and the lease are tested on `o` itself because PostgreSQL
+      // re-checks those against the newest row version after waiting for a lock: an event another
+      // instance delivered meanwhile must not be picked again from this statement's older snapshot.
+      // SQLite would otherwise answer the final `state = 'pending'` from the pending index, a scan.
+      const rows = await sql.all(claimStatement(sql.dialect), [now, limit, owner, now + leaseMs, perAccount]);
       return rows.map(toEvent).sort((x, y) => x.id - y.id);
     },
 

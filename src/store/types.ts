@@ -115,9 +115,10 @@ export interface OutboxStore {
   enqueue(events: readonly NewOutboxEvent[], now: number): Promise<number>;
   /**
    * Leases up to `limit` due events: at most the oldest pending one per order key, at most one per
-   * subscription, and none of a subscription that already has a leased event.
+   * subscription, none of a subscription that already has a leased event, and no more than leaves
+   * `perAccount` (default: `limit`) of one account's events leased at once.
    */
-  claimDue(owner: string, now: number, leaseMs: number, limit: number): Promise<OutboxEvent[]>;
+  claimDue(owner: string, now: number, leaseMs: number, limit: number, perAccount?: number): Promise<OutboxEvent[]>;
   /** Gives back a leased event unattempted (shutdown interrupted it): it is due again at once. */
   releaseClaim(id: number, owner: string): Promise<void>;
   markDelivered(id: number, owner: string, now: number): Promise<void>;

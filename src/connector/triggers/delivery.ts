@@ -3,8 +3,9 @@
 // when it becomes a dead letter. Events of one order key go strictly one after another (the store
 // only hands out the head), so a callback that is down receives everything, in order, once it is up.
 // Subscribers are isolated from each other: attempts run independently (no batch waits for its
-// slowest member), each subscription has at most one in flight, each attempt has one wall-clock
-// deadline for its answer and body, and only a few KiB of any answer are read.
+// slowest member), each subscription has at most one in flight, one account's subscriptions at
+// most half the slots, each attempt has one wall-clock deadline for its answer and body, and only a
+// few KiB of any answer are read.
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type Dispatcher } from 'undici';
 import type { ConnectorStore, OutboxEvent } from '../../store/index.js';
@@ -28,8 +29,13 @@ export interface DeliveryOptions {
   leaseMs?: number;
   /** how often to look for due events without being woken; default 1 s */
   pollMs?: number;
-  /** attempts in flight at once, over all subscriptions; default 32 */
+  /** attempts in flight at once, over all subscriptions; default 64 */
   concurrency?: number;
+  /**
+   * attempts in flight at once for one account's subscriptions, counted over every instance on the
+   * store; default half of `concurrency`, so one account's slow callbacks never take every slot
+   */
+  perAccountConcurrency?: number;
   /** bytes of a callback's answer read (then discarded) before the connection is dropped; default 4 KiB */
   maxResponseBytes?: number;
   /** on stop, how long attempts in flight may finish before they are cut off; default 2 s */
@@ -143,7 +149,8 @@ export function startDelivery(store: ConnectorStore, options: DeliveryOptions = 
   // longer than one attempt may take, so a live worker never loses its lease mid-delivery
   const leaseMs = options.leaseMs ?? timeoutMs * 3;
   const pollMs = options.pollMs ?? 1_000;
-  const concurrency = Math.max(1, options.concurrency ?? 32);
+  const concurrency = Math.max(1, options.concurrency ?? 64);
+  const perAccount = Math.max(1, Math.min(concurrency, options.perAccountConcurrency ?? Math.ceil(concurrency / 2)));
   const graceMs = options.shutdownGraceMs ?? 2_000;
   const policy = options.policy ?? new OutboundPolicy({ allowPrivate: () => false });
   const dispatcher = policy.dispatcher({ connectTimeoutMs: timeoutMs });
@@ -187,7 +194,7 @@ export function startDelivery(store: ConnectorStore, options: DeliveryOptions = 
   async function fill(): Promise<void> {
     while (!stopped && inFlight.size < concurrency) {
       const wanted = concurrency - inFlight.size;
-      const due = await store.claimDue(owner, Date.now(), leaseMs, wanted);
+      const due = await store.claimDue(owner, Date.now(), leaseMs, wanted, perAccount);
       if (stopped) {
         await Promise.all(due.map((e) => store.releaseClaim(e.id, owner)));
         return;
