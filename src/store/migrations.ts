@@ -76,6 +76,15 @@ const common = (t: { id: string; int: string }): string[] => [
     credentials TEXT NOT NULL,
     updated_at ${t.int} NOT NULL
   )`,
+  /* 5: the credential an account used before its current one (webhooks signed just before a rotation
+        still verify), and the current one of accounts whose subscriptions predate migration 4 */ `
+  ALTER TABLE account_credentials ADD COLUMN previous_credentials TEXT;
+  INSERT INTO account_credentials (account_sid, credentials, updated_at)
+  SELECT s.account_sid, s.credentials, s.created_at FROM subscriptions s
+  WHERE NOT EXISTS (
+    SELECT 1 FROM subscriptions n WHERE n.account_sid = s.account_sid
+      AND (n.created_at > s.created_at OR (n.created_at = s.created_at AND n.id > s.id)))
+  ON CONFLICT (account_sid) DO NOTHING`,
 ];
 
 export const SQLITE_MIGRATIONS = common({ id: 'INTEGER PRIMARY KEY AUTOINCREMENT', int: 'INTEGER' });

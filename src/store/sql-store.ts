@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { num, str, strOrNull, type Row, type Sql } from './sql.js';
 import type {
+  AccountCredentials,
   ConnectorStore,
   IdempotencyClaim,
   NewOutboxEvent,
@@ -185,14 +186,24 @@ export function sqlStore(sql: Sql): ConnectorStore {
     async setAccountCredential(accountSid, credentials, now) {
       await sql.run(
         `INSERT INTO account_credentials (account_sid, credentials, updated_at) VALUES ($1, $2, $3)
-         ON CONFLICT (account_sid) DO UPDATE SET credentials = excluded.credentials, updated_at = excluded.updated_at`,
+         ON CONFLICT (account_sid) DO UPDATE SET previous_credentials = account_credentials.credentials,
+           credentials = excluded.credentials, updated_at = excluded.updated_at`,
         [accountSid, credentials, now],
       );
     },
 
-    async getAccountCredential(accountSid) {
-      const rows = await sql.all('SELECT credentials FROM account_credentials WHERE account_sid = $1', [accountSid]);
-      return rows[0] === undefined ? undefined : str(rows[0]['credentials']);
+    async getAccountCredentials(accountSid) {
+      const rows = await sql.all(
+        'SELECT credentials, previous_credentials, updated_at FROM account_credentials WHERE account_sid = $1',
+        [accountSid],
+      );
+      const r = rows[0];
+      if (r === undefined) return undefined;
+      return {
+        current: str(r['credentials']),
+        previous: strOrNull(r['previous_credentials']),
+        since: num(r['updated_at']),
+      } satisfies AccountCredentials;
     },
 
     pruneIdempotencyKeys(now) {

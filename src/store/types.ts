@@ -73,6 +73,13 @@ export interface NumberHook {
   previous_sms_method: string;
 }
 
+/** An account's sealed signing credentials: the current one, and the one it replaced at `since`. */
+export interface AccountCredentials {
+  current: string;
+  previous: string | null;
+  since: number;
+}
+
 export interface SubscriptionStore {
   createSubscription(sub: Subscription): Promise<void>;
   getSubscription(id: string): Promise<Subscription | undefined>;
@@ -82,9 +89,12 @@ export interface SubscriptionStore {
   /** Remembers a number's previous webhook unless already remembered; true when this call stored it. */
   saveNumberHook(hook: NumberHook, now: number): Promise<boolean>;
   getNumberHook(accountSid: string, numberSid: string): Promise<NumberHook | undefined>;
-  /** Records the sealed credential Twilio most recently accepted for an account (it signs the account's webhooks). */
+  /**
+   * Records the sealed credential Twilio most recently accepted for an account (it signs the account's
+   * webhooks); the one it replaces is kept as the previous one. Call it only when the credential changed.
+   */
   setAccountCredential(accountSid: string, credentials: string, now: number): Promise<void>;
-  getAccountCredential(accountSid: string): Promise<string | undefined>;
+  getAccountCredentials(accountSid: string): Promise<AccountCredentials | undefined>;
 }
 
 export type OutboxState = 'pending' | 'delivered' | 'dead';

@@ -1,6 +1,6 @@
 // The store's shared key and the accounts' current credentials, on both backends: a second connector
 // instance on the same database gets the same key (its idempotency scopes and forward tokens agree),
-// and the newest credential of an account replaces the older one.
+// and the newest credential of an account replaces the older one, which is kept as the previous one.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { eachBackend } from './backends.js';
@@ -15,12 +15,26 @@ eachBackend('trust state', (b) => {
     assert.deepEqual(await b.store.sharedKey(), key, 'asking again does not rotate it');
   });
 
-  it('keeps one current credential per account, the last one set', async () => {
-    assert.equal(await b.store.getAccountCredential('AC-trust'), undefined);
+  it('keeps the current credential per account and the one it replaced', async () => {
+    assert.equal(await b.store.getAccountCredentials('AC-trust'), undefined);
     await b.store.setAccountCredential('AC-trust', 'sealed-1', 1);
     await b.store.setAccountCredential('AC-other', 'sealed-x', 1);
+    assert.deepEqual(await b.store.getAccountCredentials('AC-trust'), {
+      current: 'sealed-1',
+      previous: null,
+      since: 1,
+    });
     await b.store.setAccountCredential('AC-trust', 'sealed-2', 2);
-    assert.equal(await b.store.getAccountCredential('AC-trust'), 'sealed-2');
-    assert.equal(await (await b.open()).getAccountCredential('AC-other'), 'sealed-x');
+    await b.store.setAccountCredential('AC-trust', 'sealed-3', 3);
+    assert.deepEqual(await b.store.getAccountCredentials('AC-trust'), {
+      current: 'sealed-3',
+      previous: 'sealed-2',
+      since: 3,
+    });
+    assert.deepEqual(await (await b.open()).getAccountCredentials('AC-other'), {
+      current: 'sealed-x',
+      previous: null,
+      since: 1,
+    });
   });
 });

@@ -1,10 +1,15 @@
 // The caller of a trigger route, proven against Twilio before any subscription, dead letter or
 // cursor is read or changed on its behalf. A connection Twilio accepts with an auth token is also
 // remembered, sealed, as the account's current credential: Twilio signs the account's webhooks with
-// its auth token, so that is the one secret the Twilio-facing endpoints check signatures with.
+// its auth token, so that is the one secret the Twilio-facing endpoints check signatures with. The
+// credential it replaces stays valid for signatures a short while, so webhooks Twilio signed just
+// before a token rotation (and its retries of them) are not refused during the switch.
 import type { FastifyRequest } from 'fastify';
 import type { Connection } from '../auth.js';
 import type { SealedConnection, TriggerContext } from './context.js';
+
+/** How long after a rotation webhooks signed with the previous auth token are still accepted. */
+export const PREVIOUS_CREDENTIAL_GRACE_MS = 3_600_000;
 
 export async function provenConnection(
   ctx: TriggerContext,
@@ -15,30 +20,45 @@ export async function provenConnection(
   const { fresh } = await ctx.trust.verify(connection);
   // a fresh proof may be a rotated token; a subscription always records the token it was made with
   if ((fresh || options.remember === true) && ctx.box !== undefined && connection.username === connection.accountSid) {
-    const sealed: SealedConnection = {
-      accountSid: connection.accountSid,
-      username: connection.username,
-      password: connection.password,
-    };
-    await ctx.store.setAccountCredential(connection.accountSid, ctx.box.seal(JSON.stringify(sealed)), Date.now());
+    const known = await signingCredentials(ctx, connection.accountSid, Date.now());
+    // written only when it changed, so the one it replaces is the previous token, not itself
+    if (known[0]?.password !== connection.password) {
+      const sealed: SealedConnection = {
+        accountSid: connection.accountSid,
+        username: connection.username,
+        password: connection.password,
+      };
+      await ctx.store.setAccountCredential(connection.accountSid, ctx.box.seal(JSON.stringify(sealed)), Date.now());
+    }
   }
   return connection;
 }
 
-/** The account's current credential: the one last proven, else (state from older versions) the newest subscription's. */
-export async function currentCredential(
+/**
+ * The credentials whose signatures the account's webhooks may carry, current first: the one last
+ * proven, and the one before it while the rotation is younger than the grace period (at `now`).
+ */
+export async function signingCredentials(
   ctx: TriggerContext,
   accountSid: string,
-  newestFirst: () => Promise<string | undefined>,
-): Promise<SealedConnection | undefined> {
-  if (ctx.box === undefined) return undefined;
-  const sealed = (await ctx.store.getAccountCredential(accountSid)) ?? (await newestFirst());
-  if (sealed === undefined) return undefined;
-  try {
-    const c = JSON.parse(ctx.box.open(sealed)) as SealedConnection;
-    return c.accountSid === accountSid && c.username === accountSid ? c : undefined;
-  } catch {
-    // sealed under another key: nothing here can verify this account's webhooks any more
-    return undefined;
-  }
+  now: number,
+): Promise<SealedConnection[]> {
+  if (ctx.box === undefined) return [];
+  const box = ctx.box;
+  const stored = await ctx.store.getAccountCredentials(accountSid);
+  if (stored === undefined) return [];
+  const open = (sealed: string): SealedConnection | undefined => {
+    try {
+      const c = JSON.parse(box.open(sealed)) as SealedConnection;
+      return c.accountSid === accountSid && c.username === accountSid ? c : undefined;
+    } catch {
+      // sealed under another key: nothing here can verify this account's webhooks with it
+      return undefined;
+    }
+  };
+  const current = open(stored.current);
+  if (current === undefined) return [];
+  const recent = stored.previous !== null && now - stored.since < PREVIOUS_CREDENTIAL_GRACE_MS;
+  const previous = recent ? open(stored.previous as string) : undefined;
+  return previous === undefined ? [current] : [current, previous];
 }

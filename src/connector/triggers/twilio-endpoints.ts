@@ -1,20 +1,20 @@
 // The endpoints Twilio calls: inbound messages (the SmsUrl of subscribed numbers) and status
-// callbacks (of messages sent with tracking). Each request's X-Twilio-Signature is checked against
-// the URL Twilio called, with the current credential of the account the request names (the auth
-// token Twilio last accepted from a subscriber, see proven.ts): never with whichever stored token
-// happens to validate, so a token someone else stored cannot sign events for the account. A missing
-// or wrong signature gets 403 and nothing is stored. A valid one is
+// callbacks (of messages sent with tracking). Each request's X-Twilio-Signature is checked first,
+// against the URL Twilio called, with the current credential of the account the request names (the
+// auth token Twilio last accepted from a subscriber, see proven.ts): never with whichever stored
+// token happens to validate, so a token someone else stored cannot sign events for the account. A
+// missing or wrong signature gets 403, and nothing else is read or stored. A valid one is
 // committed to the outbox — one event per subscription — before Twilio gets its answer, and
 // delivered afterwards, so a crash after the answer loses nothing and Twilio's retries add nothing.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { NewOutboxEvent, Subscription } from '../../store/index.js';
+import type { NewOutboxEvent } from '../../store/index.js';
 import { computeSignature, validateSignature } from '../../twilio/index.js';
 import type { SealedConnection, TriggerContext } from './context.js';
 import type { DeliveryPayload } from './delivery.js';
 import { openForward, sealForward } from './forward-token.js';
 import { inboundMessage, param, statusEvent, type WebhookParams } from './message-event.js';
-import { currentCredential } from './proven.js';
+import { signingCredentials } from './proven.js';
 import { requestUrlOf } from './public-url.js';
 import { RECEIVED_PATH, STATUS_PATH } from './subscriptions.js';
 
@@ -41,24 +41,24 @@ function formParams(request: FastifyRequest): WebhookParams | undefined {
   return b as WebhookParams;
 }
 
-/** The account's current credential when it signed this request; undefined otherwise. */
+/**
+ * The account's current credential when it (or, just after a rotation, the previous one) signed this
+ * request; undefined otherwise. Runs before anything else is read: a request without a signature
+ * costs no store read, and a forged one costs one (the account's credentials).
+ */
 async function verify(
   ctx: TriggerContext,
   request: FastifyRequest,
   params: WebhookParams,
   accountSid: string,
-  subs: readonly Subscription[],
 ): Promise<SealedConnection | undefined> {
   const signature = request.headers['x-twilio-signature'];
   if (typeof signature !== 'string' || signature === '') return undefined;
-  const newest = subs.reduce<Subscription | undefined>(
-    (a, b) => (a === undefined || b.created_at >= a.created_at ? b : a),
-    undefined,
-  );
-  const c = await currentCredential(ctx, accountSid, () => Promise.resolve(newest?.credentials));
-  if (c === undefined) return undefined;
+  const credentials = await signingCredentials(ctx, accountSid, Date.now());
+  if (credentials.length === 0) return undefined;
   const url = requestUrlOf(request, ctx.publicUrl, ctx.trustProxy);
-  return validateSignature(c.password, signature, url, params) ? c : undefined;
+  // forwarded callbacks are signed with the current one, whichever Twilio used
+  return credentials.some((c) => validateSignature(c.password, signature, url, params)) ? credentials[0] : undefined;
 }
 
 function forbidden(reply: FastifyReply): FastifyReply {
@@ -75,8 +75,8 @@ export function registerTwilioEndpoints(app: FastifyInstance, ctx: TriggerContex
     const accountSid = params && param(params, 'AccountSid');
     const to = params && param(params, 'To');
     if (params === undefined || accountSid === undefined || to === undefined) return forbidden(reply);
+    if ((await verify(ctx, request, params, accountSid)) === undefined) return forbidden(reply);
     const subs = await ctx.store.listSubscriptions(accountSid, 'received', to);
-    if ((await verify(ctx, request, params, accountSid, subs)) === undefined) return forbidden(reply);
 
     const message = inboundMessage(params, Date.now());
     // Twilio retries a webhook with the same I-Twilio-Idempotency-Token; the message SID is as good
@@ -102,10 +102,9 @@ export function registerTwilioEndpoints(app: FastifyInstance, ctx: TriggerContex
     const params = formParams(request);
     const accountSid = params && param(params, 'AccountSid');
     if (params === undefined || accountSid === undefined) return forbidden(reply);
-    const statusSubs = await ctx.store.listSubscriptions(accountSid, 'status');
-    const known = [...statusSubs, ...(await ctx.store.listSubscriptions(accountSid, 'received'))];
-    const connection = await verify(ctx, request, params, accountSid, known);
+    const connection = await verify(ctx, request, params, accountSid);
     if (connection === undefined) return forbidden(reply);
+    const statusSubs = await ctx.store.listSubscriptions(accountSid, 'status');
 
     const event = statusEvent(params, Date.now());
     const dedupe = `${event.sid}:${event.status}`;

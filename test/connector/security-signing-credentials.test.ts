@@ -1,0 +1,106 @@
+// The Twilio-facing endpoints check the signature before reading anything else, and accept the
+// account's previous auth token for a while after a rotation. Over real sockets; the test signs as
+// Twilio would.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { PREVIOUS_CREDENTIAL_GRACE_MS } from '../../src/connector/triggers/proven.js';
+import { secretBox } from '../../src/connector/triggers/index.js';
+import { startSecure, type SecureHarness } from './security-harness.js';
+
+const ACCOUNT = `AC${'f'.repeat(32)}`;
+
+describe('security: signing credentials', () => {
+  let h: SecureHarness;
+  let n = 0;
+  before(async () => {
+    h = await startSecure();
+  });
+  after(() => h.close());
+
+  const status = (): Record<string, string> => ({
+    MessageSid: `SM${(++n).toString(16).padStart(32, '0')}`,
+    AccountSid: ACCOUNT,
+    From: '+14155550111',
+    To: '+14155550100',
+    MessageStatus: 'delivered',
+  });
+  const seal = (password: string): string =>
+    secretBox(h.secretKey).seal(JSON.stringify({ accountSid: ACCOUNT, username: ACCOUNT, password }));
+
+  it('accepts the previous token during the switch and only then', async () => {
+    await h.store.setAccountCredential(ACCOUNT, seal('old-token-000000000000000000000'), Date.now() - 60_000);
+    await h.store.setAccountCredential(ACCOUNT, seal('new-token-000000000000000000000'), Date.now());
+    assert.equal(
+      (await h.asTwilio('/twilio/messages/status', status(), 'new-token-000000000000000000000')).status,
+      204,
+    );
+    assert.equal(
+      (await h.asTwilio('/twilio/messages/status', status(), 'old-token-000000000000000000000')).status,
+      204,
+    );
+    assert.equal(
+      (await h.asTwilio('/twilio/messages/status', status(), 'other-token-0000000000000000000')).status,
+      403,
+    );
+
+    // the next rotation drops the oldest, and a previous token older than the grace period is refused
+    await h.store.setAccountCredential(
+      ACCOUNT,
+      seal('newest-token-000000000000000000'),
+      Date.now() - PREVIOUS_CREDENTIAL_GRACE_MS - 1_000,
+    );
+    assert.equal(
+      (await h.asTwilio('/twilio/messages/status', status(), 'old-token-000000000000000000000')).status,
+      403,
+    );
+    assert.equal(
+      (await h.asTwilio('/twilio/messages/status', status(), 'new-token-000000000000000000000')).status,
+      403,
+    );
+    assert.equal(
+      (await h.asTwilio('/twilio/messages/status', status(), 'newest-token-000000000000000000')).status,
+      204,
+    );
+  });
+
+  it('checks the signature before reading subscriptions', async () => {
+    const reads = { subscriptions: 0, credentials: 0 };
+    const listSubscriptions = h.store.listSubscriptions.bind(h.store);
+    const getAccountCredentials = h.store.getAccountCredentials.bind(h.store);
+    h.store.listSubscriptions = (...args) => {
+      reads.subscriptions++;
+      return listSubscriptions(...args);
+    };
+    h.store.getAccountCredentials = (...args) => {
+      reads.credentials++;
+      return getAccountCredentials(...args);
+    };
+    try {
+      const unsigned = await fetch(`${h.url}/twilio/messages/status`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(status()).toString(),
+      });
+      assert.equal(unsigned.status, 403);
+      assert.deepEqual(reads, { subscriptions: 0, credentials: 0 }, 'no signature: nothing read');
+      const received = { ...status(), To: '+14155550111', Body: 'hi' };
+      assert.equal(
+        (await h.asTwilio('/twilio/messages/received', received, 'forged-token-00000000000000000')).status,
+        403,
+      );
+      assert.equal(
+        (await h.asTwilio('/twilio/messages/status', status(), 'forged-token-00000000000000000')).status,
+        403,
+      );
+      assert.deepEqual(reads, { subscriptions: 0, credentials: 2 }, 'a forged signature: only the credentials read');
+      assert.equal(
+        (await h.asTwilio('/twilio/messages/status', status(), 'newest-token-000000000000000000')).status,
+        204,
+      );
+      assert.equal(reads.subscriptions, 1, 'a valid one: then the subscriptions');
+    } finally {
+      h.store.listSubscriptions = listSubscriptions;
+      h.store.getAccountCredentials = getAccountCredentials;
+    }
+  });
+});
