@@ -4,9 +4,10 @@
 // or private networks behind it. Checked twice: when the URL is given (a clear 400 naming the
 // rule), and on the address actually connected to, after DNS, so a name that later resolves
 // elsewhere (DNS rebinding) is refused all the same.
-import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
+import type { LookupAddress, LookupAllOptions, LookupOneOptions } from 'node:dns';
 import { isIP, type AddressInfo, type LookupFunction } from 'node:net';
 import { Agent, buildConnector } from 'undici';
+import { boundedLookup } from './bounded-lookup.js';
 
 /** Why an address is refused; `always` kinds are refused whatever the configuration. */
 export type AddressKind =
@@ -141,7 +142,7 @@ export function classifyAddress(ip: string): AddressKind | undefined {
 export interface OutboundPolicyOptions {
   /** loopback and private ranges are allowed (asked at each check: it may depend on where the connector listens) */
   allowPrivate: () => boolean;
-  /** name resolution; the system resolver when omitted (tests substitute their own) */
+  /** name resolution; the system resolver, bounded (see bounded-lookup.ts), when omitted */
   lookup?: LookupFunction;
 }
 
@@ -171,6 +172,9 @@ export function isOutboundRefused(err: unknown): boolean {
   return false;
 }
 
+/** One bound for the whole process: every policy's lookups share the same thread pool. */
+let systemLookup: LookupFunction | undefined;
+
 const stripBrackets = (host: string): string => (host.startsWith('[') ? host.slice(1, -1) : host);
 
 export class OutboundPolicy {
@@ -179,7 +183,7 @@ export class OutboundPolicy {
 
   constructor(options: OutboundPolicyOptions) {
     this.#allowPrivate = options.allowPrivate;
-    this.#lookup = options.lookup ?? dnsLookup;
+    this.#lookup = options.lookup ?? (systemLookup ??= boundedLookup());
   }
 
   get allowPrivate(): boolean {
