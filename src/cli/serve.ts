@@ -12,7 +12,7 @@ import { sandboxConfig } from '../sandbox/config.js';
 import { exposureWarning } from '../sandbox/guard.js';
 import { helpText } from '../shared/config.js';
 import { openStore } from '../store/index.js';
-import { privateDir } from '../store/private-files.js';
+import { dataDirWarning, privateDir } from '../store/private-files.js';
 import { credentialExports } from './credential-exports.js';
 import { explainListenError } from './listen-error.js';
 import { onShutdown } from './signals.js';
@@ -170,6 +170,8 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv): Promise<
   const running = await startServe(config);
   const warning = running.sandbox && exposureWarning(config.host, config.sandboxUiAuth, '--sandbox-ui-auth');
   if (warning) process.stderr.write(warning);
+  const dirWarning = dataDirWarning(config.dataDir);
+  if (dirWarning !== undefined) process.stderr.write(dirWarning);
   process.stdout.write(serveBanner(running));
   onShutdown(() => running.close());
   return 0;

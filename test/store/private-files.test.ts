@@ -1,5 +1,5 @@
-// The connector's data directory and database are private to the user whatever the umask, and a
-// directory that already exists with a wider mode is tightened.
+// The connector's data directory and database are private to the user whatever the umask; a
+// directory that already exists keeps its mode (it may be the user's own folder) and is reported.
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { resolveSecretKey } from '../../src/connector/triggers/index.js';
 import { openStore } from '../../src/store/index.js';
+import { dataDirWarning, privateDir } from '../../src/store/private-files.js';
 
 const mode = (path: string): number => statSync(path).mode & 0o777;
 
@@ -34,27 +35,42 @@ describe('connector state files', () => {
     }
   });
 
-  it('tightens an existing data dir and database that were readable by others', async () => {
+  it('leaves an existing directory’s mode alone, reports it, and tightens the database in it', async () => {
     const dir = join(root, 'wide');
     mkdirSync(dir, { mode: 0o755 });
     chmodSync(dir, 0o755);
     const first = await openStore({ dataDir: dir });
     await first.close();
-    chmodSync(dir, 0o777);
     chmodSync(join(dir, 'connector.db'), 0o644);
     const again = await openStore({ dataDir: dir });
     try {
-      assert.equal(mode(dir), 0o700);
+      assert.equal(mode(dir), 0o755, 'a folder the user chose is not chmodded');
       assert.equal(mode(join(dir, 'connector.db')), 0o600);
+      assert.match(dataDirWarning(dir) ?? '', /has mode 0755: other users can list it.*chmod 700/);
+      chmodSync(dir, 0o700);
+      assert.equal(dataDirWarning(dir), undefined);
     } finally {
       await again.close();
     }
   });
 
-  it('keeps the generated secret key owner-only, in an owner-only directory', () => {
+  it('makes owner-only every directory it creates, parents included, and only those', () => {
+    const parent = join(root, 'parent');
+    mkdirSync(parent, { mode: 0o755 });
+    chmodSync(parent, 0o755);
+    const previous = process.umask(0o000);
+    try {
+      privateDir(join(parent, 'a', 'b'));
+    } finally {
+      process.umask(previous);
+    }
+    assert.equal(mode(parent), 0o755);
+    assert.equal(mode(join(parent, 'a')), 0o700);
+    assert.equal(mode(join(parent, 'a', 'b')), 0o700);
+  });
+
+  it('keeps the generated secret key owner-only, in an owner-only directory it creates', () => {
     const dir = join(root, 'key');
-    mkdirSync(dir, { mode: 0o777 });
-    chmodSync(dir, 0o777);
     resolveSecretKey({ dataDir: dir, sandboxUpstream: true });
     assert.equal(mode(dir), 0o700);
     assert.equal(mode(join(dir, 'secret.key')), 0o600);
