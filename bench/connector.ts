@@ -30,6 +30,8 @@ export interface ConnectorBenchResult {
   connector: ConnectorCase;
   /** the same connector, every send carrying a fresh Idempotency-Key (verified connection, stored answer) */
   keyed: ConnectorCase;
+  /** the keyed case in a build whose connection proof does nothing: what remains is the idempotency store's cost */
+  keyedNoProof: ConnectorCase;
   proxy: ConnectorCase;
   fastifyProxy: ConnectorCase;
   sdk: ConnectorCase;
@@ -82,6 +84,7 @@ export async function benchConnector(opts: { quick: boolean }): Promise<Connecto
     const servers = {
       connector: await startChild('connector-server', env),
       keyed: await startChild('connector-server', env),
+      keyedNoProof: await startChild('connector-server', { ...env, BENCH_PROOF: 'off' }),
       proxy: await startChild('proxy-server', env),
       fastifyProxy: await startChild('fastify-proxy-server', env),
       sdk: await startChild('sdk-server', env),
@@ -90,35 +93,46 @@ export async function benchConnector(opts: { quick: boolean }): Promise<Connecto
     const labels = {
       connector: 'connector (buildConnector, default configuration)',
       keyed: 'connector, Idempotency-Key on every send',
+      keyedNoProof: 'the same, connection proof a no-op',
       proxy: '(a) pass-through proxy (node:http + undici)',
       fastifyProxy: "(a') the same pass-through on Fastify",
       sdk: '(b) node:http + twilio SDK per request',
     };
-    const names = ['connector', 'keyed', 'proxy', 'fastifyProxy', 'sdk'] as const;
+    const names = ['connector', 'keyed', 'keyedNoProof', 'proxy', 'fastifyProxy', 'sdk'] as const;
+    const keyed = (name: (typeof names)[number]): boolean => name === 'keyed' || name === 'keyedNoProof';
     const runs: Record<(typeof names)[number], LoadResult[]> = {
       connector: [],
       keyed: [],
+      keyedNoProof: [],
       proxy: [],
       fastifyProxy: [],
       sdk: [],
     };
-    const rss: Record<(typeof names)[number], number> = { connector: 0, keyed: 0, proxy: 0, fastifyProxy: 0, sdk: 0 };
+    const rss: Record<(typeof names)[number], number> = {
+      connector: 0,
+      keyed: 0,
+      keyedNoProof: 0,
+      proxy: 0,
+      fastifyProxy: 0,
+      sdk: 0,
+    };
     const cpu: Record<(typeof names)[number], number[]> = {
       connector: [],
       keyed: [],
+      keyedNoProof: [],
       proxy: [],
       fastifyProxy: [],
       sdk: [],
     };
     // warm every server (JIT, pools) before anything is recorded
-    for (const name of names) await sendLoad(servers[name].url, 1000, concurrency, 0, name === 'keyed');
+    for (const name of names) await sendLoad(servers[name].url, 1000, concurrency, 0, keyed(name));
     for (let round = 0; round < rounds; round++) {
       // rotate the order so no case always runs first (or right after the heaviest one)
       const order = names.map((_, i) => names[(i + round) % names.length]!);
       for (const name of order) {
         const cpu0 = servers[name].cpuMs();
         const [r, peak] = await withRssSampling(servers[name], () =>
-          sendLoad(servers[name].url, perRound, concurrency, 200, name === 'keyed'),
+          sendLoad(servers[name].url, perRound, concurrency, 200, keyed(name)),
         );
         runs[name].push(r);
         rss[name] = Math.max(rss[name], peak);
@@ -139,6 +153,7 @@ export async function benchConnector(opts: { quick: boolean }): Promise<Connecto
     return {
       connector: make('connector'),
       keyed: make('keyed'),
+      keyedNoProof: make('keyedNoProof'),
       proxy: make('proxy'),
       fastifyProxy: make('fastifyProxy'),
       sdk: make('sdk'),
