@@ -2,7 +2,13 @@
 // instance on the same database gets the same key (its idempotency scopes and forward tokens agree),
 // and the newest credential of an account replaces the older one, which is kept as the previous one.
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { openStore } from '../../src/store/index.js';
+import { SQLITE_MIGRATIONS } from '../../src/store/migrations.js';
+import { openSqlite } from '../../src/store/sqlite.js';
 import { eachBackend } from './backends.js';
 
 eachBackend('trust state', (b) => {
@@ -36,5 +42,50 @@ eachBackend('trust state', (b) => {
       previous: null,
       since: 1,
     });
+  });
+});
+
+describe('trust state: upgrading a store from before the previous credential', () => {
+  it('fills in each account’s current credential from its newest subscription', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tc-upgrade-'));
+    try {
+      const sql = openSqlite(join(dir, 'connector.db'));
+      await sql.run('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+      for (const [i, migration] of SQLITE_MIGRATIONS.slice(0, 4).entries()) {
+        for (const statement of migration.split(/;\s*\n/)) if (statement.trim() !== '') await sql.run(statement);
+        await sql.run('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, 0)', [i + 1]);
+      }
+      const sub = (id: string, account: string, credentials: string, at: number): Promise<number> =>
+        sql.run(
+          `INSERT INTO subscriptions (id, kind, account_sid, callback_url, credentials, created_at)
+           VALUES ($1, 'received', $2, 'http://127.0.0.1:9/cb', $3, $4)`,
+          [id, account, credentials, at],
+        );
+      await sub('s1', 'AC-old', 'sealed-older', 1);
+      await sub('s2', 'AC-old', 'sealed-newest', 2);
+      await sub('s3', 'AC-known', 'sealed-sub', 5);
+      await sql.run(
+        `INSERT INTO account_credentials (account_sid, credentials, updated_at) VALUES ('AC-known', 'sealed-proven', 9)`,
+      );
+      await sql.close();
+
+      const store = await openStore({ dataDir: dir });
+      try {
+        assert.deepEqual(await store.getAccountCredentials('AC-old'), {
+          current: 'sealed-newest',
+          previous: null,
+          since: 2,
+        });
+        assert.deepEqual(await store.getAccountCredentials('AC-known'), {
+          current: 'sealed-proven',
+          previous: null,
+          since: 9,
+        });
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
