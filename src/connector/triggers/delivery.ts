@@ -238,9 +238,22 @@ export function startDelivery(store: ConnectorStore, options: DeliveryOptions = 
   maintenance.unref();
   maintain();
 
+  // Webhooks wake the worker as they are committed. Their claim waits for the next turn of the event
+  // loop: acknowledgements finished in this turn are written to Twilio first (SQLite's statements
+  // run on this thread), and every webhook of the turn shares that one claim.
+  let woken = false;
+  const wake = (): void => {
+    if (woken || stopped) return;
+    woken = true;
+    setImmediate(() => {
+      woken = false;
+      pump();
+    });
+  };
+
   pump();
   return {
-    wake: pump,
+    wake,
     async stop() {
       stopped = true;
       clearTimeout(timer);
