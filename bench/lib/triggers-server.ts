@@ -19,6 +19,8 @@ const store = await openStore({ dataDir: env('DATA_DIR'), databaseUrl: env('DATA
 const credentials = secretBox(key).seal(
   JSON.stringify({ accountSid, username: accountSid, password: env('AUTH_TOKEN') }),
 );
+// what subscribing through the API records: the account's credential, which checks the webhooks' signatures
+await store.setAccountCredential(accountSid, credentials, Date.now());
 for (const [i, phone] of env('NUMBERS').split(',').entries()) {
   await store.createSubscription({
     id: randomUUID(),
