@@ -57,11 +57,18 @@ describe('inbox page files', () => {
       .filter((name) => name.endsWith('.js'))
       .map((name) => `/ui/${name}`);
     assert.deepEqual([...seen].sort(), onDisk.sort(), 'modules on disk and modules the page loads differ');
+    // every import is announced up front, so the browser fetches them together rather than level by level
+    const preloaded = [...page.body.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]!);
+    assert.deepEqual(
+      preloaded.sort(),
+      [...seen].filter((path) => path !== '/ui/app.js').sort(),
+      'the page preloads exactly the modules it imports',
+    );
   });
 
   it('serves the stylesheet and icon the page links', async () => {
     const page = await fetchAsset('/');
-    const links = [...page.body.matchAll(/<link [^>]*href="([^"]+)"/g)].map((m) => m[1]!);
+    const links = [...page.body.matchAll(/<link rel="(?!modulepreload)[^"]*" [^>]*href="([^"]+)"/g)].map((m) => m[1]!);
     assert.deepEqual(links.sort(), ['/ui/icon.svg', '/ui/style.css']);
     assert.equal((await fetchAsset('/ui/style.css')).headers.get('content-type'), 'text/css; charset=utf-8');
     assert.equal((await fetchAsset('/ui/icon.svg')).headers.get('content-type'), 'image/svg+xml');
