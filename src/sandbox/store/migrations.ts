@@ -227,4 +227,11 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX IF EXISTS messages_settling;
   ALTER TABLE messages DROP COLUMN settles_at;
   `,
+  /* 11 */ `
+  -- The usage index without status: every step of the lifecycle changes the status, and each change
+  -- moved the message's entry in this index. Now only the step to 'sent' does (it sets the price).
+  -- Usage reads the status from the row only for messages without a price.
+  DROP INDEX IF EXISTS messages_usage;
+  CREATE INDEX messages_usage ON messages(account_sid, date_created, direction, num_media, num_segments, price);
+  `,
 ];
