@@ -28,7 +28,7 @@ const DEPTH_REQUESTS = 1000;
 const basic = (u: string, p: string): string => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 
 export interface SandboxBenchResult {
-  create: { sandbox: LoadResult; prism: LoadResult; ratio: number; ratios: number[] };
+  create: { sandbox: LoadResult; prism: LoadResult; ratio: number; ratios: number[]; cpuUs: number };
   list: { sandbox: LoadResult; prism: LoadResult; ratio: number };
   depth: { small: LoadResult; large: LoadResult; ratio: number; smallCount: number; largeCount: number };
 }
@@ -114,19 +114,37 @@ export async function benchSandbox(opts: { quick: boolean }): Promise<SandboxBen
       const prRuns: LoadResult[] = [];
       const sbRuns: LoadResult[] = [];
       const ratios: number[] = [];
+      // CPU time of the sandbox process per create, from the start of a round until the lifecycle of
+      // its messages has finished: steadier than req/s when other work shares the machine
+      const cpuUs: number[] = [];
+      let cpuFrom: { ms: number; creates: number } | undefined;
+      const cpuSince = (): void => {
+        if (cpuFrom) cpuUs.push(((child.cpuMs() - cpuFrom.ms) * 1000) / cpuFrom.creates);
+      };
       for (let round = 0; round < (opts.quick ? 1 : CREATE_ROUNDS); round++) {
         await sleep(LIFECYCLE_MS);
+        cpuSince();
         const pr = await createLoad(prism.url, sid, auth_token, phone, Math.min(n, 2000), concurrency, 0);
+        const cpu0 = child.cpuMs();
         // long enough that the lifecycle (1 s steps) of earlier creates runs during the measurement
         const sb = await createLoad(url, sid, auth_token, phone, n * 3, concurrency, 0);
+        cpuFrom = { ms: cpu0, creates: sb.requests };
         console.log(`create  round ${round + 1}: sandbox ${describe(sb)}; prism ${describe(pr)}`);
         prRuns.push(pr);
         sbRuns.push(sb);
         ratios.push(sb.rps / pr.rps);
       }
-      create = { sandbox: medianResult(sbRuns), prism: medianResult(prRuns), ratio: median(ratios), ratios };
       // and Prism's list while the sandbox's last messages finish their lifecycle (3 steps of 1 s)
       await sleep(LIFECYCLE_MS);
+      cpuSince();
+      create = {
+        sandbox: medianResult(sbRuns),
+        prism: medianResult(prRuns),
+        ratio: median(ratios),
+        ratios,
+        cpuUs: median(cpuUs),
+      };
+      console.log(`create  sandbox CPU per create, with its lifecycle: ${fmt(create.cpuUs, 0)} µs (median of rounds)`);
       const prList = await listLoad(prism.url, sid, auth_token, Math.min(n / 2, 2000), concurrency);
       const sbList = await listLoad(url, sid, auth_token, n / 2, concurrency);
       list = { sandbox: sbList, prism: prList, ratio: sbList.rps / prList.rps };

@@ -33,6 +33,8 @@ export const sections: Section[] = [
         '',
         `Create throughput: **${fmt(r.create.ratio)}×** Prism (target ≥ 15×; rounds: ${r.create.ratios.map((x) => `${fmt(x)}×`).join(', ')}). List throughput: **${fmt(r.list.ratio)}×** Prism.`,
         '',
+        `CPU time of the sandbox process per create, user + system, from the start of a round until its messages have finished their lifecycle: **${fmt(r.create.cpuUs, 0)} µs** (median of the rounds; it depends far less than req/s on what else runs on the machine).`,
+        '',
         `List latency, one client, first page of 50, sequential requests; both stores open at once, five alternating rounds of 1,000 requests each, medians:`,
         '',
         HEAD,
