@@ -8,6 +8,7 @@ export type SandboxEvent =
   | { type: 'webhook'; id: number; messageSid: string | null; state: string }
   | { type: 'number'; sid: string }
   | { type: 'settings' }
+  | { type: 'opt-out'; accountSid: string }
   | { type: 'reset' };
 
 export class SandboxEvents {

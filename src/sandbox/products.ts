@@ -3,6 +3,7 @@
 import { healthAndReset } from './control/health-reset.js';
 import { registerEvents } from './control/events.js';
 import { registerInbound } from './control/inbound.js';
+import { registerOptOuts } from './control/opt-outs.js';
 import { registerSettings } from './control/settings.js';
 import { inboxApi } from './control/ui-api.js';
 import type { Product } from './routes/table.js';
@@ -41,6 +42,7 @@ export function products(start: StartState): readonly Product[] {
     inboxApi(start.account),
     registerEvents,
     registerSettings,
+    registerOptOuts,
     // the inbox
     registerUi,
   ];

@@ -298,7 +298,7 @@ describe('inbound texts', () => {
     it(`falls back to SmsFallbackUrl on ${name}`, async () => {
       configure(sb, { sms_url: `${hook.url}/primary`, sms_fallback_url: `${hook.url}/fallback` });
       hook.answer((r) => (r.path === '/primary' ? answer : twiml('<Message>from the fallback</Message>')));
-      const m = await json(await inbound(sb, { From: SENDER, To: sb.phoneNumber, Body: 'help' }));
+      const m = await json(await inbound(sb, { From: SENDER, To: sb.phoneNumber, Body: 'need help' }));
       const rows = await settled(sb, m.sid, 2);
       assert.equal(rows[0]!.kind, 'inbound');
       assert.equal(rows[0]!.state, 'failed');
@@ -308,7 +308,7 @@ describe('inbound texts', () => {
       const [fb] = await hook.waitFor(1, (r) => r.path === '/fallback');
       assert.equal(fb!.params['ErrorCode'], code);
       assert.equal(fb!.params['ErrorUrl'], `${hook.url}/primary`);
-      assert.equal(fb!.params['Body'], 'help');
+      assert.equal(fb!.params['Body'], 'need help');
       assert.equal(
         twilio.validateRequest(sb.authToken, String(fb!.headers['x-twilio-signature']), fb!.url, fb!.params),
         true,

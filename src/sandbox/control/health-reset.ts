@@ -31,6 +31,8 @@ export function healthAndReset(account: AccountRow, startNumber: string): Produc
       ctx.db.transaction(() => {
         for (const table of [
           'webhooks',
+          'opt_outs',
+          'service_opt_out',
           'media',
           'messages',
           'service_numbers',

@@ -1,9 +1,11 @@
 // POST /_sandbox/inbound: a phone texts one of the sandbox's numbers. Stores the inbound message
 // (status `received`), answers with its Message JSON, and queues the signed webhook to the number's
 // SmsUrl (or its Messaging Service's inbound URL) in the same transaction; the dispatcher sends it and acts on the TwiML reply.
+// An opt-out keyword (STOP/START/HELP) is acted on in that transaction too (messaging/opt-out.ts).
 import type { FastifyReply } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { priceOf } from '../lifecycle/pricing.js';
+import { handleKeyword } from '../messaging/opt-out.js';
 import type { RouteTable } from '../routes/table.js';
 import { countSegments } from '../messaging/segments.js';
 import { getAccount } from '../store/accounts.js';
@@ -111,7 +113,7 @@ export function registerInbound(routes: RouteTable, ctx: SandboxContext): void {
     const now = ctx.clock.now();
     const segments = countSegments(input.body);
     const target = inboundTarget(ctx.db, number);
-    const { message, webhookId } = ctx.db.transaction(() => {
+    const { message, keyword, webhookId } = ctx.db.transaction(() => {
       const numSegments = input.media.length > 0 ? 1 : segments.segments;
       const message = insertMessage(ctx.db, {
         account_sid: account.sid,
@@ -138,7 +140,11 @@ export function registerInbound(routes: RouteTable, ctx: SandboxContext): void {
         fate: null,
         media: input.media.map((m) => ({ url: m.url, contentType: m.content_type })),
       });
-      if (target.url === '') return { message, webhookId: undefined };
+      // a keyword is acted on even when nobody is told about the message
+      const keyword = handleKeyword(ctx, number, message, now);
+      if (target.url === '') return { message, keyword, webhookId: undefined };
+      const params = inboundParams(message, input.media, number.iso_country);
+      if (keyword?.optOutType !== undefined) params['OptOutType'] = keyword.optOutType;
       const webhookId = enqueueWebhook(ctx.db, {
         accountSid: account.sid,
         authToken: account.auth_token,
@@ -146,12 +152,15 @@ export function registerInbound(routes: RouteTable, ctx: SandboxContext): void {
         kind: 'inbound',
         url: target.url,
         method: target.method,
-        params: inboundParams(message, input.media, number.iso_country),
+        params,
         now,
       });
-      return { message, webhookId };
+      return { message, keyword, webhookId };
     })();
     ctx.events.publish({ type: 'message', sid: message.sid, status: message.status, accountSid: message.account_sid });
+    const auto = keyword?.reply;
+    if (auto) ctx.events.publish({ type: 'message', sid: auto.sid, status: auto.status, accountSid: auto.account_sid });
+    if (keyword && keyword.kind !== 'help') ctx.events.publish({ type: 'opt-out', accountSid: message.account_sid });
     if (webhookId !== undefined) {
       ctx.events.publish({ type: 'webhook', id: webhookId, messageSid: message.sid, state: 'pending' });
       ctx.webhooks.poke();

@@ -24,6 +24,11 @@ export const FATE_CODES: Readonly<Record<number, { status: 'undelivered' | 'fail
   30036: { status: 'failed', message: 'Validity Period Expired' },
 };
 
+/** Codes a message may end with that no delivery rule picks: refusals decided at create. */
+const REFUSAL_CODES: Readonly<Record<number, { status: 'failed'; message: string }>> = {
+  21610: { status: 'failed', message: 'Attempt to send to unsubscribed recipient' },
+};
+
 const deciders = new WeakMap<SandboxContext, FateDecider>();
 
 /** Installs (or with `undefined`, removes) the decider consulted before the default rules. */
@@ -60,7 +65,7 @@ export function decodeFate(text: string | null): Fate {
   if (!text || text === 'delivered') return { status: 'delivered' };
   const [status, codeText] = text.split(':');
   const code = Number(codeText);
-  const known = FATE_CODES[code];
+  const known = FATE_CODES[code] ?? REFUSAL_CODES[code];
   return {
     status: status === 'failed' ? 'failed' : 'undelivered',
     code: Number.isInteger(code) ? code : 30008,

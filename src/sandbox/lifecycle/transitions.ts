@@ -46,10 +46,11 @@ interface Step {
 /**
  * Every status an outbound message passes through. `accepted` (Messaging Service) and `scheduled`
  * (SendAt) are where a create starts besides `queued`; a scheduled message may be canceled.
- * `failed` follows `queued` only through the sender's queue (full, or validity run out).
+ * `failed` follows `queued` only through the sender's queue (full, or validity run out), and
+ * `accepted` when the recipient opted out of the Messaging Service (21610).
  */
 export const STEPS = {
-  accepted: { follows: ['queued'], writes: [], next: () => 'queued' },
+  accepted: { follows: ['queued', 'failed'], writes: [], next: () => 'queued' },
   scheduled: { follows: ['queued', 'canceled'], writes: [], next: () => 'queued' },
   queued: { follows: ['sending', 'failed'], writes: [], next: () => 'sending' },
   sending: {

@@ -234,4 +234,25 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX IF EXISTS messages_usage;
   CREATE INDEX messages_usage ON messages(account_sid, date_created, direction, num_media, num_segments, price);
   `,
+  /* 12 */ `
+  -- Opt-out block list: a phone that texted STOP (or was opted out by hand) is blocked from one
+  -- sender, a phone number or, for numbers in a Messaging Service, the whole service (MG…).
+  CREATE TABLE opt_outs (
+    account_sid TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    phone_number TEXT NOT NULL,
+    keyword TEXT,
+    message_sid TEXT,
+    date_created INTEGER NOT NULL,
+    PRIMARY KEY (account_sid, sender, phone_number)
+  );
+  -- every send asks whether its recipient has any block at all
+  CREATE INDEX opt_outs_phone ON opt_outs(account_sid, phone_number);
+  -- a Messaging Service's Advanced Opt-Out (keywords and replies), as JSON; set through the
+  -- sandbox's control API only, as Twilio offers it in its Console only
+  CREATE TABLE service_opt_out (
+    service_sid TEXT PRIMARY KEY REFERENCES services(sid) ON DELETE CASCADE,
+    config TEXT NOT NULL
+  );
+  `,
 ];

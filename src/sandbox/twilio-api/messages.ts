@@ -3,11 +3,13 @@
 import type { SandboxContext } from '../context.js';
 import { enqueueStatusCallback } from '../lifecycle/index.js';
 import { dateRange } from '../messaging/date-filter.js';
+import { UNSUBSCRIBED_FATE, unsubscribed } from '../messaging/opt-out.js';
 import { validateCreate } from '../messaging/validate.js';
 import { admitMessage } from '../realism/index.js';
 import { isSid } from '../sids.js';
 import { messageJson } from '../store/message-json.js';
 import { listMessages, type MessageFilter } from '../store/message-list.js';
+import { sendBlocked } from '../store/opt-outs.js';
 import {
   cancelMessage,
   deleteMessage,
@@ -48,6 +50,10 @@ function create(ctx: SandboxContext, req: TwilioRequest): { status: number; rep:
   const now = ctx.clock.now();
   const plan = validateCreate(ctx.db, req.account.sid, req.form, now);
   const status: MessageStatus = plan.sendAt !== undefined ? 'scheduled' : plan.service ? 'accepted' : 'queued';
+  // a phone that opted out of this sender: refused at once from a number, failed after acceptance
+  // when a Messaging Service sends (Twilio checks once it has picked the sender)
+  const blocked = sendBlocked(ctx.db, req.account.sid, plan.from, plan.to, plan.service?.sid);
+  if (blocked && !plan.service) throw unsubscribed();
   // fault injection and the sender's queue have the last word (21611 when it is full)
   const first = admitMessage(
     ctx,
@@ -60,8 +66,8 @@ function create(ctx: SandboxContext, req: TwilioRequest): { status: number; rep:
       date_created: now,
       send_at: plan.sendAt ?? null,
       next_at: plan.sendAt ?? now + ctx.clock.delay(ctx.config.statusDelay),
-      next_status: status === 'queued' ? 'sending' : 'queued',
-      fate: null,
+      next_status: status === 'queued' ? 'sending' : blocked && status === 'accepted' ? 'failed' : 'queued',
+      fate: blocked ? UNSUBSCRIBED_FATE : null,
     },
     now,
   );

@@ -11,6 +11,7 @@ import { checkSender } from '../messaging/validate.js';
 import { getAccount } from '../store/accounts.js';
 import { getMessageBySid, insertMessage, type MessageRow } from '../store/messages.js';
 import { numberByPhone } from '../store/numbers.js';
+import { sendBlocked } from '../store/opt-outs.js';
 import { TwilioRestError } from '../twilio-wire/errors.js';
 import type { HttpOutcome } from '../webhooks/http.js';
 import { inboundTarget } from '../webhooks/inbound-target.js';
@@ -148,6 +149,10 @@ function createReply(
       if (err instanceof TwilioRestError) return `${err.twilioCode} ${err.message}`;
       throw err;
     }
+  }
+  // the answer to a STOP cannot reach the phone that just opted out
+  if (sendBlocked(ctx.db, inbound.account_sid, from, to, inbound.messaging_service_sid)) {
+    return '21610 Attempt to send to unsubscribed recipient';
   }
   const action = message.action === undefined ? null : (resolveUrl(message.action, base) ?? null);
   const segments = countSegments(message.body);

@@ -1,0 +1,122 @@
+// What an inbound keyword does, inside the transaction that stores the inbound message: STOP
+// blocks the phone from the number it texted (or from that number's whole Messaging Service),
+// START lifts the block, HELP changes nothing; each gets Twilio's reply (or the service's own with
+// Advanced Opt-Out) as an `outbound-reply` message, and the inbound webhook learns the keyword
+// through `OptOutType` only when Advanced Opt-Out is on. The inbound message itself is stored and
+// forwarded like any other.
+import type { SandboxContext } from '../context.js';
+import { insertMessage, type MessageRow } from '../store/messages.js';
+import type { NumberRow } from '../store/numbers.js';
+import { advancedOptOut, isOptedOut, optIn, optOut } from '../store/opt-outs.js';
+import { serviceOfNumber } from '../store/services.js';
+import { TwilioRestError } from '../twilio-wire/errors.js';
+import { matchKeyword, OPT_OUT_TYPE, replyText, tollFreeReply, type KeywordKind } from './opt-out-keywords.js';
+import { countSegments } from './segments.js';
+
+export interface KeywordOutcome {
+  kind: KeywordKind;
+  keyword: string;
+  /** the `OptOutType` webhook parameter; only with Advanced Opt-Out */
+  optOutType: 'STOP' | 'START' | 'HELP' | undefined;
+  /** the auto-reply stored, if one was sent */
+  reply: MessageRow | undefined;
+}
+
+/** Twilio's refusal of a message to a phone that opted out of its sender. */
+export const unsubscribed = (): TwilioRestError =>
+  new TwilioRestError(400, 21610, 'Attempt to send to unsubscribed recipient');
+
+/** The `fate` of a Messaging Service message to such a phone: accepted, then failed with 21610. */
+export const UNSUBSCRIBED_FATE = 'failed:21610';
+
+export function handleKeyword(
+  ctx: SandboxContext,
+  number: NumberRow,
+  inbound: MessageRow,
+  now: number,
+): KeywordOutcome | undefined {
+  const db = ctx.db;
+  const serviceSid = serviceOfNumber(db, number.sid);
+  const advanced = serviceSid === undefined ? undefined : advancedOptOut(db, serviceSid);
+  const match = matchKeyword(inbound.body, advanced);
+  if (match === undefined) return undefined;
+  const scope = serviceSid ?? number.phone_number;
+  const phone = inbound.from_addr;
+  const tollFree = number.type === 'tollfree';
+  const wasOut = isOptedOut(db, inbound.account_sid, scope, phone);
+  let text: string | undefined;
+  switch (match.kind) {
+    case 'opt-out':
+      optOut(db, {
+        account_sid: inbound.account_sid,
+        sender: scope,
+        phone_number: phone,
+        keyword: match.keyword,
+        message_sid: inbound.sid,
+        date_created: now,
+      });
+      text = tollFree ? tollFreeReply('opt-out', match.keyword) : replyText('opt-out', advanced);
+      break;
+    case 'opt-in':
+      // the carriers' toll-free layer lifts its block on START and UNSTOP only
+      if (tollFree) {
+        text = tollFreeReply('opt-in', match.keyword);
+        if (text !== undefined) optIn(db, inbound.account_sid, scope, phone);
+      } else {
+        optIn(db, inbound.account_sid, scope, phone);
+        text = replyText('opt-in', advanced);
+      }
+      break;
+    case 'help':
+      // a phone that opted out gets no answer to HELP
+      text = wasOut ? undefined : replyText('help', advanced);
+      break;
+  }
+  const reply = text === undefined ? undefined : storeReply(ctx, inbound, number.phone_number, serviceSid, text, now);
+  return {
+    kind: match.kind,
+    keyword: match.keyword,
+    optOutType: advanced?.enabled === true ? OPT_OUT_TYPE[match.kind] : undefined,
+    reply,
+  };
+}
+
+/**
+ * The reply as the phone received it: sent by Twilio from the texted number, free of charge, so it
+ * is stored already delivered and without a price.
+ */
+function storeReply(
+  ctx: SandboxContext,
+  inbound: MessageRow,
+  from: string,
+  serviceSid: string | undefined,
+  text: string,
+  now: number,
+): MessageRow {
+  const segments = countSegments(text);
+  return insertMessage(ctx.db, {
+    account_sid: inbound.account_sid,
+    to_addr: inbound.from_addr,
+    from_addr: from,
+    body: text,
+    status: 'delivered',
+    direction: 'outbound-reply',
+    num_segments: segments.segments,
+    encoding: segments.encoding,
+    price: null,
+    price_unit: 'USD',
+    error_code: null,
+    error_message: null,
+    messaging_service_sid: serviceSid ?? null,
+    status_callback: null,
+    application_sid: null,
+    validity_period: null,
+    send_at: null,
+    date_created: now,
+    date_sent: now,
+    next_at: null,
+    next_status: null,
+    fate: 'delivered',
+    extra: { opt_out_reply: inbound.sid },
+  });
+}

@@ -1,0 +1,120 @@
+// The opt-out block list and each Messaging Service's Advanced Opt-Out settings. A block is kept
+// per (account, sender, phone): the sender is the number the phone texted or, when that number is
+// in a Messaging Service, the service, which then blocks every sender of its pool.
+import { ADVANCED_DEFAULTS, type AdvancedOptOut } from '../messaging/opt-out-keywords.js';
+import type { Db } from './db.js';
+import type { NumberRow } from './numbers.js';
+import { serviceOfNumber } from './services.js';
+
+export interface OptOutRow {
+  account_sid: string;
+  /** a phone number (E.164) or a Messaging Service SID */
+  sender: string;
+  phone_number: string;
+  /** the keyword that made it (upper case), null when opted out through the control API */
+  keyword: string | null;
+  message_sid: string | null;
+  date_created: number;
+}
+
+/** The sender a block made through `number` applies to: its service when it is in one. */
+export function blockScope(db: Db, number: Pick<NumberRow, 'sid' | 'phone_number'>): string {
+  return serviceOfNumber(db, number.sid) ?? number.phone_number;
+}
+
+/** Adds (or refreshes) a block; returns the row as stored. */
+export function optOut(db: Db, row: OptOutRow): OptOutRow {
+  db.prepare(
+    `INSERT INTO opt_outs (account_sid, sender, phone_number, keyword, message_sid, date_created)
+     VALUES (@account_sid, @sender, @phone_number, @keyword, @message_sid, @date_created)
+     ON CONFLICT (account_sid, sender, phone_number) DO UPDATE SET
+       keyword = excluded.keyword, message_sid = excluded.message_sid, date_created = excluded.date_created`,
+  ).run(row);
+  return row;
+}
+
+/** Lifts a block; true when there was one. */
+export function optIn(db: Db, accountSid: string, sender: string, phone: string): boolean {
+  return (
+    db
+      .prepare('DELETE FROM opt_outs WHERE account_sid = ? AND sender = ? AND phone_number = ?')
+      .run(accountSid, sender, phone).changes > 0
+  );
+}
+
+export function isOptedOut(db: Db, accountSid: string, sender: string, phone: string): boolean {
+  return (
+    db
+      .prepare('SELECT 1 FROM opt_outs WHERE account_sid = ? AND sender = ? AND phone_number = ?')
+      .get(accountSid, sender, phone) !== undefined
+  );
+}
+
+/**
+ * True when a message from `from` (or through `serviceSid`) to `to` is blocked: by a block on that
+ * number, on the service it belongs to, or on the service the message goes through.
+ */
+export function sendBlocked(
+  db: Db,
+  accountSid: string,
+  from: string,
+  to: string,
+  serviceSid: string | null | undefined,
+): boolean {
+  // most sandboxes have no block at all: one cheap probe before any lookup
+  const any = db
+    .prepare('SELECT 1 FROM opt_outs WHERE account_sid = ? AND phone_number = ? LIMIT 1')
+    .get(accountSid, to);
+  if (any === undefined) return false;
+  const senders = new Set<string>([from]);
+  if (serviceSid) senders.add(serviceSid);
+  const number = db.prepare('SELECT sid FROM incoming_numbers WHERE phone_number = ?').get(from) as
+    { sid: string } | undefined;
+  const own = number && serviceOfNumber(db, number.sid);
+  if (own !== undefined) senders.add(own);
+  for (const s of senders) if (isOptedOut(db, accountSid, s, to)) return true;
+  return false;
+}
+
+export function listOptOuts(
+  db: Db,
+  filter: { accountSid?: string; sender?: string; phone?: string } = {},
+): OptOutRow[] {
+  const where: string[] = [];
+  const args: string[] = [];
+  if (filter.accountSid !== undefined) {
+    where.push('account_sid = ?');
+    args.push(filter.accountSid);
+  }
+  if (filter.sender !== undefined) {
+    where.push('sender = ?');
+    args.push(filter.sender);
+  }
+  if (filter.phone !== undefined) {
+    where.push('phone_number = ?');
+    args.push(filter.phone);
+  }
+  const clause = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
+  return db
+    .prepare(`SELECT * FROM opt_outs ${clause} ORDER BY date_created DESC, sender, phone_number LIMIT 1000`)
+    .all(...args) as OptOutRow[];
+}
+
+/** Empties the block list; returns how many blocks were lifted. */
+export function clearOptOuts(db: Db): number {
+  return db.prepare('DELETE FROM opt_outs').run().changes;
+}
+
+export function advancedOptOut(db: Db, serviceSid: string): AdvancedOptOut {
+  const row = db.prepare('SELECT config FROM service_opt_out WHERE service_sid = ?').get(serviceSid) as
+    { config: string } | undefined;
+  if (row === undefined) return { ...ADVANCED_DEFAULTS };
+  return { ...ADVANCED_DEFAULTS, ...(JSON.parse(row.config) as Partial<AdvancedOptOut>) };
+}
+
+export function saveAdvancedOptOut(db: Db, serviceSid: string, config: AdvancedOptOut): void {
+  db.prepare(
+    `INSERT INTO service_opt_out (service_sid, config) VALUES (?, ?)
+     ON CONFLICT (service_sid) DO UPDATE SET config = excluded.config`,
+  ).run(serviceSid, JSON.stringify(config));
+}
