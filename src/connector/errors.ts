@@ -47,6 +47,11 @@ export const ERROR_CATALOG = {
     status: 400,
     summary: 'Twilio refused the request; `status`, `twilio_code` and `more_info` are Twilio’s own.',
   },
+  RECIPIENT_OPTED_OUT: {
+    status: 400,
+    summary:
+      'The recipient opted out of this sender (they texted STOP or a synonym); Twilio refuses to message them (Twilio code 21610) until they text START.',
+  },
   TWILIO_SERVER_ERROR: { status: 502, summary: 'Twilio answered with a 5xx error.' },
   UPSTREAM_UNREACHABLE: { status: 502, summary: 'Twilio (or the configured upstream) could not be reached.' },
   UPSTREAM_TIMEOUT: { status: 504, summary: 'Twilio did not answer within the upstream timeout.' },
@@ -170,6 +175,14 @@ export function fromUpstream(err: unknown): ApiError {
   }
   if (e.status >= 500) {
     return new ApiError('TWILIO_SERVER_ERROR', `Twilio answered ${e.status}: ${message}`, extra);
+  }
+  if (twilioCode === 21610) {
+    // the one refusal a flow must handle case by case: say what happened, not Twilio's wording
+    return new ApiError(
+      'RECIPIENT_OPTED_OUT',
+      'The recipient has opted out of messages from this sender (they texted STOP or a synonym); they must text START before you can message them again',
+      { ...extra, status: 400 },
+    );
   }
   return new ApiError('TWILIO_REJECTED', message, { ...extra, status: e.status >= 400 ? e.status : 400 });
 }

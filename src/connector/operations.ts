@@ -641,6 +641,25 @@ export const triggerOperations: readonly OperationSpec[] = [
     },
   },
   {
+    operationId: 'OnOptOutChanged',
+    method: 'post',
+    path: '/subscriptions/messages/optout',
+    summary: 'When a recipient opts out or back in',
+    description:
+      'Starts the flow when someone texts STOP, START or HELP (or a synonym such as UNSUBSCRIBE, YES or INFO) to one of the account’s numbers. After an opt-out Twilio refuses messages to them with error 21610 until they text START.',
+    tags: ['Triggers'],
+    parameters: [],
+    body: { name: 'subscription', model: 'OptOutSubscription', description: 'What to subscribe to.' },
+    responses: { ...SUBSCRIPTION_CREATED, ...ERRORS },
+    trigger: {
+      kind: 'single',
+      mode: 'webhook',
+      hint: 'Text STOP to one of your Twilio numbers.',
+      notificationModel: 'OptOutEvent',
+      notificationUrlProperty: 'callbackUrl',
+    },
+  },
+  {
     operationId: 'DeleteSubscription',
     method: 'delete',
     path: '/subscriptions/{SubscriptionId}',

@@ -45,7 +45,7 @@ export interface IdempotencyStore {
   sharedKey(): Promise<Buffer>;
 }
 
-export type SubscriptionKind = 'received' | 'status';
+export type SubscriptionKind = 'received' | 'status' | 'optout';
 
 /** A trigger subscription. `credentials` is the sealed (encrypted) connection secret. */
 export interface Subscription {
@@ -53,7 +53,7 @@ export interface Subscription {
   kind: SubscriptionKind;
   account_sid: string;
   callback_url: string;
-  /** the number whose inbound messages are watched (received) */
+  /** the number whose inbound messages are watched (received, optout) */
   phone_number: string | null;
   number_sid: string | null;
   /** TwiML reply text sent back to the texter (received) */

@@ -87,6 +87,18 @@ describe('OpenAPI 3.1 definition', () => {
     assert.equal(usage({ category: 'sms', price: 0.0075 }), true);
     assert.equal(usage({ category: 'sms', price: null }), true);
     assert.equal(usage({ category: 'sms', price: '0.0075' }), false);
+    const optOut = get('OptOutEvent');
+    const event = {
+      type: 'opt-out',
+      from: '+14155552671',
+      to: '+15005550006',
+      body: 'STOP',
+      message_sid: `SM${'a'.repeat(32)}`,
+      messaging_service_sid: null,
+    };
+    assert.equal(optOut(event), true);
+    assert.equal(optOut({ ...event, type: 'stop' }), false);
+    assert.equal(get('OptOutSubscription')({ callbackUrl: 'https://example.com/hook', to: '14155552671' }), false);
   });
 
   describe('against the Twilio sandbox', () => {

@@ -121,6 +121,13 @@ describe('Swagger 2.0 definition', () => {
     assert.equal(hook.post.parameters[0].schema.properties.callbackUrl['x-ms-notification-url'], true);
     assert.equal(hook.post.parameters[0].schema.properties.callbackUrl['x-ms-visibility'], 'internal');
     assert.equal(doc.paths['/subscriptions/{SubscriptionId}'].delete['x-ms-visibility'], 'internal');
+    const optOut = doc.paths['/subscriptions/messages/optout'];
+    assert.equal(optOut.post.operationId, 'OnOptOutChanged');
+    assert.equal(optOut.post['x-ms-trigger'], 'single');
+    assert.equal(optOut.post.summary, 'When a recipient opts out or back in');
+    assert.equal(optOut['x-ms-notification-content'].schema.$ref, '#/definitions/OptOutEvent');
+    assert.equal(optOut.post.parameters[0].schema.properties.callbackUrl['x-ms-notification-url'], true);
+    assert.deepEqual(doc.definitions.OptOutEvent.properties.type.enum, ['opt-out', 'opt-in', 'help']);
     const actionsOnly: any = buildSwagger();
     assert.equal(actionsOnly.paths['/triggers/messages/received'], undefined);
   });

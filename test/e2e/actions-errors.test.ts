@@ -65,13 +65,25 @@ describe('e2e: every error class through connector, client and sandbox', () => {
       'NOT_FOUND',
     );
     assert.equal(e.twilio_code, 20404);
-    await chaos([{ type: 'create_error', code: 21610, probability: 1 }]);
+    await chaos([{ type: 'create_error', code: 21612, probability: 1 }]);
     const rejected = await expectError(
       await h.call('POST', '/Messages.json', { json: message('+14155550601') }),
       400,
       'TWILIO_REJECTED',
     );
-    assert.equal(rejected.twilio_code, 21610);
+    assert.equal(rejected.twilio_code, 21612);
+  });
+
+  it('400 RECIPIENT_OPTED_OUT when Twilio refuses a recipient who opted out (21610)', async () => {
+    await chaos([{ type: 'create_error', code: 21610, probability: 1 }]);
+    const refused = await expectError(
+      await h.call('POST', '/Messages.json', { json: message('+14155550601') }),
+      400,
+      'RECIPIENT_OPTED_OUT',
+    );
+    assert.equal(refused.twilio_code, 21610);
+    assert.equal(refused.more_info, 'https://www.twilio.com/docs/errors/21610');
+    assert.match(refused.message, /opted out .* text START/);
   });
 
   it('429 TWILIO_RATE_LIMITED when Twilio throttles, 502 TWILIO_SERVER_ERROR on its 5xx, 504 when it is slow', async () => {

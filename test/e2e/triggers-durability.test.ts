@@ -174,6 +174,57 @@ describe('trigger delivery survives SIGKILL', () => {
   );
 });
 
+describe('opt-out events survive SIGKILL', () => {
+  let sb: TestSandbox;
+  const dir = mkdtempSync(join(tmpdir(), 'tc-kill-optout-'));
+  let child: ChildProcess | undefined;
+  before(async () => {
+    sb = await startSandbox();
+  });
+  after(async () => {
+    if (child !== undefined && child.exitCode === null) await kill9(child);
+    await sb.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(
+    'delivers each keyword once after a restart, in order, and nothing for other texts',
+    { timeout: 60_000 },
+    async () => {
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      const env = { DATA_DIR: dir, UPSTREAM: sb.url, PORT: String(port), PUBLIC_URL: base };
+      child = await startChild(env);
+      const cbPort = await freePort();
+      const sub = await fetch(`${base}/subscriptions/messages/optout`, {
+        method: 'POST',
+        headers: { authorization: basic(sb.accountSid, sb.authToken), 'content-type': 'application/json' },
+        body: JSON.stringify({ callbackUrl: `http://127.0.0.1:${cbPort}/cb`, to: sb.phoneNumber }),
+      });
+      assert.equal(sub.status, 201, JSON.stringify(await json(sub.clone())));
+      // the callback is down: the events can only wait in the outbox when the process dies
+      assert.equal(await postAsTwilio(sb, base, inboundParams(sb, 11, 'STOP')), 200);
+      assert.equal(await postAsTwilio(sb, base, inboundParams(sb, 12, 'hello')), 200);
+      assert.equal(await postAsTwilio(sb, base, inboundParams(sb, 13, 'Start')), 200);
+      await kill9(child);
+
+      const cb = await callback(cbPort);
+      try {
+        child = await startChild(env);
+        // Twilio retrying the STOP after the restart adds nothing
+        assert.equal(await postAsTwilio(sb, base, inboundParams(sb, 11, 'STOP')), 200);
+        assert.equal(await postAsTwilio(sb, base, inboundParams(sb, 14, 'help')), 200);
+        await until(() => (cb.bodies.length >= 3 ? true : undefined));
+        assert.equal(await postAsTwilio(sb, base, inboundParams(sb, 15, 'QUIT')), 200);
+        await until(() => (cb.bodies.length >= 4 ? true : undefined));
+        assert.deepEqual(cb.bodies, ['STOP', 'Start', 'help', 'QUIT']);
+      } finally {
+        await close(cb.server);
+      }
+    },
+  );
+});
+
 describe('two connector instances on one PostgreSQL', () => {
   let pg: TestPostgres;
   let sb: TestSandbox;

@@ -2,6 +2,7 @@
 import type { JsonSchema } from './common.js';
 import { errorModels } from './errors.js';
 import { messageModels } from './messages.js';
+import { optOutModels } from './opt-out.js';
 import { phoneNumberModels } from './phone-numbers.js';
 import { triggerModels } from './triggers.js';
 import { usageModels } from './usage.js';
@@ -11,6 +12,7 @@ export const models: Readonly<Record<string, JsonSchema>> = {
   ...phoneNumberModels,
   ...usageModels,
   ...triggerModels,
+  ...optOutModels,
   ...errorModels,
 };
 
@@ -30,4 +32,6 @@ export type ModelName =
   | 'MessageStatusSubscription'
   | 'Subscription'
   | 'MessageBatch'
+  | 'OptOutSubscription'
+  | 'OptOutEvent'
   | 'ErrorEnvelope';

@@ -79,12 +79,16 @@ export const Subscription = {
     id: { type: 'string', description: 'The subscription ID.', 'x-ms-summary': 'Subscription ID' },
     kind: {
       type: 'string',
-      enum: ['received', 'status'],
-      description: 'received: messages received; status: status changes.',
+      enum: ['received', 'status', 'optout'],
+      description: 'received: messages received; status: status changes; optout: opt-out keywords.',
       'x-ms-summary': 'Kind',
     },
     callbackUrl: { type: 'string', description: 'Where events are posted.', 'x-ms-summary': 'Callback URL' },
-    to: { type: 'string', description: 'The number watched for received messages.', 'x-ms-summary': 'To' },
+    to: {
+      type: 'string',
+      description: 'The number watched for received messages or opt-outs.',
+      'x-ms-summary': 'To',
+    },
     from: { type: 'string', description: 'Only status changes of messages from this number.', 'x-ms-summary': 'From' },
     autoReply: { type: 'string', description: 'The automatic reply, if any.', 'x-ms-summary': 'Automatic reply' },
     statuses: {

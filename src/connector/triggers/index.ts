@@ -13,6 +13,7 @@ import { accountPath, ConnectionVerifier } from '../verify.js';
 import { connectorOutboundPolicy } from '../outbound-url.js';
 import type { TriggerClient, TriggerContext } from './context.js';
 import { startDelivery, type DeliveryOptions, type DeliveryWorker } from './delivery.js';
+import { registerOptOutSubscriptions } from './opt-out.js';
 import { registerPolling } from './polling.js';
 import { secretBox } from './secret-box.js';
 import { registerSubscriptions } from './subscriptions.js';
@@ -115,6 +116,7 @@ export function triggersPlugin(deps: TriggerDeps): FastifyPluginAsync {
     app.statusWatch.attach(async (accountSid) => (await deps.store.listSubscriptions(accountSid, 'status')).length > 0);
     registerPolling(app, ctx);
     registerSubscriptions(app, ctx);
+    registerOptOutSubscriptions(app, ctx);
     registerTwilioEndpoints(app, ctx);
     await Promise.resolve();
   };

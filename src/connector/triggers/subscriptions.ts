@@ -8,6 +8,7 @@ import type { Subscription } from '../../store/index.js';
 import type { Connection } from '../auth.js';
 import { ApiError, fromUpstream, validation } from '../errors.js';
 import type { SealedConnection, TriggerContext } from './context.js';
+import { attachToNumber, findNumber, wantedNumber } from './number-hook.js';
 import { provenConnection } from './proven.js';
 import { baseUrlOf } from './public-url.js';
 import { MESSAGE_STATUSES } from '../schemas/triggers.js';
@@ -18,13 +19,13 @@ export const STATUS_PATH = '/twilio/messages/status';
 const STATUSES: ReadonlySet<string> = new Set(MESSAGE_STATUSES);
 const E164 = /^\+[1-9]\d{1,14}$/;
 
-function body(request: FastifyRequest): Record<string, unknown> {
+export function body(request: FastifyRequest): Record<string, unknown> {
   const b = request.body;
   if (typeof b !== 'object' || b === null || Array.isArray(b)) throw validation('The body must be a JSON object');
   return b as Record<string, unknown>;
 }
 
-async function callbackUrl(ctx: TriggerContext, b: Record<string, unknown>): Promise<string> {
+export async function callbackUrl(ctx: TriggerContext, b: Record<string, unknown>): Promise<string> {
   const raw = b['callbackUrl'];
   if (typeof raw !== 'string' || raw === '')
     throw validation('Field callbackUrl is required: the URL events are posted to');
@@ -45,7 +46,7 @@ function withoutQuery(url: string): string {
   }
 }
 
-function seal(ctx: TriggerContext, c: Connection): string {
+export function seal(ctx: TriggerContext, c: Connection): string {
   if (ctx.box === undefined) {
     throw new ApiError(
       'VALIDATION_FAILED',
@@ -62,20 +63,21 @@ function seal(ctx: TriggerContext, c: Connection): string {
   return ctx.box.seal(JSON.stringify(sealed));
 }
 
-export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext): void {
-  const created = (request: FastifyRequest, sub: Subscription) => ({
+/** What subscribing answers (the Subscription model). */
+export function subscriptionJson(ctx: TriggerContext, request: FastifyRequest, sub: Subscription) {
+  return {
     id: sub.id,
     kind: sub.kind,
     callbackUrl: sub.callback_url,
-    ...(sub.phone_number === null
-      ? {}
-      : sub.kind === 'received'
-        ? { to: sub.phone_number }
-        : { from: sub.phone_number }),
+    ...(sub.phone_number === null ? {} : sub.kind === 'status' ? { from: sub.phone_number } : { to: sub.phone_number }),
     ...(sub.auto_reply === null ? {} : { autoReply: sub.auto_reply }),
     ...(sub.statuses === null ? {} : { statuses: sub.statuses }),
     location: `${baseUrlOf(request, ctx.publicUrl, ctx.trustProxy)}/subscriptions/${sub.id}`,
-  });
+  };
+}
+
+export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext): void {
+  const created = (request: FastifyRequest, sub: Subscription) => subscriptionJson(ctx, request, sub);
 
   app.post(
     '/subscriptions/messages/received',
@@ -86,75 +88,27 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
       const connection = await provenConnection(ctx, request, { remember: true });
       const b = body(request);
       const callback = await callbackUrl(ctx, b);
-      let to = b['to'];
-      if (to !== undefined && to !== null && to !== '' && (typeof to !== 'string' || !E164.test(to))) {
-        throw validation('Field to must be one of your Twilio numbers in E.164 form, e.g. +14155550123');
-      }
+      const to = wantedNumber(b['to']);
       const autoReply = b['autoReply'];
       if (autoReply !== undefined && autoReply !== null && (typeof autoReply !== 'string' || autoReply.length > 1600)) {
         throw validation('Field autoReply must be text of at most 1600 characters');
       }
       const credentials = seal(ctx, connection);
       const client = ctx.clientFor(connection);
-      let number;
-      try {
-        if (typeof to === 'string' && to !== '') {
-          const wanted = to;
-          number = (await client.incomingPhoneNumbers.list({ PhoneNumber: wanted, PageSize: 20 })).items.find(
-            (n) => n.phone_number === wanted,
-          );
-          if (number === undefined) throw validation(`Field to: ${wanted} is not one of this account’s phone numbers`);
-        } else {
-          // without `to`, an account with a single number means that number
-          const page = await client.incomingPhoneNumbers.list({ PageSize: 2 });
-          if (page.items.length !== 1) {
-            throw validation(
-              page.items.length === 0
-                ? 'This account has no phone numbers to receive messages on'
-                : 'Field to is required when the account has several numbers: which one should be watched?',
-            );
-          }
-          number = page.items[0]!;
-          to = number.phone_number;
-        }
-      } catch (err) {
-        throw fromUpstream(err);
-      }
-      const phone = number.phone_number;
-      const hookUrl = baseUrlOf(request, ctx.publicUrl, ctx.trustProxy) + RECEIVED_PATH;
+      const number = await findNumber(client, to);
       const sub: Subscription = {
         id: randomUUID(),
         kind: 'received',
         account_sid: connection.accountSid,
         callback_url: callback,
-        phone_number: phone,
+        phone_number: number.phone_number,
         number_sid: number.sid,
         auto_reply: typeof autoReply === 'string' && autoReply !== '' ? autoReply : null,
         statuses: null,
         credentials,
         created_at: Date.now(),
       };
-      if (number.sms_url !== hookUrl) {
-        await ctx.store.saveNumberHook(
-          {
-            account_sid: connection.accountSid,
-            number_sid: number.sid,
-            phone_number: phone,
-            previous_sms_url: number.sms_url ?? '',
-            previous_sms_method: number.sms_method,
-          },
-          Date.now(),
-        );
-      }
-      await ctx.store.createSubscription(sub);
-      try {
-        if (number.sms_url !== hookUrl || number.sms_method !== 'POST') {
-          await client.incomingPhoneNumbers.update(number.sid, { SmsUrl: hookUrl, SmsMethod: 'POST' });
-        }
-      } catch (err) {
-        await ctx.store.deleteSubscription(sub.id);
-        throw fromUpstream(err);
-      }
+      await attachToNumber(ctx, client, sub, number, baseUrlOf(request, ctx.publicUrl, ctx.trustProxy) + RECEIVED_PATH);
       const out = created(request, sub);
       return reply.code(201).header('location', out.location).send(out);
     },

@@ -1,10 +1,10 @@
-// The endpoints Twilio calls: inbound messages (the SmsUrl of subscribed numbers) and status
-// callbacks (of messages sent with tracking). Each request's X-Twilio-Signature is checked first,
-// against the URL Twilio called, with the current credential of the account the request names (the
-// auth token Twilio last accepted from a subscriber, see proven.ts): never with whichever stored
-// token happens to validate, so a token someone else stored cannot sign events for the account. A
-// missing or wrong signature gets 403, and nothing else is read or stored. A valid one is
-// committed to the outbox — one event per subscription — before Twilio gets its answer, and
+// The endpoints Twilio calls: inbound messages (the SmsUrl of subscribed numbers, for the received
+// and opt-out triggers) and status callbacks (of messages sent with tracking). Each request's
+// X-Twilio-Signature is checked first, against the URL Twilio called, with the current credential of
+// the account the request names (the auth token Twilio last accepted from a subscriber, see
+// proven.ts): never with whichever stored token happens to validate, so a token someone else stored
+// cannot sign events for the account. A missing or wrong signature gets 403, and nothing else is
+// read or stored. A valid one is committed to the outbox — one event per subscription — before Twilio gets its answer, and
 // delivered afterwards, so a crash after the answer loses nothing and Twilio's retries add nothing.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -14,6 +14,7 @@ import type { SealedConnection, TriggerContext } from './context.js';
 import type { DeliveryPayload } from './delivery.js';
 import { openForward, sealForward } from './forward-token.js';
 import { inboundMessage, param, statusEvent, type WebhookParams } from './message-event.js';
+import { OPT_OUT_EVENT, optOutEvent } from './opt-out.js';
 import { signingCredentials } from './proven.js';
 import { requestUrlOf } from './public-url.js';
 import { RECEIVED_PATH, STATUS_PATH } from './subscriptions.js';
@@ -77,6 +78,7 @@ export function registerTwilioEndpoints(app: FastifyInstance, ctx: TriggerContex
     if (params === undefined || accountSid === undefined || to === undefined) return forbidden(reply);
     if ((await verify(ctx, request, params, accountSid)) === undefined) return forbidden(reply);
     const subs = await ctx.store.listSubscriptions(accountSid, 'received', to);
+    const optOutSubs = await ctx.store.listSubscriptions(accountSid, 'optout', to);
 
     const message = inboundMessage(params, Date.now());
     // Twilio retries a webhook with the same I-Twilio-Idempotency-Token; the message SID is as good
@@ -92,6 +94,19 @@ export function registerTwilioEndpoints(app: FastifyInstance, ctx: TriggerContex
       callback_url: s.callback_url,
       payload: JSON.stringify({ type: 'json', event: 'message.received', body: message } satisfies DeliveryPayload),
     }));
+    const optOut = optOutSubs.length > 0 ? optOutEvent(params) : undefined;
+    if (optOut !== undefined) {
+      for (const s of optOutSubs) {
+        events.push({
+          account_sid: accountSid,
+          subscription_id: s.id,
+          order_key: `${s.id}|${to}`,
+          dedupe_key: dedupe,
+          callback_url: s.callback_url,
+          payload: JSON.stringify({ type: 'json', event: OPT_OUT_EVENT, body: optOut } satisfies DeliveryPayload),
+        });
+      }
+    }
     await ctx.store.enqueue(events, Date.now());
     ctx.wake();
     const autoReply = subs.find((s) => s.auto_reply !== null)?.auto_reply;
