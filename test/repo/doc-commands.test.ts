@@ -36,6 +36,14 @@ const NOT_RUN = new Map<string, string>([
     'npx twilio-connector sandbox --host 0.0.0.0 --allowed-hosts sandbox,my-laptop.local --ui-auth dev:change-me',
     'listens on every interface, and is long-running',
   ],
+  [
+    `SERVICE_SID=$(curl -s -u "$ACCOUNT_SID:$AUTH_TOKEN" -d FriendlyName=Alerts http://127.0.0.1:4310/v1/Services | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).sid')`,
+    'stores a shell variable for the next command; test/sandbox/opt-out.test.ts makes the same calls',
+  ],
+  [
+    `curl -s -X PUT "http://127.0.0.1:4310/_sandbox/services/$SERVICE_SID/opt-out" -H 'content-type: application/json' -d '{"enabled":true,"opt_out_keywords":["PAUSE"],"opt_in_keywords":["RESUME"],"opt_out_reply":"Alerts paused. Text RESUME to get them again."}'`,
+    'needs the shell variable of the command before; test/sandbox/opt-out.test.ts makes the same calls',
+  ],
   ['pip install paconn', "Microsoft's tool, from PyPI"],
   ['paconn login', 'needs a Power Platform account'],
   [
@@ -84,7 +92,7 @@ const EXPECTED: { method: string; path: RegExp; check: (a: Answer) => void }[] =
   },
   {
     method: 'POST',
-    path: /^\/subscriptions\/messages\/(received|status)$/,
+    path: /^\/subscriptions\/messages\/(received|status|optout)$/,
     check: (a) => {
       assert.equal(a.status, 201);
       assert.match(JSON.parse(a.body).id, /\S/);
@@ -96,6 +104,30 @@ const EXPECTED: { method: string; path: RegExp; check: (a: Answer) => void }[] =
     check: (a) => {
       assert.ok(a.status === 200 || a.status === 202, `status ${a.status}`);
       assert.match(a.headers, /^location: \S*\/triggers\/messages\/received\?/im);
+    },
+  },
+  {
+    method: 'GET',
+    path: /^\/_sandbox\/opt-outs$/,
+    check: (a) => {
+      assert.equal(a.status, 200);
+      assert.ok(Array.isArray(JSON.parse(a.body).opt_outs));
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/_sandbox\/opt-(outs|ins)$/,
+    check: (a) => {
+      assert.ok(a.status === 200 || a.status === 201, `status ${a.status}`);
+      assert.equal(JSON.parse(a.body).phone_number, '+15551234567');
+    },
+  },
+  {
+    method: 'DELETE',
+    path: /^\/_sandbox\/opt-outs$/,
+    check: (a) => {
+      assert.equal(a.status, 200);
+      assert.equal(typeof JSON.parse(a.body).cleared, 'number');
     },
   },
   {
