@@ -82,6 +82,17 @@
  * @property {{ enabled: boolean, rules: ChaosRule[] }} chaos
  * @property {{ max_messages: number, max_age_days: number }} retention
  *
+ * @typedef {object} OptOut one block of GET /_sandbox/opt-outs
+ * @property {string} account_sid
+ * @property {string} sender a phone number, or a Messaging Service SID
+ * @property {'phone_number' | 'messaging_service'} sender_type
+ * @property {string} phone_number
+ * @property {string | null} keyword
+ * @property {string | null} message_sid
+ * @property {string} date_created
+ *
+ * @typedef {{ sender: string, phone_number: string }} Block
+ *
  * @typedef {{ sid?: string, messageSid?: string, [field: string]: unknown }} PushEvent the data of one event-stream event
  * @typedef {'live' | 'reconnecting' | 'closed'} LiveState
  */
@@ -176,6 +187,12 @@ export const api = {
   resetSettings: () => call('POST', '/_sandbox/settings/reset'),
   /** @param {Record<string, string | string[]>} form @returns {Promise<Message>} */
   inbound: (form) => call('POST', '/_sandbox/inbound', form),
+  /** @returns {Promise<{ opt_outs: OptOut[] }>} */
+  optOuts: () => call('GET', '/_sandbox/opt-outs'),
+  /** @param {Block} block @returns {Promise<OptOut>} */
+  optOut: (block) => call('POST', '/_sandbox/opt-outs', block),
+  /** @param {Block} block @returns {Promise<Block & { lifted: boolean }>} */
+  optIn: (block) => call('POST', '/_sandbox/opt-ins', block),
 };
 
 /**

@@ -1,6 +1,6 @@
 // @ts-check
 // The inbox page's entry point and its one registration point: every part of the page (numbers,
-// conversations, thread, search, message details, composer, settings, push channel) is a module
+// conversations, thread, search, message details, composer, settings, opt-outs, push channel) is a module
 // exporting hooks, listed once below in page order. parts.js runs the hooks; state.js holds what
 // they share.
 import { messageOf } from './api.js';
@@ -11,13 +11,14 @@ import { $ } from './dom.js';
 import { live } from './live.js';
 import { readLocation } from './location.js';
 import { numbers } from './numbers.js';
+import { optOuts } from './opt-outs.js';
 import { registerParts, startParts, wireParts } from './parts.js';
 import { search } from './search.js';
 import { settings } from './settings.js';
 import { thread } from './thread.js';
 
 // order matters for start and refresh: numbers choose the number, conversations the peer, and so on
-registerParts(numbers, conversations, thread, search, detailPane, composer, settings, live);
+registerParts(numbers, conversations, thread, search, detailPane, composer, settings, optOuts, live);
 
 /** Skip links move focus, not just the scroll position, so keyboard users land in the right place. */
 function wireSkipLinks() {
