@@ -22,8 +22,25 @@ export function blockScope(db: Db, number: Pick<NumberRow, 'sid' | 'phone_number
   return serviceOfNumber(db, number.sid) ?? number.phone_number;
 }
 
+/**
+ * Databases that may hold a block. Every send asks whether its recipient is blocked, and almost no
+ * sandbox has a block at all: until one is made (or found on disk), that question costs no query.
+ * Only optOut() adds blocks, and a stale "maybe" after the list is emptied only costs the query.
+ */
+const mayHoldBlocks = new WeakMap<Db, boolean>();
+
+function anyBlocks(db: Db): boolean {
+  let known = mayHoldBlocks.get(db);
+  if (known === undefined) {
+    known = db.prepare('SELECT 1 FROM opt_outs LIMIT 1').get() !== undefined;
+    mayHoldBlocks.set(db, known);
+  }
+  return known;
+}
+
 /** Adds (or refreshes) a block; returns the row as stored. */
 export function optOut(db: Db, row: OptOutRow): OptOutRow {
+  mayHoldBlocks.set(db, true);
   db.prepare(
     `INSERT INTO opt_outs (account_sid, sender, phone_number, keyword, message_sid, date_created)
      VALUES (@account_sid, @sender, @phone_number, @keyword, @message_sid, @date_created)
@@ -61,7 +78,7 @@ export function sendBlocked(
   to: string,
   serviceSid: string | null | undefined,
 ): boolean {
-  // most sandboxes have no block at all: one cheap probe before any lookup
+  if (!anyBlocks(db)) return false;
   const any = db
     .prepare('SELECT 1 FROM opt_outs WHERE account_sid = ? AND phone_number = ? LIMIT 1')
     .get(accountSid, to);
