@@ -1,7 +1,8 @@
 // Webhook trigger subscriptions. `POST /subscriptions/messages/received` points the number's SmsUrl
 // at the connector (remembering what it was; the last unsubscribe puts it back), and
-// `POST /subscriptions/messages/status` fans status callbacks out. `DELETE /subscriptions/{id}`
-// removes either; `GET /subscriptions/dead-letters` lists events whose delivery was given up.
+// `POST /subscriptions/messages/status` fans status callbacks out (the opt-out trigger, opt-out.ts,
+// listens on a number as the received one does). `DELETE /subscriptions/{id}` removes any of them;
+// `GET /subscriptions/dead-letters` lists events whose delivery was given up.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Subscription } from '../../store/index.js';
