@@ -315,7 +315,7 @@ describe('sandbox --ui-auth', () => {
     const ok = await fetch(`${sb.url}/_sandbox/inbound`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: ui },
-      body: inboundJson(sb, 'yes'),
+      body: inboundJson(sb, 'let me in'),
     });
     assert.equal(ok.status, 201);
     assert.equal((await fetch(`${sb.url}/_sandbox/account`, { headers: { authorization: ui } })).status, 200);

@@ -13,8 +13,8 @@ import {
 } from '../messaging/opt-out-keywords.js';
 import { isSid } from '../sids.js';
 import { numberByPhone } from '../store/numbers.js';
+import { advancedOptOut } from '../messaging/opt-out.js';
 import {
-  advancedOptOut,
   blockScope,
   clearOptOuts,
   listOptOuts,

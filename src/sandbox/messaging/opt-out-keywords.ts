@@ -49,6 +49,12 @@ export const ADVANCED_DEFAULTS: Readonly<AdvancedOptOut> = Object.freeze({
   help_reply: DEFAULT_REPLIES.help,
 });
 
+/** Stored settings over the defaults (settings saved before a field existed get its default). */
+export function advancedFrom(stored: unknown): AdvancedOptOut {
+  const fields = typeof stored === 'object' && stored !== null ? (stored as Partial<AdvancedOptOut>) : {};
+  return { ...ADVANCED_DEFAULTS, ...fields };
+}
+
 /** Twilio accepts no spaces in a keyword; the sandbox also keeps them to letters and digits. */
 const KEYWORD = /^[A-Za-z0-9]{1,40}$/;
 const MAX_KEYWORDS = 50;

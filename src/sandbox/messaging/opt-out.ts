@@ -5,12 +5,21 @@
 // through `OptOutType` only when Advanced Opt-Out is on. The inbound message itself is stored and
 // forwarded like any other.
 import type { SandboxContext } from '../context.js';
+import type { Db } from '../store/db.js';
 import { insertMessage, type MessageRow } from '../store/messages.js';
 import type { NumberRow } from '../store/numbers.js';
-import { advancedOptOut, isOptedOut, optIn, optOut } from '../store/opt-outs.js';
+import { isOptedOut, optIn, optOut, storedAdvancedOptOut } from '../store/opt-outs.js';
 import { serviceOfNumber } from '../store/services.js';
 import { TwilioRestError } from '../twilio-wire/errors.js';
-import { matchKeyword, OPT_OUT_TYPE, replyText, tollFreeReply, type KeywordKind } from './opt-out-keywords.js';
+import {
+  advancedFrom,
+  matchKeyword,
+  OPT_OUT_TYPE,
+  replyText,
+  tollFreeReply,
+  type AdvancedOptOut,
+  type KeywordKind,
+} from './opt-out-keywords.js';
 import { countSegments } from './segments.js';
 
 export interface KeywordOutcome {
@@ -28,6 +37,11 @@ export const unsubscribed = (): TwilioRestError =>
 
 /** The `fate` of a Messaging Service message to such a phone: accepted, then failed with 21610. */
 export const UNSUBSCRIBED_FATE = 'failed:21610';
+
+/** A Messaging Service's Advanced Opt-Out, with the defaults for what it never set. */
+export function advancedOptOut(db: Db, serviceSid: string): AdvancedOptOut {
+  return advancedFrom(storedAdvancedOptOut(db, serviceSid));
+}
 
 export function handleKeyword(
   ctx: SandboxContext,

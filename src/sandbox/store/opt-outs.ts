@@ -1,7 +1,6 @@
 // The opt-out block list and each Messaging Service's Advanced Opt-Out settings. A block is kept
 // per (account, sender, phone): the sender is the number the phone texted or, when that number is
 // in a Messaging Service, the service, which then blocks every sender of its pool.
-import { ADVANCED_DEFAULTS, type AdvancedOptOut } from '../messaging/opt-out-keywords.js';
 import type { Db } from './db.js';
 import type { NumberRow } from './numbers.js';
 import { serviceOfNumber } from './services.js';
@@ -122,14 +121,14 @@ export function clearOptOuts(db: Db): number {
   return db.prepare('DELETE FROM opt_outs').run().changes;
 }
 
-export function advancedOptOut(db: Db, serviceSid: string): AdvancedOptOut {
+/** A service's stored Advanced Opt-Out settings (JSON), undefined when it never had any. */
+export function storedAdvancedOptOut(db: Db, serviceSid: string): unknown {
   const row = db.prepare('SELECT config FROM service_opt_out WHERE service_sid = ?').get(serviceSid) as
     { config: string } | undefined;
-  if (row === undefined) return { ...ADVANCED_DEFAULTS };
-  return { ...ADVANCED_DEFAULTS, ...(JSON.parse(row.config) as Partial<AdvancedOptOut>) };
+  return row === undefined ? undefined : (JSON.parse(row.config) as unknown);
 }
 
-export function saveAdvancedOptOut(db: Db, serviceSid: string, config: AdvancedOptOut): void {
+export function saveAdvancedOptOut(db: Db, serviceSid: string, config: object): void {
   db.prepare(
     `INSERT INTO service_opt_out (service_sid, config) VALUES (?, ?)
      ON CONFLICT (service_sid) DO UPDATE SET config = excluded.config`,
