@@ -10,6 +10,7 @@ import { LifecycleEngine } from './lifecycle/engine.js';
 import { registerRealism } from './realism/index.js';
 import { RetentionPruner } from './realism/retention.js';
 import { SandboxEvents } from './events.js';
+import { EventStreams } from './event-streams/streams.js';
 import { requestGuard } from './guard.js';
 import { bootstrapAccount, ensureStartNumber, type AccountRow } from './store/accounts.js';
 import { startCheckpointer } from './store/checkpointer.js';
@@ -78,7 +79,12 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
 
   let base = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const writes = new GroupCommit(db);
-  const core: SandboxCore = { config, db, writes, clock, events: new SandboxEvents(), baseUrl: () => base };
+  const events = new SandboxEvents();
+  const streams = new EventStreams(db);
+  events.subscribe((e) => {
+    if (e.type === 'reset') streams.changed();
+  });
+  const core: SandboxCore = { config, db, writes, clock, events, streams, baseUrl: () => base };
   // The parts keep the context they are built with and use it only once running: they are
   // attached here, before anything else sees the context.
   const ctx = core as SandboxContext;

@@ -4,6 +4,7 @@
 // not exist fails to compile instead of doing nothing.
 import type { Clock } from './clock.js';
 import type { SandboxConfig } from './config.js';
+import type { EventStreams } from './event-streams/streams.js';
 import type { SandboxEvents } from './events.js';
 import type { Db } from './store/db.js';
 import type { GroupCommit } from './store/group-commit.js';
@@ -57,6 +58,8 @@ export interface SandboxCore {
   readonly writes: GroupCommit;
   readonly clock: Clock;
   readonly events: SandboxEvents;
+  /** Event Streams: queues CloudEvents for sinks subscribed to a message's change (event-streams/streams.ts) */
+  readonly streams: EventStreams;
   /** base URL the sandbox is reachable at (known after listen) */
   baseUrl(): string;
 }

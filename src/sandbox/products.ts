@@ -14,6 +14,7 @@ import { registerIncomingPhoneNumbers } from './twilio-api/incoming-phone-number
 import { registerKeys } from './twilio-api/keys.js';
 import { registerMedia } from './twilio-api/media.js';
 import { registerMessages } from './twilio-api/messages.js';
+import { registerEventStreams } from './twilio-api/event-streams.js';
 import { registerMessagingServices } from './twilio-api/messaging-services.js';
 import { registerUsage } from './twilio-api/usage.js';
 import { registerUi } from './ui/index.js';
@@ -36,6 +37,7 @@ export function products(start: StartState): readonly Product[] {
     registerUsage,
     // Twilio's v1 products
     registerMessagingServices,
+    registerEventStreams,
     // the control API
     healthAndReset(start.account, start.phoneNumber),
     registerInbound,

@@ -113,7 +113,7 @@ export function registerInbound(routes: RouteTable, ctx: SandboxContext): void {
     const now = ctx.clock.now();
     const segments = countSegments(input.body);
     const target = inboundTarget(ctx.db, number);
-    const { message, keyword, webhookId } = ctx.db.transaction(() => {
+    const { message, keyword, webhookId, streamed } = ctx.db.transaction(() => {
       const numSegments = input.media.length > 0 ? 1 : segments.segments;
       const message = insertMessage(ctx.db, {
         account_sid: account.sid,
@@ -142,7 +142,8 @@ export function registerInbound(routes: RouteTable, ctx: SandboxContext): void {
       });
       // a keyword is acted on even when nobody is told about the message
       const keyword = handleKeyword(ctx, number, message, now);
-      if (target.url === '') return { message, keyword, webhookId: undefined };
+      const streamed = ctx.streams.enqueue([{ message, inbound: true }], now).length;
+      if (target.url === '') return { message, keyword, webhookId: undefined, streamed };
       const params = inboundParams(message, input.media, number.iso_country);
       if (keyword?.optOutType !== undefined) params['OptOutType'] = keyword.optOutType;
       const webhookId = enqueueWebhook(ctx.db, {
@@ -155,8 +156,9 @@ export function registerInbound(routes: RouteTable, ctx: SandboxContext): void {
         params,
         now,
       });
-      return { message, keyword, webhookId };
+      return { message, keyword, webhookId, streamed };
     })();
+    if (streamed > 0) ctx.webhooks.poke();
     ctx.events.publish({ type: 'message', sid: message.sid, status: message.status, accountSid: message.account_sid });
     const auto = keyword?.reply;
     if (auto) ctx.events.publish({ type: 'message', sid: auto.sid, status: auto.status, accountSid: auto.account_sid });

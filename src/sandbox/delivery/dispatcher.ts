@@ -1,12 +1,13 @@
 // Delivers the webhook outbox: one timer for the earliest due row, a bounded number of requests in
 // flight, a message's webhooks one at a time and in order. Status callbacks are retried with
-// exponential backoff (`webhookRetries`); inbound webhooks are not retried but fall back to the
+// exponential backoff (`webhookRetries`), Event Streams deliveries for four hours (event-retry.ts); inbound webhooks are not retried but fall back to the
 // number's SmsFallbackUrl, and their TwiML answer is acted on (see twiml/replies.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SandboxContext, WebhooksPart } from '../context.js';
 import type { SandboxEvent } from '../events.js';
 import { settingsOf, webhookFault } from '../realism/index.js';
 import { handleTwimlOutcome, type TwimlHandling } from '../twiml/replies.js';
+import { eventResult } from './event-retry.js';
 import { sendWebhook, type HttpOutcome } from '../webhooks/http.js';
 import { dueWebhooks, nextWebhookAt, recordAttempt, type AttemptResult, type WebhookRow } from '../webhooks/outbox.js';
 
@@ -107,7 +108,7 @@ export class WebhookDispatcher implements WebhooksPart {
   }
 
   private async deliver(row: WebhookRow): Promise<void> {
-    const twiml = row.kind !== 'status';
+    const twiml = row.kind !== 'status' && row.kind !== 'event';
     // chaos: a dropped webhook fails as if no answer came; a slow one is held back first
     const fault = webhookFault(settingsOf(this.ctx));
     if (fault && 'delayMs' in fault)
@@ -137,7 +138,7 @@ export class WebhookDispatcher implements WebhooksPart {
         follow = handled;
         result = { ...base(outcome, now), state: handled.state, nextAttemptAt: null, error: handled.error };
       } else {
-        result = this.statusResult(row, outcome, now);
+        result = row.kind === 'event' ? eventResult(row, outcome, now, this.ctx) : this.statusResult(row, outcome, now);
       }
       return recordAttempt(this.ctx.db, row.id, result) ? result : undefined;
     })();
@@ -170,7 +171,7 @@ export class WebhookDispatcher implements WebhooksPart {
   }
 }
 
-function base(outcome: HttpOutcome, now: number): Omit<AttemptResult, 'state' | 'nextAttemptAt' | 'error'> {
+export function base(outcome: HttpOutcome, now: number): Omit<AttemptResult, 'state' | 'nextAttemptAt' | 'error'> {
   return {
     status: outcome.status,
     body: outcome.body === null ? null : outcome.body.slice(0, LOGGED_BODY),

@@ -2,7 +2,8 @@
 // every `statusDelay` ms (or at the sender's turn, sender-turn.ts). The plan
 // lives in each row (`next_at`, `next_status`, `fate`), so a restart resumes where it stopped. One
 // timer waits for the earliest `next_at`; due rows are advanced in batched transactions, each step
-// appending to the row's timeline and writing its signed status callback in the same transaction.
+// appending to the row's timeline and writing its signed status callback (and Event Streams
+// deliveries) in the same transaction.
 import type { LifecyclePart, SandboxContext } from '../context.js';
 import type { SandboxEvent } from '../events.js';
 import { getMessageBySid, type MessageRow } from '../store/messages.js';
@@ -243,6 +244,7 @@ export class LifecycleEngine implements LifecyclePart {
     const { db } = this.ctx;
     const events: SandboxEvent[] = [];
     let webhooks = 0;
+    const streamed: { message: MessageRow; inbound: false }[] = [];
     const remembered = this.remembered;
     const due = db.transaction(() => {
       const dueRows = db.prepare(DUE_SQL).all(now, BATCH) as { seq: number; next_at: number }[];
@@ -264,6 +266,10 @@ export class LifecycleEngine implements LifecyclePart {
           const update = stepUpdate(row.status as OutboundStatus);
           db.prepare(update.sql).run(stepArgs(update, row));
           events.push({ type: 'message', sid: row.sid, status: row.status, accountSid: row.account_sid });
+          if (this.ctx.streams.wantsStatus(row.account_sid, row.status)) {
+            const message = getMessageBySid(db, row.sid);
+            if (message) streamed.push({ message, inbound: false });
+          }
           if (row.status_callback === null) continue;
           const stored = getMessageBySid(db, row.sid);
           const id = stored && enqueueStatusCallback(db, stored, now, tokens);
@@ -275,6 +281,8 @@ export class LifecycleEngine implements LifecyclePart {
         if (row.next_at === null) remembered.delete(seq);
         else this.remember(seq, row);
       }
+      // one batch of events per transaction: a batch_events sink gets them in one request
+      if (streamed.length > 0) webhooks += this.ctx.streams.enqueue(streamed, now).length;
       return dueRows.length;
     })();
     for (const e of events) this.ctx.events.publish(e);

@@ -255,4 +255,47 @@ export const MIGRATIONS: readonly string[] = [
     config TEXT NOT NULL
   );
   `,
+  /* 13 */ `
+  -- Event Streams (events.twilio.com /v1): sinks, their subscriptions and the event types each
+  -- subscription selects. Deliveries go through the webhook outbox as kind 'event': body holds the
+  -- CloudEvents JSON exactly as sent (the signature covers its SHA-256), sink_sid the sink it went to.
+  CREATE TABLE sinks (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    sid TEXT NOT NULL UNIQUE,
+    account_sid TEXT NOT NULL,
+    description TEXT NOT NULL,
+    sink_type TEXT NOT NULL,
+    sink_configuration TEXT NOT NULL,
+    status TEXT NOT NULL,
+    test_id TEXT,
+    date_created INTEGER NOT NULL,
+    date_updated INTEGER NOT NULL
+  );
+  CREATE INDEX sinks_account ON sinks(account_sid, seq);
+
+  CREATE TABLE stream_subscriptions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    sid TEXT NOT NULL UNIQUE,
+    account_sid TEXT NOT NULL,
+    description TEXT NOT NULL,
+    sink_sid TEXT NOT NULL,
+    date_created INTEGER NOT NULL,
+    date_updated INTEGER NOT NULL
+  );
+  CREATE INDEX stream_subscriptions_account ON stream_subscriptions(account_sid, seq);
+  CREATE UNIQUE INDEX stream_subscriptions_sink ON stream_subscriptions(sink_sid);
+
+  CREATE TABLE subscribed_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    subscription_sid TEXT NOT NULL REFERENCES stream_subscriptions(sid) ON DELETE CASCADE,
+    account_sid TEXT NOT NULL,
+    type TEXT NOT NULL,
+    schema_version INTEGER NOT NULL,
+    UNIQUE (subscription_sid, type)
+  );
+  CREATE INDEX subscribed_events_type ON subscribed_events(account_sid, type);
+
+  ALTER TABLE webhooks ADD COLUMN body TEXT;
+  ALTER TABLE webhooks ADD COLUMN sink_sid TEXT;
+  `,
 ];

@@ -1,5 +1,5 @@
-// Sends one webhook request the way Twilio does (form body or query string, signature, idempotency
-// token, TwilioProxy user agent) and reports what happened without ever throwing: a refused
+// Sends one webhook request the way Twilio does (form body, query string or CloudEvents JSON, signature,
+// idempotency token, TwilioProxy user agent) and reports what happened without ever throwing: a refused
 // connection, a timeout and a 500 are all outcomes to record.
 import { request } from 'undici';
 import type { WebhookRow } from './outbox.js';
@@ -31,14 +31,27 @@ export async function sendWebhook(row: WebhookRow, opts: SendOptions): Promise<H
     accept: '*/*',
   };
   let body: string | undefined;
-  if (row.method === 'POST') {
+  let url = row.url;
+  if (row.body !== null) {
+    // CloudEvents to a sink: JSON, and a destination's user-info goes as Basic auth on every request
+    headers['content-type'] = 'application/json';
+    body = row.body;
+    const u = new URL(row.url);
+    if (u.username !== '' || u.password !== '') {
+      const user = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+      headers['authorization'] = `Basic ${Buffer.from(user).toString('base64')}`;
+      u.username = '';
+      u.password = '';
+      url = u.href;
+    }
+  } else if (row.method === 'POST') {
     headers['content-type'] = 'application/x-www-form-urlencoded';
     body = new URLSearchParams(JSON.parse(row.params) as Record<string, string>).toString();
   }
   const timeout = AbortSignal.timeout(opts.timeoutMs);
   const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
   try {
-    const res = await request(row.url, {
+    const res = await request(url, {
       method: row.method,
       headers,
       ...(body === undefined ? {} : { body }),

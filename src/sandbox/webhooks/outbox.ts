@@ -8,9 +8,10 @@ import { twilioSignature } from './signature.js';
 
 /**
  * status: a status callback (retried with backoff). inbound: the number's SmsUrl. fallback: its
- * SmsFallbackUrl after the SmsUrl failed. redirect: a TwiML <Redirect>.
+ * SmsFallbackUrl after the SmsUrl failed. redirect: a TwiML <Redirect>. event: CloudEvents to an
+ * Event Streams sink (event-streams/streams.ts).
  */
-export type WebhookKind = 'status' | 'inbound' | 'fallback' | 'redirect';
+export type WebhookKind = 'status' | 'inbound' | 'fallback' | 'redirect' | 'event';
 export type WebhookState = 'pending' | 'delivered' | 'failed';
 export type HttpMethod = 'GET' | 'POST';
 
@@ -35,6 +36,10 @@ export interface WebhookRow {
   error: string | null;
   created_at: number;
   updated_at: number;
+  /** the exact JSON body sent (kind `event`); null for form webhooks */
+  body: string | null;
+  /** the Event Streams sink delivered to (kind `event`) */
+  sink_sid: string | null;
 }
 
 export interface NewWebhook {
@@ -88,6 +93,32 @@ export function enqueueWebhook(db: Db, w: NewWebhook): number {
     w.now,
     w.now,
   );
+  return Number(info.lastInsertRowid);
+}
+
+export interface NewEventDelivery {
+  accountSid: string;
+  sinkSid: string;
+  /** the destination with its bodySHA256 parameter */
+  url: string;
+  body: string;
+  signature: string;
+  now: number;
+}
+
+/**
+ * Stores a pending CloudEvents request to a sink; call inside the transaction of the change it
+ * reports. It names no message: a batch may carry several, and a sink that keeps failing must not
+ * hold back the messages' status callbacks (Event Streams promise no order).
+ */
+export function enqueueEventDelivery(db: Db, e: NewEventDelivery): number {
+  const info = db
+    .prepare(
+      `INSERT INTO webhooks (account_sid, message_sid, kind, url, method, params, signature, idempotency_token,
+         state, attempts, next_attempt_at, created_at, updated_at, body, sink_sid)
+       VALUES (?, NULL, 'event', ?, 'POST', '{}', ?, ?, 'pending', 0, ?, ?, ?, ?, ?)`,
+    )
+    .run(e.accountSid, e.url, e.signature, randomBytes(16).toString('hex'), e.now, e.now, e.now, e.body, e.sinkSid);
   return Number(info.lastInsertRowid);
 }
 
