@@ -608,7 +608,8 @@ export const triggerOperations: readonly OperationSpec[] = [
     method: 'post',
     path: '/subscriptions/messages/received',
     summary: 'When a message is received',
-    description: 'Starts the flow as soon as one of the account’s numbers receives a message (webhook).',
+    description:
+      'Starts the flow as soon as one of the account’s numbers receives a message (webhook); mode event-streams leaves the number’s SmsUrl alone.',
     tags: ['Triggers'],
     parameters: [],
     body: { name: 'subscription', model: 'MessageReceivedSubscription', description: 'What to subscribe to.' },
@@ -627,7 +628,7 @@ export const triggerOperations: readonly OperationSpec[] = [
     path: '/subscriptions/messages/status',
     summary: 'When a message status changes',
     description:
-      'Starts the flow when a message sent through the connector is sent, delivered, undelivered, failed or read.',
+      'Starts the flow when a message sent through the connector (or, with scope account, any message of the account) is sent, delivered, undelivered, failed or read.',
     tags: ['Triggers'],
     parameters: [],
     body: { name: 'subscription', model: 'MessageStatusSubscription', description: 'What to subscribe to.' },

@@ -85,6 +85,8 @@ const common = (t: { id: string; int: string }): string[] => [
     SELECT 1 FROM subscriptions n WHERE n.account_sid = s.account_sid
       AND (n.created_at > s.created_at OR (n.created_at = s.created_at AND n.id > s.id)))
   ON CONFLICT (account_sid) DO NOTHING`,
+  /* 6: subscriptions delivered through Event Streams: the sink and subscription created upstream (JSON) */ `
+  ALTER TABLE subscriptions ADD COLUMN stream TEXT`,
 ];
 
 export const SQLITE_MIGRATIONS = common({ id: 'INTEGER PRIMARY KEY AUTOINCREMENT', int: 'INTEGER' });

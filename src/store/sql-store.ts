@@ -11,6 +11,7 @@ import type {
   OutboxEvent,
   OutboxState,
   Subscription,
+  StreamBinding,
   SubscriptionKind,
 } from './types.js';
 
@@ -27,6 +28,7 @@ function toSubscription(r: Row): Subscription {
     statuses: statuses === null ? null : (JSON.parse(statuses) as string[]),
     credentials: str(r['credentials']),
     created_at: num(r['created_at']),
+    ...(strOrNull(r['stream']) === null ? {} : { stream: JSON.parse(str(r['stream'])) as StreamBinding }),
   };
 }
 
@@ -213,7 +215,7 @@ export function sqlStore(sql: Sql): ConnectorStore {
     async createSubscription(s) {
       await sql.run(
         `INSERT INTO subscriptions (id, kind, account_sid, callback_url, phone_number, number_sid, auto_reply, statuses,
-           credentials, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+           credentials, created_at, stream) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
         [
           s.id,
           s.kind,
@@ -225,8 +227,18 @@ export function sqlStore(sql: Sql): ConnectorStore {
           s.statuses === null ? null : JSON.stringify(s.statuses),
           s.credentials,
           s.created_at,
+          s.stream === undefined ? null : JSON.stringify(s.stream),
         ],
       );
+    },
+
+    async setSubscriptionStream(id, stream) {
+      await sql.run('UPDATE subscriptions SET stream = $1 WHERE id = $2', [JSON.stringify(stream), id]);
+    },
+
+    async listCredentialAccounts() {
+      const rows = await sql.all('SELECT account_sid FROM account_credentials ORDER BY account_sid');
+      return rows.map((r) => str(r['account_sid']));
     },
 
     async getSubscription(id) {

@@ -62,6 +62,17 @@ export interface Subscription {
   statuses: string[] | null;
   credentials: string;
   created_at: number;
+  /**
+   * Present when Twilio delivers this subscription's events through Event Streams (a sink and a
+   * subscription upstream) instead of the number's SmsUrl or tracked status callbacks.
+   */
+  stream?: StreamBinding | undefined;
+}
+
+/** The upstream Event Streams resources a subscription created; null until created. */
+export interface StreamBinding {
+  sink_sid: string | null;
+  subscription_sid: string | null;
 }
 
 /** What a number's SmsUrl pointed at before the first subscription took it over. */
@@ -95,6 +106,10 @@ export interface SubscriptionStore {
    */
   setAccountCredential(accountSid: string, credentials: string, now: number): Promise<void>;
   getAccountCredentials(accountSid: string): Promise<AccountCredentials | undefined>;
+  /** Records the upstream Event Streams resources of a subscription as they are created. */
+  setSubscriptionStream(id: string, stream: StreamBinding): Promise<void>;
+  /** Accounts with a current credential (the ones whose upstream state the connector can inspect). */
+  listCredentialAccounts(): Promise<string[]>;
 }
 
 export type OutboxState = 'pending' | 'delivered' | 'dead';

@@ -13,6 +13,13 @@ export type { MessagesResource } from './resources/messages.js';
 export type { IncomingPhoneNumbersResource } from './resources/incoming-phone-numbers.js';
 export type { AvailablePhoneNumbersResource } from './resources/available-phone-numbers.js';
 export type { UsageResource } from './resources/usage.js';
+export { eventStreamsResource } from './resources/event-streams.js';
+export type {
+  EventStreamsResource,
+  EventSubscription,
+  Sink,
+  WebhookSinkConfiguration,
+} from './resources/event-streams.js';
 export type * from '../shared/wire/index.js';
 export { measure } from './measure.js';
 export type { Measurement, MeasureOptions } from './measure.js';

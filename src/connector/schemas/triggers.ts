@@ -43,12 +43,22 @@ export const MessageReceivedSubscription = {
       'x-ms-summary': 'Automatic reply',
       'x-ms-visibility': 'advanced',
     },
+    mode: {
+      type: 'string',
+      enum: ['sms-url', 'event-streams'],
+      default: 'sms-url',
+      description:
+        'sms-url: the number’s SmsUrl points at the connector while subscribed; event-streams: listen through a Twilio Event Streams sink and leave the SmsUrl alone.',
+      'x-ms-summary': 'How to listen',
+      'x-ms-visibility': 'advanced',
+    },
   },
 } as const;
 
 export const MessageStatusSubscription = {
   type: 'object',
-  description: 'Start the flow whenever a message sent through the connector changes status.',
+  description:
+    'Start the flow whenever a message sent through the connector (or, with scope account, any message of the account) changes status.',
   required: ['callbackUrl'],
   properties: {
     callbackUrl,
@@ -65,6 +75,15 @@ export const MessageStatusSubscription = {
       items: { type: 'string', enum: MESSAGE_STATUSES },
       description: 'Only these statuses (combined with status).',
       'x-ms-summary': 'Statuses',
+      'x-ms-visibility': 'advanced',
+    },
+    scope: {
+      type: 'string',
+      enum: ['connector', 'account'],
+      default: 'connector',
+      description:
+        'connector: messages sent through this connector; account: every message of the account, sent by any app (through Twilio Event Streams).',
+      'x-ms-summary': 'Which messages',
       'x-ms-visibility': 'advanced',
     },
   },
@@ -96,6 +115,18 @@ export const Subscription = {
       items: { type: 'string', enum: MESSAGE_STATUSES },
       description: 'Only these statuses.',
       'x-ms-summary': 'Statuses',
+    },
+    mode: {
+      type: 'string',
+      enum: ['sms-url', 'event-streams'],
+      description: 'How a received-message subscription listens.',
+      'x-ms-summary': 'Mode',
+    },
+    scope: {
+      type: 'string',
+      enum: ['connector', 'account'],
+      description: 'Which messages a status subscription hears of.',
+      'x-ms-summary': 'Scope',
     },
     location: {
       type: 'string',

@@ -1,12 +1,13 @@
 // What every trigger route shares: the store, the sealing key, how to authenticate a caller and
-// build its Twilio client, where the connector is reachable, which URLs it may call, and the
+// build its Twilio (and Event Streams) client, where the connector is reachable, which URLs it may call, and the
 // delivery worker to wake.
 import type { FastifyRequest } from 'fastify';
 import type { ConnectorStore } from '../../store/index.js';
-import type { TwilioClient } from '../../twilio/index.js';
+import type { EventStreamsResource, TwilioClient } from '../../twilio/index.js';
 import type { Connection } from '../auth.js';
 import type { Trust } from '../trust.js';
 import type { OutboundPolicy } from '../outbound-url.js';
+import type { Handshakes } from './event-streams.js';
 import type { SecretBox } from './secret-box.js';
 
 /** The parts of the Twilio client the triggers use. */
@@ -20,6 +21,10 @@ export interface TriggerContext {
   /** the connector's verifier and shared key (one per app, shared with the actions) */
   trust: Trust;
   clientFor(connection: Pick<Connection, 'accountSid' | 'username' | 'password'>): TriggerClient;
+  /** Event Streams (events.twilio.com, or the upstream itself when it is not Twilio) for a connection */
+  eventsFor(connection: Pick<Connection, 'accountSid' | 'username' | 'password'>): EventStreamsResource;
+  /** subscribe requests waiting for their sink's test event */
+  handshakes: Handshakes;
   publicUrl: string | undefined;
   trustProxy: boolean;
   pollIntervalSeconds: number;

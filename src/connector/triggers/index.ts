@@ -6,7 +6,7 @@ import type { LookupFunction } from 'node:net';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
 import type { ConnectorStore } from '../../store/index.js';
-import { TwilioClient } from '../../twilio/index.js';
+import { TwilioClient, eventStreamsResource } from '../../twilio/index.js';
 import type { Connection } from '../auth.js';
 import { trust } from '../trust.js';
 import { accountPath, ConnectionVerifier } from '../verify.js';
@@ -16,6 +16,8 @@ import { startDelivery, type DeliveryOptions, type DeliveryWorker } from './deli
 import { registerOptOutSubscriptions } from './opt-out.js';
 import { registerPolling } from './polling.js';
 import { secretBox } from './secret-box.js';
+import { registerCloudEventsEndpoint } from './cloudevents-endpoint.js';
+import { Handshakes, reconcileStreams } from './event-streams.js';
 import { registerSubscriptions } from './subscriptions.js';
 import { registerTwilioEndpoints } from './twilio-endpoints.js';
 
@@ -30,6 +32,10 @@ export interface TriggerDeps {
   authenticate(request: FastifyRequest): Connection;
   /** Twilio or sandbox base URL, for the default client */
   upstreamUrl: string;
+  /** Event Streams base URL; default https://events.twilio.com for Twilio, else the upstream URL */
+  eventsUrl?: string;
+  /** false: do not remove this store's leftover Event Streams sinks on start */
+  reconcile?: boolean;
   /** overrides the default typed client */
   clientFor?: (connection: Pick<Connection, 'accountSid' | 'username' | 'password'>) => TriggerClient;
   /** from resolveSecretKey: undefined refuses subscriptions */
@@ -94,6 +100,9 @@ export function triggersPlugin(deps: TriggerDeps): FastifyPluginAsync {
           }),
           () => deps.store.sharedKey(),
         );
+    const upstream = new URL(deps.upstreamUrl);
+    const eventsUrl =
+      deps.eventsUrl ?? (upstream.hostname === 'api.twilio.com' ? 'https://events.twilio.com' : deps.upstreamUrl);
     const ctx: TriggerContext = {
       store: deps.store,
       box: deps.secretKey === undefined ? undefined : secretBox(deps.secretKey),
@@ -106,6 +115,14 @@ export function triggersPlugin(deps: TriggerDeps): FastifyPluginAsync {
             { accountSid: c.accountSid, username: c.username, password: c.password },
             { baseUrl: deps.upstreamUrl, ...(deps.dispatcher === undefined ? {} : { dispatcher: deps.dispatcher }) },
           )),
+      eventsFor: (c) =>
+        eventStreamsResource(
+          new TwilioClient(
+            { accountSid: c.accountSid, username: c.username, password: c.password },
+            { baseUrl: eventsUrl, ...(deps.dispatcher === undefined ? {} : { dispatcher: deps.dispatcher }) },
+          ),
+        ),
+      handshakes: new Handshakes(),
       publicUrl: deps.publicUrl,
       trustProxy: deps.trustProxy ?? false,
       pollIntervalSeconds: deps.pollIntervalSeconds ?? 60,
@@ -113,11 +130,29 @@ export function triggersPlugin(deps: TriggerDeps): FastifyPluginAsync {
       wake: () => worker?.wake(),
       subscriptionsChanged: (accountSid) => app.statusWatch.invalidate(accountSid),
     };
-    app.statusWatch.attach(async (accountSid) => (await deps.store.listSubscriptions(accountSid, 'status')).length > 0);
+    // account-wide status subscriptions hear through Event Streams: sends need no tracking for them
+    app.statusWatch.attach(async (accountSid) =>
+      (await deps.store.listSubscriptions(accountSid, 'status')).some((s) => s.stream === undefined),
+    );
     registerPolling(app, ctx);
     registerSubscriptions(app, ctx);
     registerOptOutSubscriptions(app, ctx);
     registerTwilioEndpoints(app, ctx);
+    registerCloudEventsEndpoint(app, ctx);
+    // sinks this store created and no longer knows (a crash mid-subscribe, a lost unsubscribe) go
+    // once the connector listens: their removal needs Twilio, never delays start-up
+    const reconcile = (): void => {
+      if (deps.reconcile === false || deps.deliver === false) return;
+      void reconcileStreams(ctx, (err, accountSid) =>
+        app.log.warn({ err, accountSid }, 'event streams: could not check for leftover sinks'),
+      )
+        .then((r) => {
+          if (r.removedSinks + r.removedSubscriptions > 0) app.log.info(r, 'event streams: removed leftovers');
+        })
+        .catch((err: unknown) => app.log.error({ err }, 'event streams: reconciliation failed'));
+    };
+    if (app.server.listening) reconcile();
+    else app.server.once('listening', reconcile);
     await Promise.resolve();
   };
 }

@@ -1,8 +1,11 @@
 // Webhook trigger subscriptions. `POST /subscriptions/messages/received` points the number's SmsUrl
-// at the connector (remembering what it was; the last unsubscribe puts it back), and
-// `POST /subscriptions/messages/status` fans status callbacks out (the opt-out trigger, opt-out.ts,
-// listens on a number as the received one does). `DELETE /subscriptions/{id}` removes any of them;
-// `GET /subscriptions/dead-letters` lists events whose delivery was given up.
+// at the connector (remembering what it was; the last unsubscribe puts it back), or with
+// `mode: "event-streams"` leaves the number alone and listens through an Event Streams sink
+// (event-streams.ts). `POST /subscriptions/messages/status` fans status callbacks of tracked sends
+// out, or with `scope: "account"` every status change of the account through Event Streams (the
+// opt-out trigger, opt-out.ts, listens on a number as the received one does). `DELETE
+// /subscriptions/{id}` removes any of them; `GET /subscriptions/dead-letters` lists events whose
+// delivery was given up.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Subscription } from '../../store/index.js';
@@ -13,6 +16,7 @@ import { attachToNumber, findNumber, wantedNumber } from './number-hook.js';
 import { provenConnection } from './proven.js';
 import { baseUrlOf } from './public-url.js';
 import { MESSAGE_STATUSES } from '../schemas/triggers.js';
+import { closeStream, EVENTS_PATH, openStream } from './event-streams.js';
 
 export const RECEIVED_PATH = '/twilio/messages/received';
 export const STATUS_PATH = '/twilio/messages/status';
@@ -73,12 +77,53 @@ export function subscriptionJson(ctx: TriggerContext, request: FastifyRequest, s
     ...(sub.phone_number === null ? {} : sub.kind === 'status' ? { from: sub.phone_number } : { to: sub.phone_number }),
     ...(sub.auto_reply === null ? {} : { autoReply: sub.auto_reply }),
     ...(sub.statuses === null ? {} : { statuses: sub.statuses }),
+    ...(sub.kind === 'received' ? { mode: sub.stream ? 'event-streams' : 'sms-url' } : {}),
+    ...(sub.kind === 'status' ? { scope: sub.stream ? 'account' : 'connector' } : {}),
     location: `${baseUrlOf(request, ctx.publicUrl, ctx.trustProxy)}/subscriptions/${sub.id}`,
   };
 }
 
 export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext): void {
   const created = (request: FastifyRequest, sub: Subscription) => subscriptionJson(ctx, request, sub);
+
+  /**
+   * A subscription delivered through Event Streams: an identical one of the account is reused (a
+   * workflow engine that subscribes again gets the same sink); otherwise it is stored first, so a
+   * crash part-way leaves a record that reconciliation finds, then its sink and subscription are made.
+   */
+  const streamSubscription = async (
+    request: FastifyRequest,
+    connection: Connection,
+    fields: Pick<Subscription, 'kind' | 'callback_url' | 'phone_number' | 'statuses' | 'credentials'>,
+  ): Promise<Subscription> => {
+    const same = (await ctx.store.listSubscriptions(connection.accountSid, fields.kind)).find(
+      (s) =>
+        s.stream?.subscription_sid != null &&
+        s.callback_url === fields.callback_url &&
+        s.phone_number === fields.phone_number &&
+        JSON.stringify(s.statuses) === JSON.stringify(fields.statuses),
+    );
+    if (same !== undefined) return same;
+    const sub: Subscription = {
+      id: randomUUID(),
+      account_sid: connection.accountSid,
+      number_sid: null,
+      auto_reply: null,
+      created_at: Date.now(),
+      ...fields,
+      stream: { sink_sid: null, subscription_sid: null },
+    };
+    await ctx.store.createSubscription(sub);
+    const destination = `${baseUrlOf(request, ctx.publicUrl, ctx.trustProxy)}${EVENTS_PATH}/${sub.id}`;
+    try {
+      sub.stream = await openStream(ctx, ctx.eventsFor(connection), sub, destination);
+    } catch (err) {
+      await ctx.store.deleteSubscription(sub.id);
+      throw err;
+    }
+    ctx.subscriptionsChanged(connection.accountSid);
+    return sub;
+  };
 
   app.post(
     '/subscriptions/messages/received',
@@ -94,9 +139,27 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
       if (autoReply !== undefined && autoReply !== null && (typeof autoReply !== 'string' || autoReply.length > 1600)) {
         throw validation('Field autoReply must be text of at most 1600 characters');
       }
+      const mode = b['mode'] ?? 'sms-url';
+      if (mode !== 'sms-url' && mode !== 'event-streams') {
+        throw validation('Field mode must be sms-url (take over the number’s SmsUrl) or event-streams');
+      }
+      if (mode === 'event-streams' && typeof autoReply === 'string' && autoReply !== '') {
+        throw validation('Field autoReply needs mode sms-url: Event Streams cannot answer the sender');
+      }
       const credentials = seal(ctx, connection);
       const client = ctx.clientFor(connection);
       const number = await findNumber(client, to);
+      if (mode === 'event-streams') {
+        const sub = await streamSubscription(request, connection, {
+          kind: 'received',
+          callback_url: callback,
+          phone_number: number.phone_number,
+          statuses: null,
+          credentials,
+        });
+        const out = created(request, sub);
+        return reply.code(201).header('location', out.location).send(out);
+      }
       const sub: Subscription = {
         id: randomUUID(),
         kind: 'received',
@@ -143,6 +206,23 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
       if (from !== undefined && from !== null && from !== '' && (typeof from !== 'string' || !E164.test(from))) {
         throw validation('Field from must be one of your Twilio numbers in E.164 form, e.g. +14155550123');
       }
+      const scope = b['scope'] ?? 'connector';
+      if (scope !== 'connector' && scope !== 'account') {
+        throw validation(
+          'Field scope must be connector (messages sent through this connector) or account (every message of the account)',
+        );
+      }
+      if (scope === 'account') {
+        const sub = await streamSubscription(request, connection, {
+          kind: 'status',
+          callback_url: callback,
+          phone_number: typeof from === 'string' && from !== '' ? from : null,
+          statuses,
+          credentials: seal(ctx, connection),
+        });
+        const out = created(request, sub);
+        return reply.code(201).header('location', out.location).send(out);
+      }
       const sub: Subscription = {
         id: randomUUID(),
         kind: 'status',
@@ -188,6 +268,14 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
     // unsubscribing is idempotent: a workflow engine deleting a flow must succeed even when the
     // subscription is already gone (or is not this account's, which it may not learn about)
     if (existing === undefined || existing.account_sid !== connection.accountSid) return reply.code(204).send();
+    if (existing.stream !== undefined) {
+      // upstream first: if Twilio cannot be reached the subscription stays, so a retry removes both
+      try {
+        await closeStream(ctx.eventsFor(connection), existing.stream);
+      } catch (err) {
+        throw fromUpstream(err);
+      }
+    }
     const result = await ctx.store.deleteSubscription(id);
     ctx.subscriptionsChanged(connection.accountSid);
     const hook = result?.lastOnNumber;

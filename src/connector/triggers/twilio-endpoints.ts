@@ -77,7 +77,8 @@ export function registerTwilioEndpoints(app: FastifyInstance, ctx: TriggerContex
     const to = params && param(params, 'To');
     if (params === undefined || accountSid === undefined || to === undefined) return forbidden(reply);
     if ((await verify(ctx, request, params, accountSid)) === undefined) return forbidden(reply);
-    const subs = await ctx.store.listSubscriptions(accountSid, 'received', to);
+    // subscriptions listening through Event Streams hear of the message there
+    const subs = (await ctx.store.listSubscriptions(accountSid, 'received', to)).filter((s) => s.stream === undefined);
     const optOutSubs = await ctx.store.listSubscriptions(accountSid, 'optout', to);
 
     const message = inboundMessage(params, Date.now());
@@ -125,6 +126,7 @@ export function registerTwilioEndpoints(app: FastifyInstance, ctx: TriggerContex
     const dedupe = `${event.sid}:${event.status}`;
     const orderKey = event.from ?? event.to;
     const events: NewOutboxEvent[] = statusSubs
+      .filter((s) => s.stream === undefined)
       .filter((s) => s.statuses === null || s.statuses.includes(event.status))
       .filter((s) => s.phone_number === null || s.phone_number === event.from)
       .map((s) => ({
