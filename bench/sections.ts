@@ -3,6 +3,7 @@ import { benchConnector, CONNECTIONS } from './connector.js';
 import { benchRealism } from './realism.js';
 import { benchSandbox } from './sandbox.js';
 import { benchTriggers, LIGHT } from './triggers.js';
+import { benchTriggerModes } from './trigger-modes.js';
 import { benchUi, SEARCHES } from './ui.js';
 import { fmt, type LoadResult } from './lib/load.js';
 
@@ -128,6 +129,28 @@ export const sections: Section[] = [
         iso('hangs', hanging),
         '',
         `With one callback hanging the others get **${fmt(hanging.perSecond / healthy.perSecond, 2)}×** the delivery rate and **${fmt(hanging.p99 / healthy.p99, 2)}×** the p99 delivery latency (target: within 10 %).`,
+      ].join('\n');
+    },
+  },
+  {
+    name: 'trigger-modes',
+    title: 'Triggers: received messages through Event Streams versus SmsUrl, end to end',
+    async run(opts) {
+      const [sms, streams] = (await benchTriggerModes(opts)) as [
+        Awaited<ReturnType<typeof benchTriggerModes>>[0],
+        Awaited<ReturnType<typeof benchTriggerModes>>[0],
+      ];
+      const line = (c: typeof sms): string =>
+        `| ${c.label} | ${fmt(c.perSecond, 0)} (${c.delivered}/${c.sent}) | ${fmt(c.p50, 1)} | ${fmt(c.p99, 1)} |`;
+      return [
+        'One sandbox (in memory, instant lifecycle) and one connector (SQLite store) in the benchmark process; 16 phones text at once (`POST /_sandbox/inbound`), the sandbox tells the connector through the number’s SmsUrl (signed form webhook) or through the trigger’s Event Streams sink (signed CloudEvent), the connector commits each event to its outbox and delivers it to a local callback (204). Each mode has its own number and subscription; rounds alternate between the modes after a warm-up, medians. Rate: callbacks received from the first text to the last callback; latency: text sent → callback received.',
+        '',
+        '| mode | deliveries/s | p50 ms | p99 ms |',
+        '|---|---|---|---|',
+        line(sms),
+        line(streams),
+        '',
+        `Event Streams mode: **${fmt(streams.perSecond / sms.perSecond, 2)}×** SmsUrl mode’s delivery rate (target ≥ 0.7×), p99 **${fmt(streams.p99 / sms.p99, 2)}×**.`,
       ].join('\n');
     },
   },
