@@ -2,6 +2,7 @@
 // the route table (routes/table.ts). A new product is one such file and one line here.
 import { healthAndReset } from './control/health-reset.js';
 import { registerEvents } from './control/events.js';
+import { eventStreamsPanelApi } from './control/event-streams.js';
 import { registerInbound } from './control/inbound.js';
 import { registerOptOuts } from './control/opt-outs.js';
 import { registerSettings } from './control/settings.js';
@@ -42,6 +43,7 @@ export function products(start: StartState): readonly Product[] {
     healthAndReset(start.account, start.phoneNumber),
     registerInbound,
     inboxApi(start.account),
+    eventStreamsPanelApi(start.account),
     registerEvents,
     registerSettings,
     registerOptOuts,

@@ -169,6 +169,8 @@ const qs = (params) => {
 export const api = {
   /** @returns {Promise<Account>} */
   account: () => call('GET', '/_sandbox/account'),
+  /** @returns {Promise<import('./event-streams.js').StreamsView>} */
+  eventStreams: () => call('GET', '/_sandbox/event-streams'),
   /** @param {ListParams} params @returns {Promise<MessagePage>} */
   messages: (params) => call('GET', `/_sandbox/messages${qs(params)}`),
   /** @param {ListParams} params @returns {Promise<ConversationPage>} */

@@ -12,13 +12,14 @@ import { live } from './live.js';
 import { readLocation } from './location.js';
 import { numbers } from './numbers.js';
 import { optOuts } from './opt-outs.js';
+import { eventStreams } from './event-streams.js';
 import { registerParts, startParts, wireParts } from './parts.js';
 import { search } from './search.js';
 import { settings } from './settings.js';
 import { thread } from './thread.js';
 
 // order matters for start and refresh: numbers choose the number, conversations the peer, and so on
-registerParts(numbers, conversations, thread, search, detailPane, composer, settings, optOuts, live);
+registerParts(numbers, conversations, thread, search, detailPane, composer, settings, optOuts, eventStreams, live);
 
 /** Skip links move focus, not just the scroll position, so keyboard users land in the right place. */
 function wireSkipLinks() {
