@@ -10,6 +10,8 @@ const SMS_RATE_BY_PREFIX: readonly (readonly [string, number])[] = [
 ];
 const SMS_RATE_DEFAULT = 5000;
 const MMS_RATE = 2000;
+/** Twilio's own fee per WhatsApp message, either way (Meta's conversation fees are not modelled) */
+const WHATSAPP_RATE = 500;
 
 export interface Priced {
   to_addr: string;
@@ -24,7 +26,11 @@ function smsRate(to: string): number {
 
 /** Price of one message as Twilio renders it, e.g. `"-0.01580"` for a two-segment US SMS. */
 export function priceOf(m: Priced): string {
-  const units = m.num_media > 0 ? MMS_RATE : smsRate(m.to_addr) * Math.max(1, m.num_segments);
+  const units = m.to_addr.startsWith('whatsapp:')
+    ? WHATSAPP_RATE
+    : m.num_media > 0
+      ? MMS_RATE
+      : smsRate(m.to_addr) * Math.max(1, m.num_segments);
   const whole = Math.floor(units / 100_000);
   const frac = String(units % 100_000).padStart(5, '0');
   return `-${whole}.${frac}`;

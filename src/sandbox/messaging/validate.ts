@@ -18,6 +18,7 @@ import {
   notOwnedFrom,
 } from './magic.js';
 import { scheduledSendAt } from './schedule.js';
+import { checkChannelPair, checkWhatsappSender, isWhatsapp } from './whatsapp.js';
 import { countSegments, smartEncode, type Encoding } from './segments.js';
 
 export const MAX_BODY = 1600;
@@ -74,6 +75,7 @@ export function checkSender(db: Db, accountSid: string, from: string): void {
   if (magic) throw magic;
   const kind = senderKind(from);
   if (kind === undefined) throw invalidFrom(from);
+  if (kind === 'channel' && isWhatsapp(from)) return checkWhatsappSender(db, accountSid, from);
   if (kind === 'channel' || kind === 'alphanumeric') return;
   if (kind === 'e164' && isMagicFrom(from)) {
     if (from === '+15005550006' || from === '+15005550008') return;
@@ -125,12 +127,15 @@ export function validateCreate(db: Db, accountSid: string, form: URLSearchParams
   const to = normalizeRecipient(rawTo);
   let from: string;
   if (rawFrom !== undefined) {
+    checkChannelPair(rawFrom, rawTo);
     checkSender(db, accountSid, rawFrom);
     from = rawFrom;
   } else {
     const sender = pickSender(db, service!, to ?? rawTo);
     if (!sender) throw new TwilioRestError(400, 21704, 'The Messaging Service contains no phone numbers');
-    from = sender.phone_number;
+    // a Messaging Service sends to a WhatsApp user from the WhatsApp sender of its number
+    from = isWhatsapp(rawTo) ? `whatsapp:${sender.phone_number}` : sender.phone_number;
+    if (isWhatsapp(rawTo)) checkWhatsappSender(db, accountSid, from);
   }
   if (to === undefined) throw invalidTo(rawTo);
   if (rawFrom !== undefined && to === from && senderKind(from) === 'e164') {

@@ -298,4 +298,22 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE webhooks ADD COLUMN body TEXT;
   ALTER TABLE webhooks ADD COLUMN sink_sid TEXT;
   `,
+  /* 14 */ `
+  -- WhatsApp: when each user last wrote to each sender of an account (the 24-hour window), and who
+  -- joined the account's WhatsApp Sandbox (Twilio's shared number) and when.
+  CREATE TABLE whatsapp_sessions (
+    account_sid TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    user TEXT NOT NULL,
+    last_inbound_at INTEGER NOT NULL,
+    PRIMARY KEY (account_sid, sender, user)
+  ) WITHOUT ROWID;
+  CREATE TABLE whatsapp_sandbox_members (
+    account_sid TEXT NOT NULL,
+    user TEXT NOT NULL,
+    joined_at INTEGER NOT NULL,
+    PRIMARY KEY (account_sid, user)
+  ) WITHOUT ROWID;
+  CREATE INDEX whatsapp_sandbox_members_user ON whatsapp_sandbox_members(user, joined_at);
+  `,
 ];
