@@ -25,7 +25,7 @@ function start(status: MessageStatus, fate: string | null = null): StepState {
   };
 }
 
-function inputs(decided: Fate = { status: 'delivered' }): StepInputs & { asked: string[] } {
+function inputs(decided: Fate = { status: 'delivered' }, refused?: Fate): StepInputs & { asked: string[] } {
   const asked: string[] = [];
   return {
     asked,
@@ -39,12 +39,20 @@ function inputs(decided: Fate = { status: 'delivered' }): StepInputs & { asked: 
       asked.push('price');
       return '-0.00790';
     },
+    refusal: () => {
+      asked.push('refusal');
+      return refused;
+    },
   };
 }
 
 /** Runs the lifecycle from `status` to its end, one step at a time, as the engine does. */
-function run(status: MessageStatus, decided: Fate): { path: string[]; end: StepState; asked: string[] } {
-  const given = inputs(decided);
+function run(
+  status: MessageStatus,
+  decided: Fate,
+  refused?: Fate,
+): { path: string[]; end: StepState; asked: string[] } {
+  const given = inputs(decided, refused);
   let state: StepState = { ...start(status), next_status: firstNext(status as 'queued') };
   const path: string[] = [status];
   while (state.next_status !== null) {
@@ -57,7 +65,20 @@ function run(status: MessageStatus, decided: Fate): { path: string[]; end: StepS
 }
 
 describe('lifecycle transitions', () => {
-  const cases: { name: string; from: MessageStatus; fate: Fate; path: string[]; end: Partial<StepState> }[] = [
+  const WINDOW = {
+    status: 'failed',
+    code: 63016,
+    message:
+      'Failed to send freeform message because you are outside the allowed window. If you are using WhatsApp, please use a Message Template.',
+  } as const satisfies Fate;
+  const cases: {
+    name: string;
+    from: MessageStatus;
+    fate: Fate;
+    refused?: Fate;
+    path: string[];
+    end: Partial<StepState>;
+  }[] = [
     {
       name: 'a queued message is delivered',
       from: 'queued',
@@ -99,17 +120,39 @@ describe('lifecycle transitions', () => {
       path: ['queued', 'sending', 'failed'],
       end: { fate: 'failed:30034', date_sent: null, price: null, error_code: 30034 },
     },
+    {
+      name: 'a message the channel refuses at delivery is sent, then fails unbilled with its error',
+      from: 'queued',
+      fate: { status: 'delivered' },
+      refused: WINDOW,
+      path: ['queued', 'sending', 'sent', 'failed'],
+      end: {
+        fate: 'failed:63016',
+        date_sent: NOW,
+        price: null,
+        error_code: 63016,
+        error_message: WINDOW.message,
+      },
+    },
+    {
+      name: 'a message the channel would not deliver anyway keeps its own outcome',
+      from: 'queued',
+      fate: { status: 'undelivered', code: 30003, message: 'Unreachable destination handset' },
+      refused: WINDOW,
+      path: ['queued', 'sending', 'sent', 'undelivered'],
+      end: { fate: 'undelivered:30003', error_code: 30003 },
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const { path, end } = run(c.from, c.fate);
+      const { path, end } = run(c.from, c.fate, c.refused);
       assert.deepEqual(path, c.path);
       assert.deepEqual(Object.fromEntries(Object.keys(c.end).map((k) => [k, end[k as keyof StepState]])), c.end);
     });
   }
 
-  it('decides the outcome once, at sending, and prices once, at sent', () => {
-    assert.deepEqual(run('queued', { status: 'delivered' }).asked, ['decide', 'price']);
+  it('decides the outcome once, at sending, prices once, at sent, and asks the channel at delivery', () => {
+    assert.deepEqual(run('queued', { status: 'delivered' }).asked, ['decide', 'price', 'refusal']);
     assert.deepEqual(run('queued', { status: 'failed', code: 30001, message: 'Queue overflow' }).asked, ['decide']);
   });
 
@@ -122,6 +165,22 @@ describe('lifecycle transitions', () => {
       [failed.error_code, failed.error_message, failed.next_status],
       [30036, 'Validity Period Expired', null],
     );
+  });
+
+  it('stops at delivered; read follows it only when asked, and ends there', () => {
+    assert.deepEqual(run('queued', { status: 'delivered' }).path.at(-1), 'delivered');
+    const delivered = run('queued', { status: 'delivered' }).end;
+    assert.equal(delivered.next_status, null);
+    const read = enter(delivered, 'read', inputs());
+    assert.ok(read);
+    assert.deepEqual(
+      [read.status, read.next_status, read.price, read.date_sent],
+      ['read', null, delivered.price, delivered.date_sent],
+    );
+    for (const from of ['queued', 'sending', 'sent', 'undelivered', 'failed'] as const) {
+      assert.equal(enter(start(from), 'read', inputs()), undefined, `${from} → read`);
+    }
+    assert.equal(enter({ ...read }, 'delivered', inputs()), undefined);
   });
 
   it('refuses a status that cannot follow, whatever the row asks for', () => {
@@ -148,7 +207,7 @@ describe('lifecycle transitions', () => {
     }
     assert.deepEqual([...reachable].sort(), Object.keys(STEPS).sort());
     // inbound statuses and those of other channels are not steps of this machine
-    for (const other of ['received', 'receiving', 'read', 'partially_delivered'] as const) {
+    for (const other of ['received', 'receiving', 'partially_delivered'] as const) {
       assert.equal(Object.hasOwn(STEPS, other), false, other);
     }
   });

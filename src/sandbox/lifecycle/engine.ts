@@ -14,6 +14,7 @@ import { decideFate, decodeFate } from './fate.js';
 import { columnsWritten, enter, type OutboundStatus } from './transitions.js';
 import { priceOf } from './pricing.js';
 import { senderTurnOf } from './sender-turn.js';
+import { whatsappRefusal } from './whatsapp-window.js';
 
 const BATCH = 500;
 /**
@@ -297,6 +298,7 @@ export class LifecycleEngine implements LifecyclePart {
       decide: () => decideFate(this.ctx, row, () => getMessageBySid(this.ctx.db, row.sid)),
       outcome: decodeFate,
       price: () => priceOf(row),
+      refusal: () => whatsappRefusal(this.ctx, row, now),
     });
     if (!entered) return undefined;
     const next = stepRow(row);

@@ -29,6 +29,22 @@ const REFUSAL_CODES: Readonly<Record<number, { status: 'failed'; message: string
   21610: { status: 'failed', message: 'Attempt to send to unsubscribed recipient' },
 };
 
+/**
+ * Errors a channel reports as it would deliver a message (transitions.ts `refusal`), by their
+ * Twilio code. Not chosen by the destination's digits: only the channel's own rules give them.
+ */
+export const CHANNEL_CODES: Readonly<Record<number, { status: 'failed'; message: string }>> = {
+  63015: {
+    status: 'failed',
+    message: 'Channel Sandbox can only send messages to phone numbers that have joined the Sandbox',
+  },
+  63016: {
+    status: 'failed',
+    message:
+      'Failed to send freeform message because you are outside the allowed window. If you are using WhatsApp, please use a Message Template.',
+  },
+};
+
 const deciders = new WeakMap<SandboxContext, FateDecider>();
 
 /** Installs (or with `undefined`, removes) the decider consulted before the default rules. */
@@ -65,7 +81,7 @@ export function decodeFate(text: string | null): Fate {
   if (!text || text === 'delivered') return { status: 'delivered' };
   const [status, codeText] = text.split(':');
   const code = Number(codeText);
-  const known = FATE_CODES[code] ?? REFUSAL_CODES[code];
+  const known = FATE_CODES[code] ?? REFUSAL_CODES[code] ?? CHANNEL_CODES[code];
   return {
     status: status === 'failed' ? 'failed' : 'undelivered',
     code: Number.isInteger(code) ? code : 30008,

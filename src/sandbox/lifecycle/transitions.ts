@@ -29,10 +29,15 @@ export interface StepInputs {
   outcome(fate: string | null): Fate;
   /** what the message costs once sent */
   price(): string;
+  /**
+   * The channel's last word on a message it is about to deliver: a failure when the channel
+   * refuses it at that point (WhatsApp outside its 24-hour window), else undefined.
+   */
+  refusal(): Fate | undefined;
 }
 
-/** A field a step fills in. */
-type Write = 'fate' | 'date_sent' | 'price' | 'error';
+/** A field a step fills in (`unbilled` clears the price: a failed message costs nothing). */
+type Write = 'fate' | 'date_sent' | 'price' | 'unbilled' | 'error';
 
 interface Step {
   /** the statuses that may follow this one (the lifecycle's or an API action's) */
@@ -46,8 +51,10 @@ interface Step {
 /**
  * Every status an outbound message passes through. `accepted` (Messaging Service) and `scheduled`
  * (SendAt) are where a create starts besides `queued`; a scheduled message may be canceled.
- * `failed` follows `queued` only through the sender's queue (full, or validity run out), and
- * `accepted` when the recipient opted out of the Messaging Service (21610).
+ * `failed` follows `queued` only through the sender's queue (full, or validity run out),
+ * `accepted` when the recipient opted out of the Messaging Service (21610), and `sent` only when the
+ * channel refuses the message as it would deliver it (`refusal`). `read` follows `delivered`
+ * through an action (the recipient opened the chat), never by the lifecycle alone.
  */
 export const STEPS = {
   accepted: { follows: ['queued', 'failed'], writes: [], next: () => 'queued' },
@@ -59,13 +66,14 @@ export const STEPS = {
     next: (outcome) => (outcome().status === 'failed' ? 'failed' : 'sent'),
   },
   sent: {
-    follows: ['delivered', 'undelivered'],
+    follows: ['delivered', 'undelivered', 'failed'],
     writes: ['date_sent', 'price'],
     next: (outcome) => (outcome().status === 'undelivered' ? 'undelivered' : 'delivered'),
   },
-  delivered: { follows: [], writes: [], next: () => null },
+  delivered: { follows: ['read'], writes: [], next: () => null },
+  read: { follows: [], writes: [], next: () => null },
   undelivered: { follows: [], writes: ['error'], next: () => null },
-  failed: { follows: [], writes: ['error'], next: () => null },
+  failed: { follows: [], writes: ['unbilled', 'error'], next: () => null },
   canceled: { follows: [], writes: [], next: () => null },
 } as const satisfies Partial<Record<MessageStatus, Step>>;
 
@@ -80,6 +88,7 @@ const COLUMNS: Readonly<Record<Write, readonly (keyof StepState)[]>> = {
   fate: ['fate'],
   date_sent: ['date_sent'],
   price: ['price'],
+  unbilled: ['price'],
   error: ['error_code', 'error_message'],
 };
 
@@ -105,8 +114,17 @@ export function firstNext(status: 'queued' | 'accepted' | 'scheduled'): MessageS
  */
 export function enter(state: StepState, status: string, inputs: StepInputs): StepState | undefined {
   if (!isOutboundStatus(status) || !canFollow(state.status, status)) return undefined;
-  const step: Step = STEPS[status];
-  const after: StepState = { ...state, status, next_status: null };
+  let target: OutboundStatus = status;
+  let fate = state.fate;
+  if (status === 'delivered') {
+    const refused = inputs.refusal();
+    if (refused && refused.status !== 'delivered' && canFollow(state.status, refused.status)) {
+      target = refused.status;
+      fate = encodeFate(refused);
+    }
+  }
+  const step: Step = STEPS[target];
+  const after: StepState = { ...state, status: target, fate, next_status: null };
   for (const write of step.writes) {
     switch (write) {
       case 'fate':
@@ -119,11 +137,14 @@ export function enter(state: StepState, status: string, inputs: StepInputs): Ste
       case 'price':
         after.price = inputs.price();
         break;
+      case 'unbilled':
+        after.price = null;
+        break;
       case 'error': {
-        const fate = inputs.outcome(state.fate);
-        if (fate.status !== 'delivered') {
-          after.error_code = fate.code;
-          after.error_message = fate.message;
+        const outcome = inputs.outcome(after.fate);
+        if (outcome.status !== 'delivered') {
+          after.error_code = outcome.code;
+          after.error_message = outcome.message;
         }
         break;
       }

@@ -93,7 +93,11 @@ function create(ctx: SandboxContext, req: TwilioRequest): { status: number; rep:
     date_sent: null,
     ...first,
     media: plan.media,
-    extra: plan.senderPending ? { sender_pending: true } : {},
+    extra: {
+      ...(plan.senderPending ? { sender_pending: true } : {}),
+      // a template send may reach a WhatsApp user outside the 24-hour window
+      ...(req.form.get('ContentSid') ? { content_sid: req.form.get('ContentSid') } : {}),
+    },
   });
   ctx.lifecycle.poke(row.next_at ?? undefined);
   // remembered once committed only: a rolled-back insert's seq may be given to another message
