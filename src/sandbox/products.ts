@@ -7,6 +7,7 @@ import { registerInbound } from './control/inbound.js';
 import { registerOptOuts } from './control/opt-outs.js';
 import { registerSettings } from './control/settings.js';
 import { inboxApi } from './control/ui-api.js';
+import { whatsappControl } from './control/whatsapp.js';
 import type { Product } from './routes/table.js';
 import type { AccountRow } from './store/accounts.js';
 import { registerAccounts } from './twilio-api/accounts.js';
@@ -47,6 +48,7 @@ export function products(start: StartState): readonly Product[] {
     registerEvents,
     registerSettings,
     registerOptOuts,
+    whatsappControl(start.account),
     // the inbox
     registerUi,
   ];

@@ -4,6 +4,7 @@ import { realismHealth } from '../realism/index.js';
 import type { Product } from '../routes/table.js';
 import type { AccountRow } from '../store/accounts.js';
 import { insertNumber } from '../store/numbers.js';
+import { clearWhatsapp } from '../store/whatsapp.js';
 
 /** `account` and `startNumber`: the main account and the number printed on start. */
 export function healthAndReset(account: AccountRow, startNumber: string): Product {
@@ -45,6 +46,7 @@ export function healthAndReset(account: AccountRow, startNumber: string): Produc
         ]) {
           ctx.db.exec(`DELETE FROM ${table}`);
         }
+        clearWhatsapp(ctx.db);
         // the number printed on start, even when it was not the configured one
         insertNumber(ctx.db, { accountSid: account.sid, phoneNumber: startNumber, now: ctx.clock.now() });
       })();

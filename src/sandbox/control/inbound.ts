@@ -18,12 +18,13 @@ import { sendTwilioError } from '../twilio-wire/reply.js';
 import { inboundTarget } from '../webhooks/inbound-target.js';
 import { enqueueWebhook } from '../webhooks/outbox.js';
 import { inboundParams } from '../webhooks/params.js';
+import { isWhatsappInbound, receiveWhatsapp } from './whatsapp-inbound.js';
 
 const E164 = /^\+[1-9]\d{1,14}$/;
 const MAX_BODY = 1600;
 const MAX_MEDIA = 10;
 
-interface InboundInput {
+export interface InboundInput {
   from: string;
   to: string;
   body: string;
@@ -31,7 +32,7 @@ interface InboundInput {
 }
 
 /** Reads JSON or form input; strings or lists for MediaUrl (also `MediaUrl[]`). */
-function readInput(body: unknown): InboundInput | TwilioRestError {
+export function readInput(body: unknown): InboundInput | TwilioRestError {
   const get = (key: string): unknown[] => {
     if (body instanceof URLSearchParams) return body.getAll(key);
     if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
@@ -68,12 +69,12 @@ function readInput(body: unknown): InboundInput | TwilioRestError {
   return { from: from as string, to: to as string, body: text as string, media };
 }
 
-function bad(code: number, message: string, status = 400): TwilioRestError {
+export function bad(code: number, message: string, status = 400): TwilioRestError {
   return new TwilioRestError(status, code, message);
 }
 
 /** A number that starts with a space was most often a `+` sent unencoded in form data. */
-function spaceHint(field: 'From' | 'To', value: string): string | undefined {
+export function spaceHint(field: 'From' | 'To', value: string): string | undefined {
   return /^\s/.test(value)
     ? `${field} '${value}' starts with a space: a '+' in form data is a space; encode it as %2B or send JSON`
     : undefined;
@@ -102,6 +103,7 @@ export function registerInbound(routes: RouteTable, ctx: SandboxContext): void {
   routes.control('POST', '/_sandbox/inbound', (request, reply): FastifyReply => {
     const input = readInput(request.body);
     if (input instanceof TwilioRestError) return sendTwilioError(reply, input, 'json');
+    if (isWhatsappInbound(input)) return receiveWhatsapp(ctx, request.body, input, reply);
     const invalid = validate(input);
     if (invalid) return sendTwilioError(reply, invalid, 'json');
     const number = numberByPhone(ctx.db, input.to);

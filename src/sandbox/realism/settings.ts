@@ -1,5 +1,5 @@
 // The realism settings of a sandbox: sender throughput and queues, request concurrency, fault
-// injection (chaos) and retention. One JSON document, validated field by field so a bad value is
+// injection (chaos), retention and WhatsApp's read receipts. One JSON document, validated field by field so a bad value is
 // answered with a 400 naming it, and kept in the `settings` table so it survives restarts. The
 // defaults change nothing a newcomer would notice: only the gentle 100-request concurrency limit
 // is on.
@@ -37,6 +37,8 @@ export interface RealismSettings {
   chaos: { enabled: boolean; rules: ChaosRule[] };
   /** 0 means no limit */
   retention: { max_messages: number; max_age_days: number };
+  /** a WhatsApp user writing to a sender has read every message it delivered to them */
+  whatsapp: { read_on_reply: boolean };
 }
 
 export function defaultSettings(): RealismSettings {
@@ -53,6 +55,7 @@ export function defaultSettings(): RealismSettings {
     concurrency: { enabled: true, max_requests: 100 },
     chaos: { enabled: false, rules: [] },
     retention: { max_messages: 0, max_age_days: 0 },
+    whatsapp: { read_on_reply: true },
   };
 }
 
@@ -136,7 +139,7 @@ function rule(v: unknown, field: string): ChaosRule {
  */
 export function mergeSettings(base: RealismSettings, patch: unknown): RealismSettings {
   const p = object(patch, 'settings');
-  onlyKeys(p, ['speed_up', 'throughput', 'concurrency', 'chaos', 'retention'], '');
+  onlyKeys(p, ['speed_up', 'throughput', 'concurrency', 'chaos', 'retention', 'whatsapp'], '');
   const out: RealismSettings = structuredClone(base);
   if (p['speed_up'] !== undefined) out.speed_up = num(p['speed_up'], 'speed_up', 1, 100_000);
   if (p['throughput'] !== undefined) {
@@ -179,6 +182,12 @@ export function mergeSettings(base: RealismSettings, patch: unknown): RealismSet
     if (r['max_age_days'] !== undefined) {
       out.retention.max_age_days = num(r['max_age_days'], 'retention.max_age_days', 0, 36_500);
     }
+  }
+  if (p['whatsapp'] !== undefined) {
+    const w = object(p['whatsapp'], 'whatsapp');
+    onlyKeys(w, ['read_on_reply'], 'whatsapp');
+    if (w['read_on_reply'] !== undefined)
+      out.whatsapp.read_on_reply = bool(w['read_on_reply'], 'whatsapp.read_on_reply');
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // messages (§4.3), with their legacy duplicates (SmsSid, SmsStatus) that receivers still read.
 import { CA_AREAS, US_AREAS } from '../inventory/places.js';
 import type { MessageRow } from '../store/messages.js';
+import { addWhatsappStatusParams } from './whatsapp-params.js';
 
 /** `YYMMDDhhmm` in UTC, the carrier receipt time some carriers report. */
 function rawDlrDoneDate(ms: number): string {
@@ -30,6 +31,7 @@ export function statusCallbackParams(m: MessageRow, now: number): Record<string,
   if (m.messaging_service_sid) p['MessagingServiceSid'] = m.messaging_service_sid;
   if (m.status === 'failed' || m.status === 'undelivered') p['ErrorCode'] = String(m.error_code ?? '');
   if (m.status === 'delivered' || m.status === 'undelivered') p['RawDlrDoneDate'] = rawDlrDoneDate(now);
+  addWhatsappStatusParams(m, p);
   return p;
 }
 
