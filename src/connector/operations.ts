@@ -618,7 +618,7 @@ export const triggerOperations: readonly OperationSpec[] = [
       kind: 'single',
       mode: 'webhook',
       hint: 'Text one of your Twilio numbers.',
-      notificationModel: 'Message',
+      notificationModel: 'ReceivedMessage',
       notificationUrlProperty: 'callbackUrl',
     },
   },

@@ -117,7 +117,17 @@ describe('Swagger 2.0 definition', () => {
     assert.deepEqual(polling['x-ms-trigger-metadata'], { kind: 'query', mode: 'polling' });
     const hook = doc.paths['/subscriptions/messages/received'];
     assert.equal(hook.post['x-ms-trigger'], 'single');
-    assert.equal(hook['x-ms-notification-content'].schema.$ref, '#/definitions/Message');
+    assert.equal(hook['x-ms-notification-content'].schema.$ref, '#/definitions/ReceivedMessage');
+    // the received event is a Message with its media and, over WhatsApp, WhatsApp's fields
+    const received = doc.definitions.ReceivedMessage.properties;
+    for (const key of Object.keys(doc.definitions.Message.properties)) assert.ok(received[key], key);
+    assert.equal(received.whatsapp.$ref, '#/definitions/WhatsAppFields');
+    const wa = doc.definitions.WhatsAppFields.properties;
+    for (const key of ['wa_id', 'profile_name', 'message_type', 'button_payload', 'latitude']) assert.ok(wa[key], key);
+    assert.equal(
+      doc.paths['/subscriptions/messages/status']['x-ms-notification-content'].schema.$ref,
+      '#/definitions/Message',
+    );
     assert.equal(hook.post.parameters[0].schema.properties.callbackUrl['x-ms-notification-url'], true);
     assert.equal(hook.post.parameters[0].schema.properties.callbackUrl['x-ms-visibility'], 'internal');
     assert.equal(doc.paths['/subscriptions/{SubscriptionId}'].delete['x-ms-visibility'], 'internal');

@@ -6,6 +6,7 @@ import { optOutModels } from './opt-out.js';
 import { phoneNumberModels } from './phone-numbers.js';
 import { triggerModels } from './triggers.js';
 import { usageModels } from './usage.js';
+import { whatsappModels } from './whatsapp.js';
 
 export const models: Readonly<Record<string, JsonSchema>> = {
   ...messageModels,
@@ -13,6 +14,7 @@ export const models: Readonly<Record<string, JsonSchema>> = {
   ...usageModels,
   ...triggerModels,
   ...optOutModels,
+  ...whatsappModels,
   ...errorModels,
 };
 
@@ -34,4 +36,6 @@ export type ModelName =
   | 'MessageBatch'
   | 'OptOutSubscription'
   | 'OptOutEvent'
+  | 'ReceivedMessage'
+  | 'WhatsAppFields'
   | 'ErrorEnvelope';

@@ -1,6 +1,7 @@
 // Turns Twilio's webhook parameters (inbound message, status callback) into the Message model the
 // connector's actions return, so a workflow sees the same shape from a trigger as from GetMessage.
 import { rfc2822 } from '../../shared/dates.js';
+import { WHATSAPP_PARAMS, type WhatsAppFieldName } from '../schemas/whatsapp.js';
 
 export type WebhookParams = Readonly<Record<string, string | readonly string[]>>;
 
@@ -30,7 +31,25 @@ export interface MessageEvent {
   num_media: string;
   num_segments: string;
   status: string;
+  /** `whatsapp` for WhatsApp addresses, `sms` for SMS and MMS */
+  channel: 'sms' | 'whatsapp';
   media: { url: string; content_type: string | null }[];
+  whatsapp: Record<WhatsAppFieldName, string | null> | null;
+}
+
+/** The number inside a channel address (`whatsapp:+1…` → `+1…`); other addresses unchanged. */
+export function channelNumber(address: string): string {
+  return address.startsWith('whatsapp:') ? address.slice('whatsapp:'.length) : address;
+}
+
+/** WhatsApp's fields of an inbound message, or null when it did not come over WhatsApp. */
+function whatsappFields(params: WebhookParams): MessageEvent['whatsapp'] {
+  if (!(param(params, 'From') ?? '').startsWith('whatsapp:')) return null;
+  const out = {} as Record<WhatsAppFieldName, string | null>;
+  for (const [name, wire] of Object.entries(WHATSAPP_PARAMS) as [WhatsAppFieldName, string][]) {
+    out[name] = orNull(param(params, wire));
+  }
+  return out;
 }
 
 /** The Message model of an inbound message, from the parameters Twilio posts to the SmsUrl. */
@@ -59,7 +78,9 @@ export function inboundMessage(params: WebhookParams, receivedAt: number): Messa
     num_media: String(numMedia),
     num_segments: param(params, 'NumSegments') ?? '1',
     status: param(params, 'SmsStatus') ?? 'received',
+    channel: (param(params, 'From') ?? '').startsWith('whatsapp:') ? 'whatsapp' : 'sms',
     media,
+    whatsapp: whatsappFields(params),
   };
 }
 

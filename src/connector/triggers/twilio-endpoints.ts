@@ -13,7 +13,7 @@ import { computeSignature, validateSignature } from '../../twilio/index.js';
 import type { SealedConnection, TriggerContext } from './context.js';
 import type { DeliveryPayload } from './delivery.js';
 import { openForward, sealForward } from './forward-token.js';
-import { inboundMessage, param, statusEvent, type WebhookParams } from './message-event.js';
+import { channelNumber, inboundMessage, param, statusEvent, type WebhookParams } from './message-event.js';
 import { OPT_OUT_EVENT, optOutEvent } from './opt-out.js';
 import { signingCredentials } from './proven.js';
 import { requestUrlOf } from './public-url.js';
@@ -77,8 +77,11 @@ export function registerTwilioEndpoints(app: FastifyInstance, ctx: TriggerContex
     const to = params && param(params, 'To');
     if (params === undefined || accountSid === undefined || to === undefined) return forbidden(reply);
     if ((await verify(ctx, request, params, accountSid)) === undefined) return forbidden(reply);
-    // subscriptions listening through Event Streams hear of the message there
-    const subs = (await ctx.store.listSubscriptions(accountSid, 'received', to)).filter((s) => s.stream === undefined);
+    // a WhatsApp message to `whatsapp:+1…` is for the subscriptions of the number +1…; subscriptions
+    // listening through Event Streams hear of the message there
+    const subs = (await ctx.store.listSubscriptions(accountSid, 'received', channelNumber(to))).filter(
+      (s) => s.stream === undefined,
+    );
     const optOutSubs = await ctx.store.listSubscriptions(accountSid, 'optout', to);
 
     const message = inboundMessage(params, Date.now());
@@ -128,7 +131,7 @@ export function registerTwilioEndpoints(app: FastifyInstance, ctx: TriggerContex
     const events: NewOutboxEvent[] = statusSubs
       .filter((s) => s.stream === undefined)
       .filter((s) => s.statuses === null || s.statuses.includes(event.status))
-      .filter((s) => s.phone_number === null || s.phone_number === event.from)
+      .filter((s) => s.phone_number === null || s.phone_number === channelNumber(event.from ?? ''))
       .map((s) => ({
         account_sid: accountSid,
         subscription_id: s.id,
