@@ -155,6 +155,22 @@ const EXPECTED: { method: string; path: RegExp; check: (a: Answer) => void }[] =
     },
   },
   {
+    method: 'GET',
+    path: /^\/_sandbox\/whatsapp$/,
+    check: (a) => {
+      assert.equal(a.status, 200);
+      assert.match(JSON.parse(a.body).sandbox.join_code, /^[a-z]+-[a-z]+$/);
+    },
+  },
+  {
+    method: 'PUT',
+    path: /^\/_sandbox\/whatsapp\/(senders\/[^/]+|sandbox)$/,
+    check: (a) => {
+      assert.equal(a.status, 200);
+      assert.ok(Array.isArray(JSON.parse(a.body).senders));
+    },
+  },
+  {
     method: 'POST',
     path: /^\/_sandbox\/settings\/reset$/,
     check: (a) => {
