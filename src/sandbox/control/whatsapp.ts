@@ -50,6 +50,7 @@ function overview(ctx: SandboxContext, account: AccountRow): Record<string, unkn
   return {
     account_sid: account.sid,
     read_on_reply: settingsOf(ctx).whatsapp.read_on_reply,
+    speed_up: ctx.clock.speedUp,
     window_hours: WINDOW_MS / 3_600_000,
     sandbox: {
       phone_number: WHATSAPP_SANDBOX_NUMBER,

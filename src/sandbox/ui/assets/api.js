@@ -195,6 +195,8 @@ export const api = {
   optOut: (block) => call('POST', '/_sandbox/opt-outs', block),
   /** @param {Block} block @returns {Promise<Block & { lifted: boolean }>} */
   optIn: (block) => call('POST', '/_sandbox/opt-ins', block),
+  whatsapp: () => call('GET', '/_sandbox/whatsapp'),
+  read: (sid) => call('POST', `/_sandbox/messages/${encodeURIComponent(sid)}/read`),
 };
 
 /**

@@ -1,6 +1,6 @@
 // @ts-check
 // The inbox page's entry point and its one registration point: every part of the page (numbers,
-// conversations, thread, search, message details, composer, settings, opt-outs, push channel) is a module
+// conversations, thread, WhatsApp, search, message details, composer, settings, opt-outs, push channel) is a module
 // exporting hooks, listed once below in page order. parts.js runs the hooks; state.js holds what
 // they share.
 import { messageOf } from './api.js';
@@ -17,9 +17,22 @@ import { registerParts, startParts, wireParts } from './parts.js';
 import { search } from './search.js';
 import { settings } from './settings.js';
 import { thread } from './thread.js';
+import { whatsapp } from './whatsapp.js';
 
 // order matters for start and refresh: numbers choose the number, conversations the peer, and so on
-registerParts(numbers, conversations, thread, search, detailPane, composer, settings, optOuts, eventStreams, live);
+registerParts(
+  numbers,
+  conversations,
+  thread,
+  whatsapp,
+  search,
+  detailPane,
+  composer,
+  settings,
+  optOuts,
+  eventStreams,
+  live,
+);
 
 /** Skip links move focus, not just the scroll position, so keyboard users land in the right place. */
 function wireSkipLinks() {

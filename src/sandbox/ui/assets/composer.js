@@ -15,8 +15,10 @@ async function sendInbound(event) {
   const bodyInput = $('compose-body', HTMLTextAreaElement);
   const mediaInput = $('compose-media', HTMLTextAreaElement);
   const send = $('compose-send', HTMLButtonElement);
-  const from = fromInput.value.trim();
   const to = $('compose-to', HTMLSelectElement).value;
+  // to a WhatsApp address, the text comes from that phone's WhatsApp
+  const typed = fromInput.value.trim();
+  const from = to.startsWith('whatsapp:') && typed && !typed.startsWith('whatsapp:') ? `whatsapp:${typed}` : typed;
   const body = bodyInput.value;
   const media = mediaInput.value.split(/\s+/).filter(Boolean);
   if (!from) {

@@ -18,7 +18,10 @@ export async function loadAccount() {
   accountJson = json;
   state.account = account;
   const numbers = state.account.numbers;
-  if (!numbers.some((n) => n.phone_number === state.number)) state.number = numbers[0]?.phone_number ?? null;
+  // a WhatsApp address (whatsapp.js lists them) is a place of its own
+  const whatsapp = state.number?.startsWith('whatsapp:');
+  if (!whatsapp && !numbers.some((n) => n.phone_number === state.number))
+    state.number = numbers[0]?.phone_number ?? null;
   renderNumbers();
   const select = $('compose-to', HTMLSelectElement);
   const chosen = select.value;

@@ -7,6 +7,7 @@ import { $, badge, h, isolated, isOutbound, mediaImage, shortTime } from './dom.
 import { noteSeen } from './live.js';
 import { scheduleRefresh } from './parts.js';
 import { PAGE, state } from './state.js';
+import { ticks } from './whatsapp-ticks.js';
 
 export async function loadThread({ older = false } = {}) {
   if (!state.number || !state.peer) return renderThread();
@@ -65,7 +66,7 @@ function bubble(m) {
         'span',
         { class: 'meta' },
         h('time', {}, shortTime(m.date_created)),
-        out ? [' · ', badge(m.status)] : null,
+        out ? [' · ', badge(m.status), ticks(m)] : null,
         m.error_code ? h('span', { class: 'error' }, ` ${m.error_code}`) : null,
       ),
     ),
@@ -80,6 +81,7 @@ export function renderThread() {
     list.replaceChildren();
     $('thread-empty').hidden = false;
     $('thread-older').hidden = true;
+    document.dispatchEvent(new CustomEvent('threadrender'));
     return;
   }
   heading.replaceChildren(isolated(state.peer), ' ↔ ', isolated(state.number));
@@ -96,6 +98,8 @@ export function renderThread() {
   const refocus = focused ? list.querySelector(`[data-sid="${focused}"]`) : null;
   if (refocus instanceof HTMLElement) refocus.focus({ preventScroll: true });
   section.scrollTop = atBottom ? section.scrollHeight : section.scrollHeight - fromBottom;
+  // parts that decorate the thread (the WhatsApp window) follow it
+  document.dispatchEvent(new CustomEvent('threadrender'));
 }
 
 /** @type {import('./parts.js').Part} */
