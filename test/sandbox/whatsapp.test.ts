@@ -89,6 +89,17 @@ describe('WhatsApp', () => {
       );
     });
 
+    it('a Messaging Service sends to a WhatsApp user from its number’s WhatsApp address', async () => {
+      const [number] = await sb.client.incomingPhoneNumbers.list({ phoneNumber: sb.phoneNumber });
+      const service = await sb.client.messaging.v1.services.create({ friendlyName: 'WhatsApp pool' });
+      await sb.client.messaging.v1.services(service.sid).phoneNumbers.create({ phoneNumberSid: number!.sid });
+      await inbound(sb, { From: USER, To: sender, Body: 'hi' });
+      const m = await sb.client.messages.create({ messagingServiceSid: service.sid, to: USER, body: 'hello' });
+      assert.equal(m.status, 'accepted');
+      await reach(sb, m.sid, 'delivered');
+      assert.equal((await sb.client.messages(m.sid).fetch()).from, sender);
+    });
+
     it('a number withdrawn as a WhatsApp sender gets 63007 until registered again', async () => {
       let res = await control(sb, 'PUT', `/_sandbox/whatsapp/senders/${encodeURIComponent(sb.phoneNumber)}`, {
         enabled: false,
