@@ -93,6 +93,19 @@
  *
  * @typedef {{ sender: string, phone_number: string }} Block
  *
+ * @typedef {object} WhatsappWindow one user's 24-hour window with one sender
+ * @property {string} sender
+ * @property {string} user
+ * @property {string} closes_at
+ * @property {boolean} open
+ * @property {number} seconds_left simulated seconds when the answer was made
+ *
+ * @typedef {object} WhatsappOverview the answer of GET /_sandbox/whatsapp
+ * @property {number} speed_up
+ * @property {{ address: string, join_message: string }} sandbox
+ * @property {{ phone_number: string, address: string, enabled: boolean }[]} senders
+ * @property {WhatsappWindow[]} windows
+ *
  * @typedef {{ sid?: string, messageSid?: string, [field: string]: unknown }} PushEvent the data of one event-stream event
  * @typedef {'live' | 'reconnecting' | 'closed'} LiveState
  */
@@ -195,7 +208,9 @@ export const api = {
   optOut: (block) => call('POST', '/_sandbox/opt-outs', block),
   /** @param {Block} block @returns {Promise<Block & { lifted: boolean }>} */
   optIn: (block) => call('POST', '/_sandbox/opt-ins', block),
+  /** @returns {Promise<WhatsappOverview>} */
   whatsapp: () => call('GET', '/_sandbox/whatsapp'),
+  /** @param {string} sid the user read this delivered WhatsApp message @returns {Promise<Message>} */
   read: (sid) => call('POST', `/_sandbox/messages/${encodeURIComponent(sid)}/read`),
 };
 

@@ -1,19 +1,22 @@
+// @ts-check
 // WhatsApp in the inbox: the account's WhatsApp senders (its numbers' `whatsapp:` addresses and
 // Twilio's shared WhatsApp Sandbox number) in the side bar and in the composer, so a thread with a
 // WhatsApp user opens like any other and the composer writes as that user; above such a thread,
 // whether the user's 24-hour window is open and how long it has left, and "The user read it", which
 // marks what the sender delivered to them read. Everything comes from GET /_sandbox/whatsapp.
-import { api } from './api.js';
+import { api, messageOf } from './api.js';
 import { $, h, isOutbound } from './dom.js';
 import { selectNumber } from './numbers.js';
 import { refresh } from './parts.js';
 import { state } from './state.js';
 
-/** @type {any} */
+/** @type {import('./api.js').WhatsappOverview | null} */
 let overview = null;
 let loadedAt = 0;
-let reloadTimer = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let reloadTimer;
 
+/** @param {string | null | undefined} address */
 export const isWhatsapp = (address) => typeof address === 'string' && address.startsWith('whatsapp:');
 
 async function load() {
@@ -24,7 +27,10 @@ async function load() {
   renderWindow();
 }
 
-/** The addresses a WhatsApp user can write to: registered senders, then the shared sandbox number. */
+/**
+ * The addresses a WhatsApp user can write to: registered senders, then the shared sandbox number.
+ * @returns {{ address: string, label: string, note: string }[]}
+ */
 function senders() {
   if (!overview) return [];
   return [
@@ -64,17 +70,20 @@ function renderSenders() {
 
 /** The composer's recipients gain the WhatsApp addresses (after the numbers, which numbers.js lists). */
 function renderComposeOptions() {
-  const select = $('compose-to');
+  const select = $('compose-to', HTMLSelectElement);
   for (const old of select.querySelectorAll('option[data-whatsapp]')) old.remove();
   for (const s of senders()) {
     select.append(
       h('option', { value: s.address, dataset: { whatsapp: 'true' } }, `WhatsApp: ${s.label} (${s.address})`),
     );
   }
-  if (isWhatsapp(state.number)) select.value = state.number;
+  if (state.number && isWhatsapp(state.number)) select.value = state.number;
 }
 
-/** Simulated seconds as "5 h 03 min" (a speed-up shows the day the user lives). */
+/**
+ * Simulated seconds as "5 h 03 min" (a speed-up shows the day the user lives).
+ * @param {number} seconds
+ */
 function duration(seconds) {
   const hours = Math.floor(seconds / 3600);
   const minutes = Math.floor((seconds % 3600) / 60);
@@ -113,15 +122,15 @@ function renderWindow() {
   );
 }
 
+/** @param {import('./api.js').Message[]} messages */
 async function markRead(messages) {
-  const button = $('wa-read');
-  if (button) button.disabled = true;
+  $('wa-read', HTMLButtonElement).disabled = true;
   for (const m of messages) {
     try {
       await api.read(m.sid);
     } catch (err) {
       // one already read (by a reply meanwhile) does not stop the others
-      console.error(err);
+      console.error(messageOf(err));
     }
   }
   await refresh();
@@ -129,13 +138,14 @@ async function markRead(messages) {
 
 function scheduleReload() {
   clearTimeout(reloadTimer);
-  reloadTimer = setTimeout(() => load().catch((err) => console.error(err)), 150);
+  reloadTimer = setTimeout(() => load().catch((/** @type {unknown} */ err) => console.error(err)), 150);
 }
 
+/** @type {import('./parts.js').Part} */
 export const whatsapp = {
   wire() {
     // the time left counts down while the page is open
-    setInterval(renderWindow, 15_000);
+    window.setInterval(renderWindow, 15_000);
     document.addEventListener('threadrender', () => {
       renderSenders();
       renderWindow();
