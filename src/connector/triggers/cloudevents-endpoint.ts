@@ -83,6 +83,9 @@ function inboundMessage(e: CloudEvent, accountSid: string): MessageEvent {
     num_segments: count(d['numSegments'], 1),
     status: 'received',
     media: [],
+    // the inbound event names the channel in its address but carries none of WhatsApp's webhook fields
+    channel: text(d['from'])?.startsWith('whatsapp:') === true ? 'whatsapp' : 'sms',
+    whatsapp: null,
   };
 }
 
