@@ -7,6 +7,7 @@ export type SandboxEvent =
   | { type: 'message.deleted'; sid: string; accountSid: string }
   | { type: 'webhook'; id: number; messageSid: string | null; state: string }
   | { type: 'number'; sid: string }
+  | { type: 'content'; sid: string; accountSid: string }
   | { type: 'settings' }
   | { type: 'opt-out'; accountSid: string }
   | { type: 'reset' };

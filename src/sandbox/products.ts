@@ -1,5 +1,6 @@
 // Everything the sandbox serves, product by product: each entry is one file's routes, declared on
 // the route table (routes/table.ts). A new product is one such file and one line here.
+import { registerContentControl } from './control/content.js';
 import { healthAndReset } from './control/health-reset.js';
 import { registerEvents } from './control/events.js';
 import { eventStreamsPanelApi } from './control/event-streams.js';
@@ -11,6 +12,7 @@ import { whatsappControl } from './control/whatsapp.js';
 import type { Product } from './routes/table.js';
 import type { AccountRow } from './store/accounts.js';
 import { registerAccounts } from './twilio-api/accounts.js';
+import { registerContent } from './twilio-api/content.js';
 import { registerAvailablePhoneNumbers } from './twilio-api/available-phone-numbers.js';
 import { registerIncomingPhoneNumbers } from './twilio-api/incoming-phone-numbers.js';
 import { registerKeys } from './twilio-api/keys.js';
@@ -40,6 +42,7 @@ export function products(start: StartState): readonly Product[] {
     // Twilio's v1 products
     registerMessagingServices,
     registerEventStreams,
+    registerContent,
     // the control API
     healthAndReset(start.account, start.phoneNumber),
     registerInbound,
@@ -49,6 +52,7 @@ export function products(start: StartState): readonly Product[] {
     registerSettings,
     registerOptOuts,
     whatsappControl(start.account),
+    registerContentControl,
     // the inbox
     registerUi,
   ];

@@ -7,7 +7,7 @@
 // on, and these still match its `^XX[0-9a-f]{32}$` pattern.
 import { randomBytes } from 'node:crypto';
 
-export type SidPrefix = 'AC' | 'SK' | 'SM' | 'MM' | 'ME' | 'PN' | 'MG' | 'RQ' | 'UT' | 'DG' | 'DF' | 'EZ';
+export type SidPrefix = 'AC' | 'SK' | 'SM' | 'MM' | 'ME' | 'PN' | 'MG' | 'RQ' | 'UT' | 'DG' | 'DF' | 'EZ' | 'HX';
 
 // one call to the CSPRNG serves many SIDs
 const POOL_BYTES = 4096;

@@ -37,6 +37,7 @@ export function healthAndReset(account: AccountRow, startNumber: string): Produc
           'subscribed_events',
           'stream_subscriptions',
           'sinks',
+          'contents',
           'media',
           'messages',
           'service_numbers',

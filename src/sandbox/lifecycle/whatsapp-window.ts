@@ -5,6 +5,7 @@
 // user's last message opened gets 63016. Both durations are simulated time: the speed-up shortens
 // them like every other delay, so a test can cross a whole day.
 import type { SandboxContext } from '../context.js';
+import { isApprovedWhatsAppTemplate } from '../content/template-send.js';
 import { isWhatsapp, whatsappNumber } from '../messaging/whatsapp.js';
 import { getMessageBySid, type MessageRow } from '../store/messages.js';
 import { lastInbound, sandboxJoinedAt, WHATSAPP_SANDBOX_NUMBER } from '../store/whatsapp.js';
@@ -17,20 +18,6 @@ export const SANDBOX_MEMBERSHIP_MS = 3 * WINDOW_MS;
 
 function refusal(code: 63015 | 63016): Fate {
   return { status: 'failed', code, message: CHANNEL_CODES[code]!.message };
-}
-
-/**
- * Whether a message may be sent with the window closed. Only a template may (sent with a
- * ContentSid). Which templates qualify (approved for WhatsApp, of a type that can start a
- * conversation) is the Content API's to say; until it says, every template send does.
- */
-export function mayStartConversation(message: Pick<MessageRow, 'extra'>): boolean {
-  try {
-    const extra = JSON.parse(message.extra) as { content_sid?: unknown };
-    return typeof extra.content_sid === 'string';
-  } catch {
-    return false;
-  }
 }
 
 /** When the user's window with the sender closes (ms of wall time), or undefined when it never opened. */
@@ -59,5 +46,6 @@ export function whatsappRefusal(
   const closes = windowClosesAt(ctx, message.account_sid, message.from_addr, message.to_addr);
   if (closes !== undefined && now < closes) return undefined;
   const whole = getMessageBySid(db, message.sid);
-  return whole && mayStartConversation(whole) ? undefined : refusal(63016);
+  // only a template WhatsApp approved may open a conversation
+  return whole && isApprovedWhatsAppTemplate(whole) ? undefined : refusal(63016);
 }

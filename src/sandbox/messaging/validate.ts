@@ -1,6 +1,8 @@
 // Checks a Message create request in Twilio's order (presence, sizes, URLs, scheduling, sender,
 // recipient, routing, queue) and turns it into what the store needs. The first failing rule wins,
 // with Twilio's code, status and wording.
+import { renderTemplate, templateRequest } from '../content/send.js';
+import type { TemplateSend } from '../content/template-send.js';
 import { isSid } from '../sids.js';
 import type { Db } from '../store/db.js';
 import type { NewMedia } from '../store/media.js';
@@ -40,6 +42,8 @@ export interface CreatePlan {
   validityPeriod: number | null;
   /** ms; set for scheduled messages */
   sendAt: number | undefined;
+  /** a Content template send: what goes into the message's `extra.content` */
+  content: TemplateSend | undefined;
 }
 
 /** A form value, with empty strings treated as absent (as Twilio does for required fields). */
@@ -114,9 +118,7 @@ export function validateCreate(db: Db, accountSid: string, form: URLSearchParams
   if (statusCallback !== undefined && !isCallableUrl(statusCallback)) {
     throw new TwilioRestError(400, 21609, "Invalid 'StatusCallback'");
   }
-  if (contentSid !== undefined && !isSid(contentSid, 'HX')) {
-    throw new TwilioRestError(400, 21655, 'The ContentSid is Invalid');
-  }
+  const template = templateRequest(db, accountSid, contentSid, value(form, 'ContentVariables'));
   const applicationSid = value(form, 'ApplicationSid');
   if (applicationSid !== undefined && !isSid(applicationSid, 'AP')) {
     throw invalidParam(`ApplicationSid ${applicationSid} is not a valid Application SID`);
@@ -146,8 +148,12 @@ export function validateCreate(db: Db, accountSid: string, form: URLSearchParams
   const queue = magicQueueError(from);
   if (queue) throw queue;
 
+  // a template supersedes Body and MediaUrl
+  const content = template && renderTemplate(template, to, now);
+  const media = content ? content.rendered.media : mediaUrls;
   const smart = isTrue(form, 'SmartEncoded') || (service !== undefined && serviceExtra(service).smart_encoding);
-  const body = smart ? smartEncode(rawBody) : rawBody;
+  const text = content ? content.rendered.body : rawBody;
+  const body = smart ? smartEncode(text) : text;
   const info = countSegments(body);
   return {
     to,
@@ -155,13 +161,14 @@ export function validateCreate(db: Db, accountSid: string, form: URLSearchParams
     senderPending: rawFrom === undefined,
     service,
     body,
-    media: mediaUrls.map((url) => ({ url, contentType: mediaContentType(url) })),
+    media: media.map((url) => ({ url, contentType: mediaContentType(url) })),
     encoding: info.encoding,
-    segments: mediaUrls.length > 0 ? 1 : info.segments,
+    segments: media.length > 0 ? 1 : info.segments,
     statusCallback: statusCallback ?? (service?.status_callback ? service.status_callback : null),
     applicationSid: applicationSid ?? null,
     // Without its own ValidityPeriod a message inherits its service's.
     validityPeriod: validityPeriod ?? (service ? serviceExtra(service).validity_period : null),
     sendAt,
+    content: content?.send,
   };
 }

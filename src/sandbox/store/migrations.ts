@@ -316,4 +316,30 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX whatsapp_sandbox_members_user ON whatsapp_sandbox_members(user, joined_at);
   `,
+  /* 15 */ `
+  -- Content API templates (/v1/Content). types and variables are the JSON objects the client
+  -- sent; the WhatsApp review lives beside them: approval_name NULL means never submitted,
+  -- approval_status NULL means the review follows its timeline (received, then pending from
+  -- approval_pending_at, then approval_outcome from approval_decided_at, clock ms), and a status
+  -- set through the control API overrides it.
+  CREATE TABLE contents (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    sid TEXT NOT NULL UNIQUE,
+    account_sid TEXT NOT NULL,
+    friendly_name TEXT NOT NULL,
+    language TEXT NOT NULL,
+    variables TEXT NOT NULL,
+    types TEXT NOT NULL,
+    date_created INTEGER NOT NULL,
+    date_updated INTEGER NOT NULL,
+    approval_name TEXT,
+    approval_category TEXT,
+    approval_pending_at INTEGER,
+    approval_decided_at INTEGER,
+    approval_outcome TEXT,
+    approval_status TEXT,
+    approval_rejection_reason TEXT NOT NULL DEFAULT ''
+  );
+  CREATE INDEX contents_account ON contents(account_sid, seq);
+  `,
 ];

@@ -4,7 +4,7 @@ import type { SandboxContext } from '../context.js';
 import { enqueueStatusCallback } from '../lifecycle/index.js';
 import { dateRange } from '../messaging/date-filter.js';
 import { UNSUBSCRIBED_FATE, unsubscribed } from '../messaging/opt-out.js';
-import { validateCreate } from '../messaging/validate.js';
+import { validateCreate, type CreatePlan } from '../messaging/validate.js';
 import { admitMessage } from '../realism/index.js';
 import { isSid } from '../sids.js';
 import { messageJson } from '../store/message-json.js';
@@ -44,6 +44,12 @@ function find(ctx: SandboxContext, req: TwilioRequest): MessageRow {
 
 function announce(ctx: SandboxContext, m: MessageRow): void {
   ctx.events.publish({ type: 'message', sid: m.sid, status: m.status, accountSid: m.account_sid });
+}
+
+function createExtra(plan: CreatePlan): Record<string, unknown> {
+  const extra: Record<string, unknown> = plan.senderPending ? { sender_pending: true } : {};
+  if (plan.content) extra['content'] = plan.content;
+  return extra;
 }
 
 function create(ctx: SandboxContext, req: TwilioRequest): { status: number; rep: Representation } {
@@ -93,11 +99,7 @@ function create(ctx: SandboxContext, req: TwilioRequest): { status: number; rep:
     date_sent: null,
     ...first,
     media: plan.media,
-    extra: {
-      ...(plan.senderPending ? { sender_pending: true } : {}),
-      // a template send may reach a WhatsApp user outside the 24-hour window
-      ...(req.form.get('ContentSid') ? { content_sid: req.form.get('ContentSid') } : {}),
-    },
+    extra: createExtra(plan),
   });
   ctx.lifecycle.poke(row.next_at ?? undefined);
   // remembered once committed only: a rolled-back insert's seq may be given to another message
