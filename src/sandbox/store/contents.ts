@@ -4,6 +4,7 @@
 import { newSid } from '../sids.js';
 import type { KeysetWindow } from '../twilio-api/paging.js';
 import type { Db } from './db.js';
+import { windowClause } from './keyset-sql.js';
 
 export interface ContentRow {
   seq: number;
@@ -76,12 +77,7 @@ export function contentBySid(db: Db, sid: string): ContentRow | undefined {
 }
 
 export function listContents(db: Db, accountSid: string, w: KeysetWindow): ContentRow[] {
-  const [where, order, args] =
-    w.below !== undefined
-      ? [' AND seq < ?', 'DESC', [w.below]]
-      : w.above !== undefined
-        ? [' AND seq > ?', 'ASC', [w.above]]
-        : ['', 'DESC', []];
+  const { where, order, args } = windowClause(w, 'seq');
   return db
     .prepare(`SELECT * FROM contents WHERE account_sid = ?${where} ORDER BY seq ${order} LIMIT ? OFFSET ?`)
     .all(accountSid, ...args, w.limit, w.offset) as ContentRow[];
