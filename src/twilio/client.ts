@@ -30,6 +30,7 @@ import {
   type AvailablePhoneNumbersResource,
 } from './resources/available-phone-numbers.js';
 import { incomingPhoneNumbersResource, type IncomingPhoneNumbersResource } from './resources/incoming-phone-numbers.js';
+import { contentResource, type ContentResource } from './resources/content.js';
 import { messagesResource, type MessagesResource } from './resources/messages.js';
 import { usageResource, type UsageResource } from './resources/usage.js';
 
@@ -60,6 +61,8 @@ export interface ClientOptions {
 export interface RequestOptions {
   query?: QueryFields;
   form?: FormFields;
+  /** a JSON body (the Content API and other v1 products that take JSON) instead of a form */
+  json?: unknown;
   signal?: AbortSignal;
 }
 
@@ -73,6 +76,9 @@ export interface TwilioResponse<T> {
 }
 
 export const DEFAULT_BASE_URL = 'https://api.twilio.com';
+/** Where Twilio serves the Content API; any other base URL (the sandbox, a proxy) serves it itself. */
+export const CONTENT_BASE_URL = 'https://content.twilio.com';
+const CONTENT_PATH = /^\/v1\/(Content|ContentAndApprovals|LegacyContent)([/?]|$)/;
 const USER_AGENT = `twilio-connector (node ${process.version})`;
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
 /** Paths that already name an API version are used as they are. */
@@ -154,6 +160,8 @@ export class TwilioClient {
   readonly incomingPhoneNumbers: IncomingPhoneNumbersResource;
   readonly availablePhoneNumbers: AvailablePhoneNumbersResource;
   readonly usage: UsageResource;
+  /** Content API v1 templates (content.twilio.com at Twilio) */
+  readonly content: ContentResource;
 
   private readonly authorization: string;
   private readonly timeoutMs: number;
@@ -163,7 +171,7 @@ export class TwilioClient {
   private readonly dispatcher: Dispatcher;
   private readonly userAgent: string;
   private readonly accountPrefix: string;
-  /** every resolved URL has the base URL's origin: paths are appended to it */
+  /** the base URL's origin (Content API paths at Twilio go to content.twilio.com instead) */
   private readonly origin: string;
   private readonly limiterKey: string;
 
@@ -199,6 +207,7 @@ export class TwilioClient {
     this.incomingPhoneNumbers = incomingPhoneNumbersResource(this);
     this.availablePhoneNumbers = availablePhoneNumbersResource(this);
     this.usage = usageResource(this);
+    this.content = contentResource(this);
   }
 
   /** Full URL for a path: account-relative when it starts with `/`, or absolute `/2010-04-01/…`, `/v1/…`. */
@@ -217,7 +226,8 @@ export class TwilioClient {
       }
       if (!rel.startsWith('/')) throw new InvalidArgumentError('path must start with "/"');
       if (!ABSOLUTE.test(rel)) rel = this.accountPrefix + rel;
-      url = new URL(this.baseUrl + rel);
+      const base = this.baseUrl === DEFAULT_BASE_URL && CONTENT_PATH.test(rel) ? CONTENT_BASE_URL : this.baseUrl;
+      url = new URL(base + rel);
     } catch (err) {
       if (err instanceof InvalidArgumentError) throw err;
       throw new InvalidArgumentError('path is not a valid URL path');
@@ -241,9 +251,15 @@ export class TwilioClient {
       'user-agent': this.userAgent,
     };
     let body: string | undefined;
+    if (opts.form !== undefined && opts.json !== undefined) {
+      throw new InvalidArgumentError('a request has a form or a JSON body, not both');
+    }
     if (opts.form !== undefined) {
       body = encodeForm(opts.form);
       headers['content-type'] = 'application/x-www-form-urlencoded';
+    } else if (opts.json !== undefined) {
+      body = JSON.stringify(opts.json);
+      headers['content-type'] = 'application/json';
     }
     for (let n = 0; ; n++) {
       const release = await limiterFor(this.limiterKey, this.maxConcurrency).acquire(opts.signal);
@@ -251,7 +267,7 @@ export class TwilioClient {
       try {
         raw = await attempt({
           method,
-          origin: this.origin,
+          origin: target.origin,
           path: requestPath,
           headers,
           body,

@@ -1,5 +1,5 @@
 // Twilio's 2010 list envelope turned into a typed page. The records sit under a resource-specific
-// key (`messages`, `incoming_phone_numbers`…); like Twilio's SDK we take the one array-valued key
+// key (`messages`, `incoming_phone_numbers`…; v1 lists add `meta`); like Twilio's SDK we take the one array-valued key
 // that is not paging metadata, so unknown list resources work too.
 
 export interface Page<T> {
@@ -44,6 +44,21 @@ export function toPage<T>(body: unknown, preferredKey?: string): Page<T> | undef
   const raw = body as Record<string, unknown>;
   const key = recordsKey(raw, preferredKey);
   if (key === undefined) return undefined;
+  // v1 products (Messaging Services, Content…) keep the paging fields under `meta`, as URLs
+  const meta = raw['meta'];
+  if (typeof meta === 'object' && meta !== null && !Array.isArray(meta)) {
+    const m = meta as Record<string, unknown>;
+    return {
+      items: raw[key] as T[],
+      page: num(m['page']),
+      page_size: num(m['page_size']),
+      uri: str(m['url']),
+      first_page_uri: str(m['first_page_url']),
+      next_page_uri: strOrNull(m['next_page_url']),
+      previous_page_uri: strOrNull(m['previous_page_url']),
+      raw,
+    };
+  }
   return {
     items: raw[key] as T[],
     page: num(raw['page']),

@@ -24,6 +24,7 @@ export interface UpstreamClient {
     opts?: {
       query?: URLSearchParams | Record<string, string | number | boolean | undefined>;
       form?: Record<string, string | number | boolean | readonly string[] | undefined>;
+      json?: unknown;
     },
   ): Promise<{ status: number; body: unknown; text?: string }>;
 }

@@ -3,3 +3,4 @@ export type * from './message.js';
 export type * from './incoming-phone-number.js';
 export type * from './available-phone-number.js';
 export type * from './usage-record.js';
+export type * from './content.js';
