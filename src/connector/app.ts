@@ -23,6 +23,7 @@ import { formatValidationErrors } from './schemas/validation-messages.js';
 import { formatOf, send, type RouteContext, type UpstreamClient } from './routes/context.js';
 import { registerAvailablePhoneNumbers } from './routes/available-phone-numbers.js';
 import { registerIncomingPhoneNumbers } from './routes/incoming-phone-numbers.js';
+import { registerContentTemplates } from './routes/content-templates.js';
 import { registerMessages } from './routes/messages.js';
 import { registerUsage } from './routes/usage.js';
 import { registerDefinitionRoutes } from './definitions/routes.js';
@@ -293,6 +294,7 @@ export function buildConnector(config: ConnectorConfig, deps: ConnectorDeps = {}
   registerIncomingPhoneNumbers(app, ctx);
   registerAvailablePhoneNumbers(app, ctx);
   registerUsage(app, ctx);
+  registerContentTemplates(app, ctx);
 
   void app.after(() => {
     recording = false;

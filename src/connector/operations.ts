@@ -542,6 +542,44 @@ export const operations: readonly OperationSpec[] = [
     responses: { ...ok('One page of usage records.', 'UsageRecords'), ...ERRORS },
     pageable: { nextLinkName: 'next_page_uri' },
   },
+  {
+    operationId: 'ListContentTemplates',
+    method: 'get',
+    path: '/ContentTemplates.json',
+    summary: 'List Content Templates',
+    description:
+      'Returns the account’s Content templates with their WhatsApp approval status, newest first, one page at a time.',
+    tags: ['Content templates'],
+    parameters: [PAGE_SIZE, PAGE, PAGE_TOKEN],
+    responses: { ...ok('One page of templates.', 'ContentTemplateList'), ...ERRORS },
+    pageable: { nextLinkName: 'next_page_uri' },
+  },
+  {
+    operationId: 'GetContentTemplateVariables',
+    method: 'get',
+    path: '/ContentTemplates/{ContentSid}/Variables.json',
+    summary: 'Get the variables of a Content template',
+    description:
+      'The JSON schema of the content_variables a template takes (one named field per placeholder), which the designer shows once a template is picked.',
+    tags: ['Content templates'],
+    visibility: 'internal',
+    parameters: [
+      {
+        name: 'ContentSid',
+        in: 'path',
+        type: 'string',
+        required: true,
+        summary: 'Template ID',
+        description: 'The SID of the template (HX…).',
+        pattern: sidPattern('HX'),
+      },
+    ],
+    responses: {
+      ...ok('The schema of the template’s variables.', 'ContentVariablesSchema'),
+      ...NOT_FOUND('Template'),
+      ...ERRORS,
+    },
+  },
 ];
 
 const SUBSCRIPTION_CREATED: Readonly<Record<string, ResponseSpec>> = {

@@ -96,6 +96,20 @@ describe('e2e: connector responses validate against its published OpenAPI schema
     assert.equal(responseSchema('ListUsage', '200')({ ...all, usage_records: [{ price: '0.0075' }] }), false);
   });
 
+  it('the Content template actions', async () => {
+    h.sb.client.content.baseUrl = h.sb.url;
+    const template = await h.sb.client.content.v1.contents.create({
+      friendly_name: 'shipped',
+      language: 'en',
+      variables: { '1': 'customer' },
+      types: { 'twilio/text': { body: 'Hi {{1}}, it shipped.' } },
+    } as any);
+    const list = await call('ListContentTemplates', 'GET', '/ContentTemplates.json?PageSize=1');
+    assert.equal(list['content_templates'][0].sid, template.sid);
+    const vars = await call('GetContentTemplateVariables', 'GET', `/ContentTemplates/${template.sid}/Variables.json`);
+    assert.deepEqual(Object.keys(vars['schema'].properties), ['1']);
+  });
+
   it('covered every published action', () => {
     const actions = new Set<string>();
     for (const item of Object.values<any>(doc.paths)) {

@@ -33,6 +33,8 @@ export const SEND_MESSAGE_ALIASES: Aliases = {
   MessagingServiceSid: 'messaging_service_sid',
   ApplicationSid: 'application_sid',
   MaxPrice: 'max_price',
+  ContentSid: 'content_sid',
+  ContentVariables: 'content_variables',
 };
 
 export interface SendMessageRequest {
@@ -44,6 +46,9 @@ export interface SendMessageRequest {
   messaging_service_sid?: string;
   application_sid?: string;
   max_price?: string;
+  content_sid?: string;
+  /** sent upstream as Twilio's ContentVariables JSON string */
+  content_variables?: Record<string, string>;
 }
 
 /**
@@ -80,8 +85,16 @@ export function parseSendMessage(raw: unknown): SendMessageRequest {
     urls.forEach((u, i) => checkUrl(u, `media_url[${i}]`));
     if (urls.length > 0) out.media_url = urls;
   }
-  if (out.body === undefined && out.media_url === undefined) {
-    throw validation('Field body is required (or at least one media_url)');
+  const contentSid = text('content_sid');
+  if (contentSid !== undefined) out.content_sid = contentSid;
+  const variables = input['content_variables'];
+  if (variables !== undefined && variables !== null) {
+    if (contentSid === undefined)
+      throw validation('Field content_variables needs content_sid: the template to fill in');
+    out.content_variables = contentVariables(variables);
+  }
+  if (out.body === undefined && out.media_url === undefined && out.content_sid === undefined) {
+    throw validation('Field body is required (or at least one media_url, or a content_sid)');
   }
   const callback = text('status_callback');
   if (callback !== undefined) {
@@ -96,6 +109,41 @@ export function parseSendMessage(raw: unknown): SendMessageRequest {
   return out;
 }
 
+/**
+ * content_variables as an object of strings. The designer sends an object (its fields come from the
+ * template); a flow may pass the JSON string Twilio itself takes. Numbers are written out.
+ */
+export function contentVariables(raw: unknown): Record<string, string> {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw validation('Field content_variables must be an object, or a JSON string of one, e.g. {"1": "Ada"}');
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw validation('Field content_variables must be an object of names and values, e.g. {"1": "Ada"}');
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof v === 'number' && Number.isFinite(v)) out[k] = String(v);
+    else if (typeof v === 'string') out[k] = v;
+    else throw validation(`Field content_variables.${truncate(k, 40)} must be a string`);
+  }
+  return out;
+}
+
+/** Before schema validation: a JSON-string content_variables becomes the object the schema describes. */
+function prepareSendBody(body: unknown): unknown {
+  const aliased = applyAliases(body, SEND_MESSAGE_ALIASES);
+  if (typeof aliased !== 'object' || aliased === null || Array.isArray(aliased)) return aliased;
+  const fields = aliased as Record<string, unknown>;
+  const v = fields['content_variables'];
+  if (typeof v !== 'string') return aliased;
+  return { ...fields, content_variables: v.trim() === '' ? undefined : contentVariables(v) };
+}
+
 function toForm(m: SendMessageRequest): Record<string, string | readonly string[] | undefined> {
   return {
     To: m.to,
@@ -106,6 +154,8 @@ function toForm(m: SendMessageRequest): Record<string, string | readonly string[
     MessagingServiceSid: m.messaging_service_sid,
     ApplicationSid: m.application_sid,
     MaxPrice: m.max_price,
+    ContentSid: m.content_sid,
+    ContentVariables: m.content_variables === undefined ? undefined : JSON.stringify(m.content_variables),
   };
 }
 
@@ -214,7 +264,7 @@ export function registerMessages(app: FastifyInstance, ctx: RouteContext): void 
     operation: 'SendMessage',
     method: 'POST',
     path: '/Messages.json',
-    prepareBody: (body) => applyAliases(body, SEND_MESSAGE_ALIASES),
+    prepareBody: prepareSendBody,
     handler: async (input) => {
       const header = input.request.headers['idempotency-key'];
       const key = Array.isArray(header) ? header[0] : header;

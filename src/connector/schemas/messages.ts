@@ -23,7 +23,7 @@ export const MAX_MEDIA_URLS = 10;
 export const SendMessageRequest = {
   type: 'object',
   description:
-    'The message to send. Give `from` or `messaging_service_sid` (or both), and `body` or at least one `media_url`.',
+    'The message to send. Give `from` or `messaging_service_sid` (or both), and `body`, at least one `media_url`, or a `content_sid`.',
   required: ['to'],
   properties: {
     from: {
@@ -64,6 +64,33 @@ export const SendMessageRequest = {
       description: `Up to ${MAX_MEDIA_URLS} publicly reachable http(s) URLs of images or other media to send as MMS.`,
       'x-ms-summary': 'Media URLs',
       'x-ms-visibility': 'advanced',
+    },
+    content_sid: {
+      type: 'string',
+      pattern: sidPattern('HX'),
+      description:
+        'A Content template (HX…) to send instead of body and media_url; WhatsApp needs an approved one outside the 24-hour window.',
+      'x-ms-summary': 'Content template',
+      'x-ms-visibility': 'advanced',
+      'x-ms-dynamic-values': {
+        operationId: 'ListContentTemplates',
+        'value-collection': 'content_templates',
+        'value-path': 'sid',
+        'value-title': 'friendly_name',
+      },
+    },
+    content_variables: {
+      type: 'object',
+      description:
+        'Values for the template’s placeholders by name, e.g. {"1": "Ada"} (a JSON string is accepted too); unset ones take the template’s defaults.',
+      'x-ms-summary': 'Template variables',
+      'x-ms-visibility': 'advanced',
+      additionalProperties: { type: 'string' },
+      'x-ms-dynamic-schema': {
+        operationId: 'GetContentTemplateVariables',
+        parameters: { ContentSid: { parameter: 'content_sid' } },
+        'value-path': 'schema',
+      },
     },
     status_callback: {
       type: 'string',
@@ -112,7 +139,11 @@ export const SendMessageRequest = {
 export const SendMessageRules = {
   allOf: [
     { if: { not: { required: ['messaging_service_sid'] } }, then: { required: ['from'] } },
-    { if: { not: { required: ['media_url'] } }, then: { required: ['body'] } },
+    {
+      if: { not: { anyOf: [{ required: ['media_url'] }, { required: ['content_sid'] }] } },
+      then: { required: ['body'] },
+    },
+    { if: { required: ['content_variables'] }, then: { required: ['content_sid'] } },
   ],
 } as const;
 

@@ -1,5 +1,6 @@
 // Every named model the connector publishes, in the order the definitions list them.
 import type { JsonSchema } from './common.js';
+import { contentModels } from './content.js';
 import { errorModels } from './errors.js';
 import { messageModels } from './messages.js';
 import { optOutModels } from './opt-out.js';
@@ -12,6 +13,7 @@ export const models: Readonly<Record<string, JsonSchema>> = {
   ...messageModels,
   ...phoneNumberModels,
   ...usageModels,
+  ...contentModels,
   ...triggerModels,
   ...optOutModels,
   ...whatsappModels,
@@ -30,6 +32,9 @@ export type ModelName =
   | 'AvailablePhoneNumbers'
   | 'UsageRecord'
   | 'UsageRecords'
+  | 'ContentTemplate'
+  | 'ContentTemplateList'
+  | 'ContentVariablesSchema'
   | 'MessageReceivedSubscription'
   | 'MessageStatusSubscription'
   | 'Subscription'
