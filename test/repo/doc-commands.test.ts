@@ -66,6 +66,46 @@ interface Answer {
 const EXPECTED: { method: string; path: RegExp; check: (a: Answer) => void }[] = [
   {
     method: 'GET',
+    path: /^\/ContentTemplates\.json$/,
+    check: (a) => {
+      assert.equal(a.status, 200);
+      assert.ok(Array.isArray(JSON.parse(a.body).content_templates));
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/v1\/Content$/,
+    check: (a) => {
+      assert.equal(a.status, 201);
+      assert.match(JSON.parse(a.body).sid, /^HX[0-9a-f]{32}$/);
+    },
+  },
+  {
+    method: 'GET',
+    path: /^\/v1\/ContentAndApprovals$/,
+    check: (a) => {
+      assert.equal(a.status, 200);
+      assert.equal(JSON.parse(a.body).contents[0].approval_requests.status, 'unsubmitted');
+    },
+  },
+  {
+    method: 'GET',
+    path: /^\/_sandbox\/content\/settings$/,
+    check: (a) => {
+      assert.equal(a.status, 200);
+      assert.equal(typeof JSON.parse(a.body).approval_delay_ms, 'number');
+    },
+  },
+  {
+    method: 'PATCH',
+    path: /^\/_sandbox\/content\/settings$/,
+    check: (a) => {
+      assert.equal(a.status, 200);
+      assert.equal(JSON.parse(a.body).approval_delay_ms, 2000);
+    },
+  },
+  {
+    method: 'GET',
     path: /^\/$/,
     check: (a) => {
       assert.equal(a.status, 200);
