@@ -2,6 +2,7 @@
 import { benchConnector, CONNECTIONS } from './connector.js';
 import { benchRealism } from './realism.js';
 import { benchSandbox } from './sandbox.js';
+import { benchTemplateSends } from './templates.js';
 import { benchTriggers, LIGHT } from './triggers.js';
 import { benchTriggerModes } from './trigger-modes.js';
 import { benchUi, SEARCHES } from './ui.js';
@@ -43,6 +44,22 @@ export const sections: Section[] = [
         row(`${r.depth.largeCount.toLocaleString('en')} stored messages`, r.depth.large),
         '',
         `p99 with ${r.depth.largeCount.toLocaleString('en')} is **${fmt(r.depth.ratio, 2)}×** the p99 with ${r.depth.smallCount.toLocaleString('en')} (targets: p99 ≤ 10 ms and ≤ 1.5×).`,
+      ].join('\n');
+    },
+  },
+  {
+    name: 'templates',
+    title: 'Sandbox: template sends versus plain creates',
+    async run(opts) {
+      const r = await benchTemplateSends(opts);
+      return [
+        "One sandbox in its own process (default log level, SQLite WAL, default lifecycle), 16 concurrent keep-alive connections on 127.0.0.1. Plain creates send a `Body`; template creates send `ContentSid` of a two-type template (text and quick-reply) with `ContentVariables`, so each looks the template up, checks and renders its variables and stores the rendered body. 1,000 warm-up creates of each, then five alternating rounds; rows are the medians of the rounds, the ratio the median of the rounds' ratios.",
+        '',
+        HEAD,
+        row('create with Body — sandbox', r.plain),
+        row('create with ContentSid + ContentVariables — sandbox', r.template),
+        '',
+        `Template sends: **${fmt(r.ratio, 2)}×** plain creates (target ≥ 0.8×; rounds: ${r.ratios.map((x) => `${fmt(x, 2)}×`).join(', ')}).`,
       ].join('\n');
     },
   },

@@ -34,18 +34,40 @@ export function templateRequest(
   return { row, values };
 }
 
+interface ParsedTemplate {
+  types: Record<string, Record<string, unknown>>;
+  variables: Record<string, string>;
+}
+
+/**
+ * Parsed types and variables by SID and version: a template is sent far more often than it
+ * changes, and parsing its JSON on every send would cost each create more than rendering it.
+ */
+const parsedTemplates = new Map<string, ParsedTemplate>();
+const MAX_PARSED = 256;
+
+function parsedTemplate(row: ContentRow): ParsedTemplate {
+  const key = `${row.sid}@${row.date_updated}`;
+  let hit = parsedTemplates.get(key);
+  if (hit === undefined) {
+    hit = {
+      types: JSON.parse(row.types) as Record<string, Record<string, unknown>>,
+      variables: JSON.parse(row.variables) as Record<string, string>,
+    };
+    if (parsedTemplates.size >= MAX_PARSED) parsedTemplates.clear();
+    parsedTemplates.set(key, hit);
+  }
+  return hit;
+}
+
 /** Renders the template for `to`'s channel and records what was sent. */
 export function renderTemplate(
   t: TemplateRequest,
   to: string,
   now: number,
 ): { rendered: RenderedContent; send: TemplateSend } {
-  const rendered = render(
-    JSON.parse(t.row.types) as Record<string, Record<string, unknown>>,
-    JSON.parse(t.row.variables) as Record<string, string>,
-    t.values,
-    channelOf(to),
-  );
+  const { types, variables } = parsedTemplate(t.row);
+  const rendered = render(types, variables, t.values, channelOf(to));
   const approved = approvalAt(t.row, now).status === 'approved';
   return {
     rendered,
