@@ -33,6 +33,8 @@ export function sdkClient(url: string, user: string, pass: string, accountSid?: 
   const client = twilio(user, pass, accountSid ? { accountSid } : {});
   client.api.baseUrl = url;
   client.messaging.baseUrl = url;
+  client.content.baseUrl = url;
+  client.events.baseUrl = url;
   return client;
 }
 

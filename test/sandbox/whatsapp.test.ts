@@ -12,7 +12,6 @@ import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
 
 const USER = 'whatsapp:+15551234567';
 const SANDBOX_SENDER = 'whatsapp:+14155238886';
-const HX = 'HX' + 'a'.repeat(32);
 
 function isTwilioError(code: number, status = 400) {
   return (err: unknown): boolean => {
@@ -21,6 +20,16 @@ function isTwilioError(code: number, status = 400) {
     assert.equal(e.status, status);
     return true;
   };
+}
+
+/** A plain-text Content template of the sandbox's account; its SID. */
+async function textTemplate(sb: TestSandbox, body: string): Promise<string> {
+  const c = await sb.client.content.v1.contents.create({
+    friendly_name: 'window_test',
+    language: 'en',
+    types: { 'twilio/text': { body } },
+  } as any);
+  return c.sid;
 }
 
 async function control(sb: TestSandbox, method: string, path: string, body?: unknown): Promise<Response> {
@@ -248,11 +257,20 @@ describe('WhatsApp', () => {
       assert.equal(failed.error_code, 63016);
     });
 
-    it('a template goes through outside the window', async () => {
-      const m = await sb.client.messages.create({ from: sender, to: USER, contentSid: HX });
+    it('a template WhatsApp approved goes through outside the window; an unapproved one fails', async () => {
+      const approved = await textTemplate(sb, 'Your order has shipped.');
+      const res = await control(sb, 'POST', `/_sandbox/content/${approved}/approval`, { status: 'approved' });
+      assert.equal(res.status, 200, await res.text());
+      const m = await sb.client.messages.create({ from: sender, to: USER, contentSid: approved });
       assert.equal(m.status, 'queued');
       const row = await reach(sb, m.sid, 'delivered');
       assert.equal(row.error_code, null);
+
+      const unsubmitted = await textTemplate(sb, 'Still there?');
+      const refused = await sb.client.messages.create({ from: sender, to: USER, contentSid: unsubmitted });
+      assert.equal(refused.status, 'queued');
+      const failed = await reach(sb, refused.sid, 'failed');
+      assert.equal(failed.error_code, 63016);
     });
 
     it('shows an open window with its time left', async () => {
