@@ -25,6 +25,7 @@ const NOT_RUN = new Map<string, string>([
   ['npm test -- test/sandbox/messages', 'part of the test suite this test belongs to'],
   ['npm run lint && npm run typecheck', 'CI runs both before the tests'],
   ['npm run bench', 'benchmarks take minutes and install Prism'],
+  ['npm run bench -- --only triggers --write', 'benchmarks take minutes; test/bench covers how --write keeps sections'],
   ['export ACCOUNT_SID=AC…', "a placeholder for the banner's export line, which the test pastes instead"],
   ['export AUTH_TOKEN=…', "a placeholder for the banner's export line, which the test pastes instead"],
   [
