@@ -266,6 +266,25 @@ describe('sandbox Event Streams (/v1/Sinks, /v1/Subscriptions) through the offic
     assert.equal(event.data.from, '+15557654321');
     assert.equal(event.data.numSegments, 1);
     assert.equal(event.data.numMedia, 0);
+    assert.equal(event.data.optOutType, undefined);
+
+    // a keyword names its kind in the event, with or without Advanced Opt-Out
+    for (const [body, type] of [
+      ['stop', 'STOP'],
+      ['Start', 'START'],
+      ['HELP', 'HELP'],
+    ] as const) {
+      rx.received.length = 0;
+      const sent = await sb.request('POST', '/_sandbox/inbound', {
+        body: JSON.stringify({ From: '+15557654321', To: sb.phoneNumber, Body: body }),
+        headers: { 'content-type': 'application/json' },
+      });
+      assert.equal(sent.status, 201);
+      const [keyword] = await rx.waitFor(1);
+      const keywordEvent = JSON.parse(keyword!.body);
+      assert.equal(keywordEvent.data.body, body);
+      assert.equal(keywordEvent.data.optOutType, type);
+    }
   });
 
   it('batches the events of one change into a JSON array for a batch_events sink', async () => {

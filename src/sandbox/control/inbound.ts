@@ -6,6 +6,7 @@ import type { FastifyReply } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { priceOf } from '../lifecycle/pricing.js';
 import { handleKeyword } from '../messaging/opt-out.js';
+import { OPT_OUT_TYPE } from '../messaging/opt-out-keywords.js';
 import type { RouteTable } from '../routes/table.js';
 import { countSegments } from '../messaging/segments.js';
 import { getAccount } from '../store/accounts.js';
@@ -144,7 +145,8 @@ export function registerInbound(routes: RouteTable, ctx: SandboxContext): void {
       });
       // a keyword is acted on even when nobody is told about the message
       const keyword = handleKeyword(ctx, number, message, now);
-      const streamed = ctx.streams.enqueue([{ message, inbound: true }], now).length;
+      const arrival = { optOutType: keyword ? OPT_OUT_TYPE[keyword.kind] : undefined };
+      const streamed = ctx.streams.enqueue([{ message, inbound: true, arrival }], now).length;
       if (target.url === '') return { message, keyword, webhookId: undefined, streamed };
       const params = inboundParams(message, input.media, number.iso_country);
       if (keyword?.optOutType !== undefined) params['OptOutType'] = keyword.optOutType;

@@ -87,7 +87,12 @@ function statusData(m: EventMessage, type: string, time: string): Record<string,
   return data;
 }
 
-function inboundData(m: EventMessage, time: string): Record<string, unknown> {
+/** What an arrival was, beyond the message: the opt-out keyword it carried, if any. */
+export interface Arrival {
+  optOutType?: 'STOP' | 'START' | 'HELP' | undefined;
+}
+
+function inboundData(m: EventMessage, time: string, arrival: Arrival): Record<string, unknown> {
   const data: Record<string, unknown> = {
     messageSid: m.sid,
     timestamp: time,
@@ -101,6 +106,8 @@ function inboundData(m: EventMessage, time: string): Record<string, unknown> {
     recipients: [],
   };
   if (m.messaging_service_sid) data['messagingServiceSid'] = m.messaging_service_sid;
+  // unlike the webhook's OptOutType (Advanced Opt-Out only), the event names any keyword
+  if (arrival.optOutType !== undefined) data['optOutType'] = arrival.optOutType;
   return data;
 }
 
@@ -154,15 +161,15 @@ export class EventStreams {
    * a sink with `batch_events` gets them in one request, the others one request each. Call inside
    * that transaction; returns the outbox ids (poke ctx.webhooks after commit).
    */
-  enqueue(messages: readonly { message: EventMessage; inbound: boolean }[], now: number): number[] {
+  enqueue(messages: readonly { message: EventMessage; inbound: boolean; arrival?: Arrival }[], now: number): number[] {
     const pending: Pending[] = [];
     const time = new Date(now).toISOString();
-    for (const { message: m, inbound } of messages) {
+    for (const { message: m, inbound, arrival } of messages) {
       const type = inbound ? INBOUND_EVENT_TYPE : STATUS_EVENT_TYPES[m.status];
       if (type === undefined || !this.typesOf(m.account_sid).has(type)) continue;
       const schema = inbound ? INBOUND_MESSAGE_SCHEMA : MESSAGE_STATUS_SCHEMA;
       const id = newSid('EZ', now);
-      const data = inbound ? inboundData(m, time) : statusData(m, type, time);
+      const data = inbound ? inboundData(m, time, arrival ?? {}) : statusData(m, type, time);
       for (const target of targetsOf(this.db, m.account_sid, type)) {
         pending.push({
           accountSid: m.account_sid,
