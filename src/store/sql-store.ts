@@ -350,6 +350,15 @@ export function sqlStore(sql: Sql): ConnectorStore {
       );
     },
 
+    async deferClaim(id, owner, nextAttemptAt) {
+      // the attempt never reached the subscriber (the connector itself was congested): not counted
+      await sql.run(
+        `UPDATE outbox SET lease_owner = NULL, lease_until = NULL, attempts = attempts - 1, next_attempt_at = $3
+         WHERE id = $1 AND lease_owner = $2 AND state = 'pending'`,
+        [id, owner, nextAttemptAt],
+      );
+    },
+
     async markDelivered(id, owner, now) {
       await sql.run(
         `UPDATE outbox SET state = 'delivered', lease_owner = NULL, lease_until = NULL, last_error = NULL, updated_at = $3

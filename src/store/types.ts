@@ -146,6 +146,8 @@ export interface OutboxStore {
   claimDue(owner: string, now: number, leaseMs: number, limit: number, perAccount?: number): Promise<OutboxEvent[]>;
   /** Gives back a leased event unattempted (shutdown interrupted it): it is due again at once. */
   releaseClaim(id: number, owner: string): Promise<void>;
+  /** Gives back a leased event unattempted, due again at `nextAttemptAt` (its attempt did not count). */
+  deferClaim(id: number, owner: string, nextAttemptAt: number): Promise<void>;
   markDelivered(id: number, owner: string, now: number): Promise<void>;
   /** Schedules another attempt at `nextAttemptAt`, or gives up (dead letter) when it is null. */
   markFailed(id: number, owner: string, error: string, nextAttemptAt: number | null, now: number): Promise<void>;

@@ -309,6 +309,42 @@ eachBackend('trigger delivery', (b) => {
     }
   });
 
+  it('does not count an attempt whose host lookup only waited behind other names', async () => {
+    const account = `AC${randomUUID()}`;
+    const target = await healthy();
+    let busy = 3;
+    // the first lookups fail as the bounded resolver fails a caller that never got a slot
+    const lookup = ((_host: string, options: { all?: boolean }, cb: (...a: unknown[]) => void) => {
+      if (busy-- > 0) {
+        return cb(
+          Object.assign(new Error('getaddrinfo EBUSY callback.example'), { code: 'EBUSY', syscall: 'getaddrinfo' }),
+        );
+      }
+      const all: LookupAddress[] = [{ address: '127.0.0.1', family: 4 }];
+      if (options.all === true) cb(null, all);
+      else cb(null, '127.0.0.1', 4);
+    }) as unknown as LookupFunction;
+    const w = worker({ policy: new OutboundPolicy({ allowPrivate: () => true, lookup }) });
+    try {
+      const port = new URL(target.url).port;
+      await b.store.enqueue(eventsFor(account, 'congested', `http://callback.example:${port}/cb`, 0, 1), Date.now());
+      w.wake();
+      const delivered = await until(async () => {
+        const d = await settled(b.store, account, 'delivered');
+        return d.length === 1 ? d : undefined;
+      });
+      assert.ok(busy < 0, 'the lookup was congested first');
+      assert.deepEqual(
+        delivered.map((e) => [e.attempts, e.last_error]),
+        [[1, null]],
+      );
+      assert.equal(target.seen.length, 1);
+    } finally {
+      await w.stop();
+      await target.close();
+    }
+  });
+
   it('stops without waiting on a hanging callback and delivers its event after the next start', async () => {
     const account = `AC${randomUUID()}`;
     let answer = false;

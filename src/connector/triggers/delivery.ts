@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type Dispatcher } from 'undici';
 import type { ConnectorStore, OutboxEvent } from '../../store/index.js';
+import { isLookupBusy } from '../bounded-lookup.js';
 import { isOutboundRefused, OutboundPolicy } from '../outbound-url.js';
 
 /** What an outbox row carries: a JSON event, or a signed form webhook forwarded as Twilio sent it. */
@@ -74,9 +75,11 @@ export const OUTCOME = {
 
 /** An attempt cut off by shutdown: neither success nor failure, the event goes back to the outbox. */
 const INTERRUPTED = Symbol('interrupted');
+/** An attempt whose host lookup waited behind other names and never ran: not the subscriber's failure. */
+const CONGESTED = Symbol('congested');
 const TIMEOUT = Symbol('timeout');
 
-type Outcome = null | string | typeof INTERRUPTED;
+type Outcome = null | string | typeof INTERRUPTED | typeof CONGESTED;
 
 interface AttemptLimits {
   timeoutMs: number;
@@ -131,6 +134,7 @@ async function attempt(e: OutboxEvent, limits: AttemptLimits, abort: AbortContro
   } catch (err) {
     if (abort.signal.aborted) return abort.signal.reason === TIMEOUT ? OUTCOME.timedOut : INTERRUPTED;
     if (isOutboundRefused(err)) return OUTCOME.refused;
+    if (isLookupBusy(err)) return CONGESTED;
     const code = (err as { code?: unknown }).code;
     if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
       return OUTCOME.timedOut;
@@ -167,6 +171,8 @@ export function startDelivery(store: ConnectorStore, options: DeliveryOptions = 
     if (outcome === INTERRUPTED) return store.releaseClaim(e.id, owner);
     const now = Date.now();
     if (outcome === null) return store.markDelivered(e.id, owner, now);
+    // tried again soon and not counted, so other callers' slow name servers cannot use up its attempts
+    if (outcome === CONGESTED) return store.deferClaim(e.id, owner, now + base);
     // the policy will refuse this address again: retrying would only repeat the refusal
     const next = outcome === OUTCOME.refused ? null : now + retryDelay(e.attempts, base, max);
     return store.markFailed(e.id, owner, outcome, next === null || next - e.created_at > windowMs ? null : next, now);
