@@ -108,18 +108,20 @@ function classifyV6(ip: string): AddressKind | undefined {
   if (zeroTo(6)) return classifyV4(embeddedV4(h, i));
   if (a === 0x64 && b === 0xff9b && c === 0 && d === 0 && e === 0 && f === 0) return classifyV4(embeddedV4(h, i));
   if (a === 0x64 && b === 0xff9b && c === 1) return 'private'; // local-use NAT64: the operator's own network
-  if (a === 0x2002) return classifyV4(embeddedV4(b, c)); // 6to4 carries its IPv4 address in bits 16–47
-  // Teredo (2001:0::/32) carries its client's IPv4 address inverted in the last 32 bits, and the
-  // server's in bits 32–63; a relay would carry the connection to either, so both are judged
-  if (a === 0x2001 && b === 0) {
-    return classifyV4(embeddedV4(~h & 0xffff, ~i & 0xffff)) ?? classifyV4(embeddedV4(c, d));
-  }
-  // ISATAP interface identifiers (…:0:5efe:a.b.c.d, …:200:5efe:a.b.c.d) name the IPv4 tunnel end
-  if ((e & 0xfdff) === 0 && f === 0x5efe) return classifyRest(a) ?? classifyV4(embeddedV4(h, i));
   if (a === 0xfd00 && b === 0x0ec2 && c === 0 && d === 0 && e === 0 && f === 0 && h === 0 && i === 0x254) {
     return 'metadata'; // AWS's IPv6 instance metadata endpoint
   }
-  return classifyRest(a);
+  // the tunnel forms nest (an ISATAP identifier behind a 6to4 or Teredo prefix), and a relay may
+  // carry the connection to any IPv4 address inside: every one is judged, the gravest refusal wins
+  const kinds: (AddressKind | undefined)[] = [classifyRest(a)];
+  if (a === 0x2002) kinds.push(classifyV4(embeddedV4(b, c))); // 6to4 carries its IPv4 address in bits 16–47
+  // Teredo (2001:0::/32) carries its client's IPv4 address inverted in the last 32 bits, and the
+  // server's in bits 32–63
+  if (a === 0x2001 && b === 0)
+    kinds.push(classifyV4(embeddedV4(~h & 0xffff, ~i & 0xffff)), classifyV4(embeddedV4(c, d)));
+  // ISATAP interface identifiers (…:0:5efe:a.b.c.d, …:200:5efe:a.b.c.d) name the IPv4 tunnel end
+  if ((e & 0xfdff) === 0 && f === 0x5efe) kinds.push(classifyV4(embeddedV4(h, i)));
+  return kinds.find((k) => k !== undefined && ALWAYS.has(k)) ?? kinds.find((k) => k !== undefined);
 }
 
 /** The kinds told by the first group alone. */

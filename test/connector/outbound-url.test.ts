@@ -80,6 +80,12 @@ describe('outbound URL policy: addresses', () => {
       ['2001:db8::200:5efe:169.254.169.254', 'metadata'],
       ['fe80::5efe:8.8.8.8', 'link-local'],
       ['2001:db8::5efe:808:808', undefined],
+      // ISATAP behind 6to4 or Teredo prefixes: every IPv4 address inside is judged
+      ['2002:808:808::5efe:a9fe:a9fe', 'metadata'],
+      ['2001:0:808:808::5efe:a9fe:a9fe', 'metadata'],
+      ['2002:808:808::5efe:7f00:1', 'loopback'],
+      ['2002:7f00:1::5efe:808:808', 'loopback'],
+      ['2002:808:808::5efe:808:808', undefined],
       ['::ffff:0:8.8.8.8', undefined],
       ['8.8.8.8', undefined],
       ['172.32.0.1', undefined],
