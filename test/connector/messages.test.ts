@@ -268,6 +268,29 @@ describe('connector message actions', () => {
     assert.equal((await h.sb.client.messages.list()).length, before, 'nothing was sent');
   });
 
+  it('refuses a tracked send whose status_callback is too long to forward, before it reaches Twilio', async () => {
+    const before = (await h.sb.client.messages.list()).length;
+    const long = `http://127.0.0.1:9/${'a'.repeat(3300)}`;
+    const res = await h.call('POST', '/Messages.json', {
+      json: { from: h.sb.phoneNumber, to: '+14155550123', body: 'x', status_callback: long, track_status: true },
+    });
+    assert.equal(res.status, 400);
+    const { error } = await json(res);
+    assert.equal(error.code, 'VALIDATION_FAILED');
+    assert.match(error.message, /status_callback is too long to forward.*track_status false/);
+    assert.equal((await h.sb.client.messages.list()).length, before, 'nothing was sent');
+    const fits = await h.call('POST', '/Messages.json', {
+      json: {
+        from: h.sb.phoneNumber,
+        to: '+14155550123',
+        body: 'x',
+        status_callback: long.slice(0, 2900),
+        track_status: true,
+      },
+    });
+    assert.equal(fits.status, 200);
+  });
+
   it('words schema failures as the field and the rule it breaks', async () => {
     const cases: [unknown, string][] = [
       [{ from: h.sb.phoneNumber, body: 'no to' }, 'Field to is required'],

@@ -4,7 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import { envelope, validation } from '../errors.js';
 import { IDEMPOTENCY_KEY, requestHash, type Outcome } from '../idempotency.js';
-import { trackedStatusCallback } from '../triggers/twilio-endpoints.js';
+import { maxForwardUrl, MAX_FORWARD_TOKEN } from '../triggers/forward-token.js';
+import { FORWARD_PARAM, trackedStatusCallback } from '../triggers/twilio-endpoints.js';
 import { idempotencyScope } from '../trust.js';
 import { applyAliases, type Aliases } from './aliases.js';
 import { isNotSent } from '../../twilio/index.js';
@@ -223,12 +224,20 @@ async function sendMessage(ctx: RouteContext, input: ActionInput, message: SendM
   const tracked =
     track === true || track === 'true' || (track !== false && track !== 'false' && (await subscribed(ctx, input)));
   if (tracked) {
+    const own = message.status_callback;
     message.status_callback = trackedStatusCallback(
       baseUrl(ctx.config, input.request),
-      message.status_callback === undefined
-        ? undefined
-        : { key: await ctx.trust.key(), accountSid: input.connection.accountSid, url: message.status_callback },
+      own === undefined ? undefined : { key: await ctx.trust.key(), accountSid: input.connection.accountSid, url: own },
     );
+    // the sealed callback is longer than the URL itself, and a token too long to open would be
+    // sent and then never forwarded: refuse it now, while the caller can shorten it
+    const token = new URL(message.status_callback).searchParams.get(FORWARD_PARAM);
+    if (own !== undefined && token !== null && token.length > MAX_FORWARD_TOKEN) {
+      throw validation(
+        `Field status_callback is too long to forward on a tracked message (${own.length} characters; ` +
+          `at most ${maxForwardUrl()} bytes fit): shorten it, or send with track_status false`,
+      );
+    }
   }
   try {
     const res = await input.client.request('POST', '/Messages.json', { form: toForm(message) });

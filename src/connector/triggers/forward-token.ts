@@ -14,7 +14,7 @@ const TAG_BYTES = 16;
 /** the prefix of this token format; a later one gets another */
 const VERSION = 'f1';
 /** longer tokens are refused before any work: a callback URL is at most a few KiB */
-const MAX_TOKEN = 4000;
+export const MAX_FORWARD_TOKEN = 4000;
 
 const derived = new WeakMap<Buffer, Buffer>();
 
@@ -28,6 +28,12 @@ function keyOf(shared: Buffer): Buffer {
   return key;
 }
 
+/** The longest URL (in UTF-8 bytes) whose token stays within MAX_FORWARD_TOKEN. */
+export function maxForwardUrl(): number {
+  const base64 = MAX_FORWARD_TOKEN - VERSION.length - 1;
+  return Math.floor((base64 * 3) / 4) - IV_BYTES - TAG_BYTES;
+}
+
 export function sealForward(shared: Buffer, accountSid: string, url: string): string {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', keyOf(shared), iv);
@@ -38,7 +44,7 @@ export function sealForward(shared: Buffer, accountSid: string, url: string): st
 
 /** The URL a token names for this account, or undefined when it was not minted here for it. */
 export function openForward(shared: Buffer, accountSid: string, token: string): string | undefined {
-  if (token.length > MAX_TOKEN || !token.startsWith(`${VERSION}.`)) return undefined;
+  if (token.length > MAX_FORWARD_TOKEN || !token.startsWith(`${VERSION}.`)) return undefined;
   const raw = Buffer.from(token.slice(VERSION.length + 1), 'base64url');
   if (raw.length <= IV_BYTES + TAG_BYTES) return undefined;
   try {
