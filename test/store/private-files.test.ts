@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { resolveSecretKey } from '../../src/connector/triggers/index.js';
 import { openStore } from '../../src/store/index.js';
-import { dataDirWarning, privateDir } from '../../src/store/private-files.js';
+import { dataDirWarning, privateDir, readPrivateFile } from '../../src/store/private-files.js';
 
 const mode = (path: string): number => statSync(path).mode & 0o777;
 
@@ -74,5 +74,46 @@ describe('connector state files', () => {
     resolveSecretKey({ dataDir: dir, sandboxUpstream: true });
     assert.equal(mode(dir), 0o700);
     assert.equal(mode(join(dir, 'secret.key')), 0o600);
+  });
+
+  it('warns apart, and more gravely, about a data directory others can write to or another user owns', () => {
+    const dir = join(root, 'shared');
+    mkdirSync(dir);
+    chmodSync(dir, 0o777);
+    const writable = dataDirWarning(dir) ?? '';
+    assert.match(writable, /has mode 0777: other users can write to it.*replace or remove.*chmod 700/);
+    assert.doesNotMatch(writable, /can list it/);
+    chmodSync(dir, 0o1777);
+    assert.match(
+      dataDirWarning(dir) ?? '',
+      /other users can list it/,
+      'the sticky bit keeps others from replacing files',
+    );
+    chmodSync(dir, 0o700);
+    const owner = statSync(dir).uid;
+    assert.equal(dataDirWarning(dir, owner), undefined);
+    assert.match(
+      dataDirWarning(dir, owner + 1) ?? '',
+      /belongs to another user \(uid \d+, the connector runs as \d+\).*chown/,
+    );
+  });
+
+  it('refuses a secret key that others can write or another user owns, saying how to fix it', () => {
+    const dir = join(root, 'key-checked');
+    const key = resolveSecretKey({ dataDir: dir, sandboxUpstream: true })!;
+    const file = join(dir, 'secret.key');
+    chmodSync(file, 0o666);
+    assert.throws(
+      () => resolveSecretKey({ dataDir: dir, sandboxUpstream: true }),
+      /secret\.key has mode 0666: other users can write to it.*refusing.*chmod 600/,
+    );
+    chmodSync(file, 0o620);
+    assert.throws(() => resolveSecretKey({ dataDir: dir, sandboxUpstream: true }), /mode 0620/);
+    chmodSync(file, 0o600);
+    assert.deepEqual(resolveSecretKey({ dataDir: dir, sandboxUpstream: true }), key, 'the same key, once fixed');
+    const owner = statSync(file).uid;
+    assert.equal(readPrivateFile(file, owner)?.trim(), key.toString('hex'));
+    assert.throws(() => readPrivateFile(file, owner + 1), /belongs to another user.*refusing.*chown/);
+    assert.equal(readPrivateFile(join(dir, 'missing.key')), undefined);
   });
 });

@@ -2,10 +2,10 @@
 // CONNECTOR_SECRET_KEY. Against the sandbox a key is generated once per data directory, so local use
 // needs no setup; against real Twilio the connector refuses to store secrets without a given key.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isErrnoException } from '../../shared/errors.js';
-import { privateDir } from '../../store/private-files.js';
+import { privateDir, readPrivateFile } from '../../store/private-files.js';
 
 const VERSION = 'v1';
 
@@ -53,12 +53,8 @@ export function resolveSecretKey(options: {
   if (options.secretKey !== undefined) return options.secretKey;
   if (!options.sandboxUpstream) return undefined;
   const file = join(options.dataDir, 'secret.key');
-  try {
-    const hex = readFileSync(file, 'utf8').trim();
-    if (/^[0-9a-f]{64}$/i.test(hex)) return Buffer.from(hex, 'hex');
-  } catch (err) {
-    if (!isErrnoException(err) || err.code !== 'ENOENT') throw err;
-  }
+  const hex = readPrivateFile(file)?.trim();
+  if (hex !== undefined && /^[0-9a-f]{64}$/i.test(hex)) return Buffer.from(hex, 'hex');
   privateDir(options.dataDir);
   const key = randomBytes(32);
   try {
@@ -66,7 +62,7 @@ export function resolveSecretKey(options: {
     return key;
   } catch (err) {
     // another instance wrote it first: use theirs
-    if (isErrnoException(err) && err.code === 'EEXIST') return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+    if (isErrnoException(err) && err.code === 'EEXIST') return Buffer.from(readPrivateFile(file)!.trim(), 'hex');
     throw err;
   }
 }
