@@ -194,6 +194,14 @@ export function sqlStore(sql: Sql): ConnectorStore {
       );
     },
 
+    async forgetPreviousCredential(accountSid, previous) {
+      await sql.run(
+        `UPDATE account_credentials SET previous_credentials = NULL
+         WHERE account_sid = $1 AND previous_credentials = $2`,
+        [accountSid, previous],
+      );
+    },
+
     async getAccountCredentials(accountSid) {
       const rows = await sql.all(
         'SELECT credentials, previous_credentials, updated_at FROM account_credentials WHERE account_sid = $1',

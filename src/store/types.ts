@@ -110,6 +110,8 @@ export interface SubscriptionStore {
   setSubscriptionStream(id: string, stream: StreamBinding): Promise<void>;
   /** Accounts with a current credential (the ones whose upstream state the connector can inspect). */
   listCredentialAccounts(): Promise<string[]>;
+  /** Forgets the previous credential if it is still `previous` (a newer rotation is left alone). */
+  forgetPreviousCredential(accountSid: string, previous: string): Promise<void>;
 }
 
 export type OutboxState = 'pending' | 'delivered' | 'dead';

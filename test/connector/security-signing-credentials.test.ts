@@ -63,6 +63,27 @@ describe('security: signing credentials', () => {
     );
   });
 
+  it('forgets the previous token as soon as Twilio refuses it when a caller proves it', async () => {
+    const account = h.sb.accountSid;
+    const leaked = 'leaked-token-000000000000000000';
+    const sealAs = (password: string): string =>
+      secretBox(h.secretKey).seal(JSON.stringify({ accountSid: account, username: account, password }));
+    const statusOf = (): Record<string, string> => ({ ...status(), AccountSid: account });
+    await h.store.setAccountCredential(account, sealAs(leaked), Date.now() - 60_000);
+    await h.store.setAccountCredential(account, sealAs(h.sb.authToken), Date.now());
+    assert.equal((await h.asTwilio('/twilio/messages/status', statusOf(), leaked)).status, 204, 'in its grace');
+    // someone proves an unrelated wrong token: the previous one is kept
+    const other = `Basic ${Buffer.from(`${account}:other-token-0000000000000000000`).toString('base64')}`;
+    assert.equal((await h.call('GET', '/subscriptions/dead-letters', { auth: other })).status, 401);
+    assert.equal((await h.asTwilio('/twilio/messages/status', statusOf(), leaked)).status, 204);
+    // Twilio refuses the previous token itself: from now on its signatures are refused too
+    const old = `Basic ${Buffer.from(`${account}:${leaked}`).toString('base64')}`;
+    assert.equal((await h.call('GET', '/subscriptions/dead-letters', { auth: old })).status, 401);
+    assert.equal((await h.asTwilio('/twilio/messages/status', statusOf(), leaked)).status, 403);
+    assert.equal((await h.asTwilio('/twilio/messages/status', statusOf(), h.sb.authToken)).status, 204);
+    assert.equal((await h.store.getAccountCredentials(account))?.previous, null);
+  });
+
   it('checks the signature before reading subscriptions', async () => {
     const reads = { subscriptions: 0, credentials: 0 };
     const listSubscriptions = h.store.listSubscriptions.bind(h.store);

@@ -3,9 +3,12 @@
 // remembered, sealed, as the account's current credential: Twilio signs the account's webhooks with
 // its auth token, so that is the one secret the Twilio-facing endpoints check signatures with. The
 // credential it replaces stays valid for signatures a short while, so webhooks Twilio signed just
-// before a token rotation (and its retries of them) are not refused during the switch.
+// before a token rotation (and its retries of them) are not refused during the switch. As soon as
+// Twilio refuses that previous token when a caller proves it here, it is forgotten: a token the owner
+// rotated because it leaked must not go on signing forged webhooks for the rest of the hour.
 import type { FastifyRequest } from 'fastify';
 import type { Connection } from '../auth.js';
+import { ApiError } from '../errors.js';
 import type { SealedConnection, TriggerContext } from './context.js';
 
 /** How long after a rotation webhooks signed with the previous auth token are still accepted. */
@@ -17,7 +20,18 @@ export async function provenConnection(
   options: { remember?: boolean } = {},
 ): Promise<Connection> {
   const connection = ctx.authenticate(request);
-  const { fresh } = await ctx.trust.verify(connection);
+  let fresh: boolean;
+  try {
+    ({ fresh } = await ctx.trust.verify(connection));
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'TWILIO_AUTH_FAILED') {
+      // the caller still gets its 401: a store failure here must not turn it into a 500
+      await forgetIfPrevious(ctx, connection).catch((e: unknown) =>
+        request.log.warn({ err: e }, 'could not forget a refused previous credential'),
+      );
+    }
+    throw err;
+  }
   // a fresh proof may be a rotated token; a subscription always records the token it was made with
   if ((fresh || options.remember === true) && ctx.box !== undefined && connection.username === connection.accountSid) {
     const known = await signingCredentials(ctx, connection.accountSid, Date.now());
@@ -32,6 +46,22 @@ export async function provenConnection(
     }
   }
   return connection;
+}
+
+/** Twilio refused `connection`: if it is the account's previous credential, webhooks signed with it are refused from now on. */
+async function forgetIfPrevious(ctx: TriggerContext, connection: Connection): Promise<void> {
+  if (ctx.box === undefined || connection.username !== connection.accountSid) return;
+  const stored = await ctx.store.getAccountCredentials(connection.accountSid);
+  if (stored?.previous == null) return;
+  let previous: SealedConnection;
+  try {
+    previous = JSON.parse(ctx.box.open(stored.previous)) as SealedConnection;
+  } catch {
+    return; // sealed under another key: it signs nothing here anyway
+  }
+  if (previous.password === connection.password) {
+    await ctx.store.forgetPreviousCredential(connection.accountSid, stored.previous);
+  }
 }
 
 /**
