@@ -87,6 +87,9 @@ const common = (t: { id: string; int: string }): string[] => [
   ON CONFLICT (account_sid) DO NOTHING`,
   /* 6: subscriptions delivered through Event Streams: the sink and subscription created upstream (JSON) */ `
   ALTER TABLE subscriptions ADD COLUMN stream TEXT`,
+  /* 7: a fingerprint of the current credential (a keyed hash of the token), so recording the same
+        token twice, even from two proofs at once, is recognised and keeps the previous one */ `
+  ALTER TABLE account_credentials ADD COLUMN fingerprint TEXT`,
 ];
 
 export const SQLITE_MIGRATIONS = common({ id: 'INTEGER PRIMARY KEY AUTOINCREMENT', int: 'INTEGER' });

@@ -185,12 +185,19 @@ export function sqlStore(sql: Sql): ConnectorStore {
       return Buffer.from(str(rows[0]?.['value']), 'hex');
     },
 
-    async setAccountCredential(accountSid, credentials, now) {
+    async setAccountCredential(accountSid, credentials, now, fingerprint) {
+      // decided in the statement, against the row as it is when the write lands (PostgreSQL re-reads
+      // it after waiting for a concurrent writer), so overlapping proofs of one token agree
+      const same = 'account_credentials.fingerprint = excluded.fingerprint';
       await sql.run(
-        `INSERT INTO account_credentials (account_sid, credentials, updated_at) VALUES ($1, $2, $3)
-         ON CONFLICT (account_sid) DO UPDATE SET previous_credentials = account_credentials.credentials,
-           credentials = excluded.credentials, updated_at = excluded.updated_at`,
-        [accountSid, credentials, now],
+        `INSERT INTO account_credentials (account_sid, credentials, fingerprint, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (account_sid) DO UPDATE SET
+           previous_credentials = CASE WHEN ${same} THEN account_credentials.previous_credentials
+             ELSE account_credentials.credentials END,
+           credentials = CASE WHEN ${same} THEN account_credentials.credentials ELSE excluded.credentials END,
+           updated_at = CASE WHEN ${same} THEN account_credentials.updated_at ELSE excluded.updated_at END,
+           fingerprint = excluded.fingerprint`,
+        [accountSid, credentials, fingerprint ?? null, now],
       );
     },
 

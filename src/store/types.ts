@@ -102,9 +102,11 @@ export interface SubscriptionStore {
   getNumberHook(accountSid: string, numberSid: string): Promise<NumberHook | undefined>;
   /**
    * Records the sealed credential Twilio most recently accepted for an account (it signs the account's
-   * webhooks); the one it replaces is kept as the previous one. Call it only when the credential changed.
+   * webhooks); the one it replaces is kept as the previous one. `fingerprint` identifies the token
+   * (the sealed form differs each time): recording the fingerprint already current changes nothing,
+   * so two proofs of one new token at once keep the token before it as the previous one.
    */
-  setAccountCredential(accountSid: string, credentials: string, now: number): Promise<void>;
+  setAccountCredential(accountSid: string, credentials: string, now: number, fingerprint?: string): Promise<void>;
   getAccountCredentials(accountSid: string): Promise<AccountCredentials | undefined>;
   /** Records the upstream Event Streams resources of a subscription as they are created. */
   setSubscriptionStream(id: string, stream: StreamBinding): Promise<void>;

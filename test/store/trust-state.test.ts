@@ -43,6 +43,25 @@ eachBackend('trust state', (b) => {
       since: 1,
     });
   });
+
+  it('keeps the previous credential when one new token is recorded twice, even at once', async () => {
+    await b.store.setAccountCredential('AC-race', 'sealed-A', 10, 'fp-A');
+    // two proofs of token B overlap: both saw A current, both write B (sealed differently each time)
+    await Promise.all([
+      b.store.setAccountCredential('AC-race', 'sealed-B1', 20, 'fp-B'),
+      b.store.setAccountCredential('AC-race', 'sealed-B2', 21, 'fp-B'),
+    ]);
+    const after = await b.store.getAccountCredentials('AC-race');
+    assert.equal(after?.previous, 'sealed-A', 'A keeps its grace');
+    assert.ok(after?.current === 'sealed-B1' || after?.current === 'sealed-B2');
+    const since = after.since;
+    await b.store.setAccountCredential('AC-race', 'sealed-B3', 99, 'fp-B');
+    assert.deepEqual(await b.store.getAccountCredentials('AC-race'), after, 'the same token again changes nothing');
+    assert.equal(since === 20 || since === 21, true);
+    await b.store.setAccountCredential('AC-race', 'sealed-C', 30, 'fp-C');
+    const rotated = await b.store.getAccountCredentials('AC-race');
+    assert.deepEqual([rotated?.previous, rotated?.current, rotated?.since], [after.current, 'sealed-C', 30]);
+  });
 });
 
 describe('trust state: upgrading a store from before the previous credential', () => {

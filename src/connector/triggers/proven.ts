@@ -6,6 +6,7 @@
 // before a token rotation (and its retries of them) are not refused during the switch. As soon as
 // Twilio refuses that previous token when a caller proves it here, it is forgotten: a token the owner
 // rotated because it leaked must not go on signing forged webhooks for the rest of the hour.
+import { createHmac } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Connection } from '../auth.js';
 import { ApiError } from '../errors.js';
@@ -42,10 +43,22 @@ export async function provenConnection(
         username: connection.username,
         password: connection.password,
       };
-      await ctx.store.setAccountCredential(connection.accountSid, ctx.box.seal(JSON.stringify(sealed)), Date.now());
+      await ctx.store.setAccountCredential(
+        connection.accountSid,
+        ctx.box.seal(JSON.stringify(sealed)),
+        Date.now(),
+        credentialFingerprint(await ctx.trust.key(), connection),
+      );
     }
   }
   return connection;
+}
+
+/** Names a token without revealing it: the same for every instance on one store (its shared key). */
+export function credentialFingerprint(key: Buffer, connection: Pick<Connection, 'username' | 'password'>): string {
+  return createHmac('sha256', key)
+    .update(`signing\n${connection.username}\n${connection.password}`)
+    .digest('base64url');
 }
 
 /** Twilio refused `connection`: if it is the account's previous credential, webhooks signed with it are refused from now on. */
