@@ -346,7 +346,8 @@ export function sqlStore(sql: Sql): ConnectorStore {
       // subscription, and none of a subscription with a head leased right now (only heads are ever
       // leased): each subscriber has at most one attempt in flight, so a slow one occupies one slot,
       // never more; and at most `perAccount` of one account's subscriptions at once, counting the
-      // leases of every instance, so one account's many slow callbacks leave slots to the others.
+      // committed leases of every instance (two instances claiming at the same moment can each take
+      // a share), so one account's many slow callbacks leave slots to the others.
       // One statement both picks and leases; on PostgreSQL, SKIP LOCKED lets instances
       // claim side by side. `o.state` and the lease are tested on `o` itself because PostgreSQL
       // re-checks those against the newest row version after waiting for a lock: an event another
