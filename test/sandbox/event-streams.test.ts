@@ -285,6 +285,19 @@ describe('sandbox Event Streams (/v1/Sinks, /v1/Subscriptions) through the offic
       assert.equal(keywordEvent.data.body, body);
       assert.equal(keywordEvent.data.optOutType, type);
     }
+
+    // a WhatsApp arrival is an inbound event too
+    rx.received.length = 0;
+    const wa = await sb.request('POST', '/_sandbox/inbound', {
+      body: JSON.stringify({ From: 'whatsapp:+15557654321', To: `whatsapp:${sb.phoneNumber}`, Body: 'hola' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(wa.status, 201);
+    const [waEvent] = await rx.waitFor(1);
+    const waData = JSON.parse(waEvent!.body).data;
+    assert.equal(waData.messageSid, (await json(wa)).sid);
+    assert.equal(waData.from, 'whatsapp:+15557654321');
+    assert.equal(waData.body, 'hola');
   });
 
   it('batches the events of one change into a JSON array for a batch_events sink', async () => {

@@ -203,7 +203,7 @@ export function receiveWhatsapp(
   };
   const { account } = target;
   const readOn = settingsOf(ctx).whatsapp.read_on_reply;
-  const { message, events, afterCommit } = ctx.db.transaction(() => {
+  const { message, events, afterCommit, streamed } = ctx.db.transaction(() => {
     const segments = countSegments(input.body);
     const numSegments = input.media.length > 0 ? 1 : segments.segments;
     const message = insertMessage(ctx.db, {
@@ -238,6 +238,8 @@ export function receiveWhatsapp(
     const events: SandboxEvent[] = [
       { type: 'message', sid: message.sid, status: message.status, accountSid: account.sid },
     ];
+    // Event Streams hear of every arrival, WhatsApp's too, whether or not the number has a webhook
+    const streamed = ctx.streams.enqueue([{ message, inbound: true }], now).length;
     if (target.url !== '') {
       const id = enqueueWebhook(ctx.db, {
         accountSid: account.sid,
@@ -251,10 +253,10 @@ export function receiveWhatsapp(
       });
       events.push({ type: 'webhook', id, messageSid: message.sid, state: 'pending' });
     }
-    return { message, events, afterCommit };
+    return { message, events, afterCommit, streamed };
   })();
   for (const e of events) ctx.events.publish(e);
-  if (events.some((e) => e.type === 'webhook')) ctx.webhooks.poke();
+  if (streamed > 0 || events.some((e) => e.type === 'webhook')) ctx.webhooks.poke();
   afterCommit?.();
   return reply
     .code(201)
