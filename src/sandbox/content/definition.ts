@@ -26,6 +26,10 @@ export type ContentType = (typeof CONTENT_TYPES)[number];
 export const MAX_TEXT = 1600;
 export const MAX_VARIABLES = 100;
 const VARIABLE_KEY = /^[A-Za-z0-9_]{1,16}$/;
+/** Bounds for what the per-type rules below do not name (URLs, action fields, types kept as given). */
+const MAX_STRING = 2048;
+const MAX_ENTRIES = 100;
+const MAX_DEPTH = 6;
 
 export interface ContentDefinition {
   friendlyName: string;
@@ -69,6 +73,19 @@ function actions(def: Record<string, unknown>, type: string, required: boolean, 
 }
 
 const CALL_TO_ACTION = { URL: 'url', PHONE_NUMBER: 'phone', COPY_CODE: 'code' } as const;
+
+/** Every string, list and nesting level of a type is bounded, whatever rules the type has. */
+function bounded(v: unknown, path: string, depth: number): void {
+  if (typeof v === 'string') {
+    if (v.length > MAX_STRING) throw invalidParam(`${path} must be at most ${MAX_STRING} characters`);
+    return;
+  }
+  if (typeof v !== 'object' || v === null) return;
+  if (depth >= MAX_DEPTH) throw invalidParam(`${path} is nested too deeply`);
+  const entries = Object.entries(v);
+  if (entries.length > MAX_ENTRIES) throw invalidParam(`${path} may hold at most ${MAX_ENTRIES} entries`);
+  for (const [k, child] of entries) bounded(child, Array.isArray(v) ? `${path}[${k}]` : `${path}.${k}`, depth + 1);
+}
 
 /** Checks the fields a type requires; types without rules here are kept as given. */
 function checkType(type: string, def: Record<string, unknown>): void {
@@ -158,6 +175,7 @@ export function parseContentDefinition(body: unknown): ContentDefinition {
     for (const [type, def] of Object.entries(rawTypes)) {
       if (!(CONTENT_TYPES as readonly string[]).includes(type)) continue;
       if (!isObject(def)) throw invalidParam(`${type} must be an object`);
+      bounded(def, type, 0);
       checkType(type, def);
       types[type] = def;
     }

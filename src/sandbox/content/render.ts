@@ -5,6 +5,7 @@
 import { TwilioRestError } from '../twilio-wire/errors.js';
 import type { ContentType } from './definition.js';
 import { MAX_VARIABLES } from './definition.js';
+import { PLACEHOLDER, placeholderKey } from './placeholder.js';
 
 export type Channel = 'sms' | 'whatsapp' | 'other';
 
@@ -75,10 +76,9 @@ export function parseContentVariables(raw: string | undefined): Record<string, s
   return out;
 }
 
-const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
-
 function fill(text: string, values: Record<string, string>, defaults: Record<string, string>): string {
-  return text.replace(PLACEHOLDER, (_m, key: string) => {
+  return text.replace(PLACEHOLDER, (_m, inner: string) => {
+    const key = placeholderKey(inner);
     const v = values[key] ?? defaults[key];
     // a placeholder nothing fills: refused at once rather than failing later on the handset
     if (v === undefined || v === '') throw invalidVariables();

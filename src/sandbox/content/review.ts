@@ -5,6 +5,7 @@
 // value among the template's variables (the mistakes Meta rejects automatically). The delay and
 // the automatic rejection are settings, kept with the others so they survive restarts.
 import type { Db } from '../store/db.js';
+import { PLACEHOLDER, placeholderKey } from './placeholder.js';
 
 export interface ReviewSettings {
   /** simulated ms from submission to decision; pending from a third of it */
@@ -54,8 +55,6 @@ export function saveReviewSettings(db: Db, s: ReviewSettings): void {
   ).run(KEY, JSON.stringify(s));
 }
 
-const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
-
 /** Why Meta would refuse the template's placeholders, or undefined when it would not. */
 export function placeholderProblem(
   types: Record<string, Record<string, unknown>>,
@@ -65,7 +64,7 @@ export function placeholderProblem(
     const body = def['body'];
     if (typeof body !== 'string') continue;
     const found = [...body.matchAll(PLACEHOLDER)];
-    const unsampled = (key: string | undefined): boolean => key === undefined || !samples[key];
+    const unsampled = (inner: string | undefined): boolean => inner === undefined || !samples[placeholderKey(inner)];
     const trimmed = body.trim();
     const first = found[0];
     const last = found[found.length - 1];
