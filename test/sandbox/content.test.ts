@@ -134,6 +134,102 @@ describe('sandbox Content API v1 and template sends', () => {
     await rejectsWith(client.content.v1.contents('HX00000000000000000000000000000000').remove(), 404, 20404);
   });
 
+  it('updates a template in place: same SID, date_updated moves, sent messages keep their text', async () => {
+    const clock = sb.sandbox.ctx.clock;
+    const realNow = clock.now.bind(clock);
+    const start = realNow();
+    clock.now = () => start;
+    try {
+      const c = await client.content.v1.contents.create(orderTemplate as any);
+      const sent = await client.messages.create({
+        from: sb.phoneNumber,
+        to: '+14155550114',
+        contentSid: c.sid,
+        contentVariables: JSON.stringify({ 1: 'Ada' }),
+      });
+      assert.equal(sent.body, 'Hi Ada, your order order has shipped.');
+
+      clock.now = () => start + 90_000;
+      const changed = {
+        friendly_name: 'order_update_v2',
+        variables: { '1': 'customer' },
+        types: { 'twilio/text': { body: 'Hello {{1}}, it is on its way.' } },
+      };
+      const updated = await client.content.v1.contents(c.sid).update(changed as any);
+      assert.equal(updated.sid, c.sid);
+      assert.equal(updated.friendlyName, 'order_update_v2');
+      assert.equal(updated.language, 'en');
+      assert.deepEqual(updated.variables, changed.variables);
+      assert.deepEqual(updated.types, changed.types);
+      assert.equal(updated.dateCreated.getTime(), c.dateCreated.getTime());
+      assert.equal(updated.dateUpdated.getTime() - c.dateUpdated.getTime(), 90_000);
+
+      // the answer is a Content instance as the spec defines it (the spec has no PUT of its own)
+      const raw = await sb.request('PUT', `/v1/Content/${c.sid}`, {
+        body: JSON.stringify({ ...changed, language: 'en' }),
+        headers: { 'content-type': 'application/json' },
+      });
+      assert.equal(raw.status, 200);
+      valid(component('content.v1.content'), await json(raw));
+      assert.deepEqual((await client.content.v1.contents(c.sid).fetch()).types, changed.types);
+
+      // what was sent stays as it was sent; a new send renders the new definition
+      assert.equal((await client.messages(sent.sid).fetch()).body, 'Hi Ada, your order order has shipped.');
+      assert.equal(templateSendOf(getMessageBySid(sb.sandbox.ctx.db, sent.sid)!.extra)!.type, 'twilio/text');
+      const again = await client.messages.create({
+        from: sb.phoneNumber,
+        to: '+14155550114',
+        contentSid: c.sid,
+        contentVariables: JSON.stringify({ 1: 'Ada' }),
+      });
+      assert.equal(again.body, 'Hello Ada, it is on its way.');
+    } finally {
+      clock.now = realNow;
+    }
+  });
+
+  it('refuses an update that breaks the definition, changes the language or follows a submission', async () => {
+    const c = await client.content.v1.contents.create(orderTemplate as any);
+    const contents = client.content.v1.contents(c.sid);
+    // the create's checks, and nothing changes
+    await rejectsWith(contents.update({ ...noTypes, language: undefined } as any), 400, 20001);
+    await rejectsWith(contents.update({ types: { 'twilio/quick-reply': { body: 'x' } } } as any), 400, 20001);
+    await rejectsWith(contents.update({ language: 'en', types: { 'twilio/text': { body: 7 } } } as any), 400, 20001);
+    const notJson = await sb.request('PUT', `/v1/Content/${c.sid}`, {
+      body: '{"types":',
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(notJson.status, 400);
+    assert.equal((await json(notJson)).code, 20001);
+    // the language is fixed at creation
+    await rejectsWith(
+      contents.update({ language: 'es', types: { 'twilio/text': { body: 'Hola' } } } as any),
+      400,
+      92010,
+    );
+    const kept = await contents.fetch();
+    assert.deepEqual(kept.types, orderTemplate.types);
+    assert.equal(kept.dateUpdated.getTime(), c.dateUpdated.getTime());
+
+    // unknown, or another account's: 404
+    await rejectsWith(
+      client.content.v1
+        .contents('HX00000000000000000000000000000000')
+        .update({ types: { 'twilio/text': { body: 'x' } } } as any),
+      404,
+      20404,
+    );
+
+    // once submitted for WhatsApp approval, whatever the review's outcome, no more changes
+    await control('PATCH', '/_sandbox/content/settings', { approval_delay_ms: 0 });
+    await contents.approvalCreate.create(approval as any);
+    assert.equal((await contents.approvalFetch().fetch()).whatsapp['status'], 'approved');
+    await rejectsWith(contents.update({ types: { 'twilio/text': { body: 'Changed' } } } as any), 400, 92010);
+    await control('POST', `/_sandbox/content/${c.sid}/approval`, { status: 'rejected', rejection_reason: 'x' });
+    await rejectsWith(contents.update({ types: { 'twilio/text': { body: 'Changed' } } } as any), 400, 92010);
+    assert.deepEqual((await contents.fetch()).types, orderTemplate.types);
+  });
+
   const noTypes: Record<string, unknown> = { language: 'en', types: {} };
   const approval: Record<string, unknown> = { name: 'order_update', category: 'UTILITY' };
 

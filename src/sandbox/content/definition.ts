@@ -1,6 +1,7 @@
-// What a Content API create (POST /v1/Content) may hold: the JSON body checked field by field,
-// with the content types Twilio recognises and the fields each one requires, so a template that
-// could never be sent is refused when it is made rather than when it is used.
+// What a Content API create (POST /v1/Content) or update (PUT /v1/Content/{Sid}) may hold: the JSON
+// body checked field by field, with the content types Twilio recognises and the fields each one
+// requires, so a template that could never be sent is refused when it is made rather than when it
+// is used.
 import { TwilioRestError, invalidParam } from '../twilio-wire/errors.js';
 
 /** Content types Twilio defines; unknown keys in `types` count as none. */
@@ -184,4 +185,22 @@ export function parseContentDefinition(body: unknown): ContentDefinition {
     throw new TwilioRestError(400, 20001, 'Invalid types. At least one content type definition is required');
   }
   return { friendlyName: typeof name === 'string' ? name : '', language, variables, types };
+}
+
+/** Twilio's refusal of an update it does not allow (error 92010). */
+export const invalidUpdate = (why: string): TwilioRestError =>
+  new TwilioRestError(400, 92010, `Invalid Content update: ${why}`);
+
+/**
+ * Reads an update body: the same fields and checks as a create, the whole definition replaced,
+ * except `language`, which Twilio never lets change: it may be left out (the template keeps its own)
+ * or repeated, and any other value is 92010.
+ */
+export function parseContentUpdate(body: unknown, language: string): ContentDefinition {
+  if (!isObject(body)) throw invalidParam('The request body must be a JSON object');
+  const given = body['language'];
+  if (given !== undefined && given !== null && given !== language) {
+    throw invalidUpdate(`the language of a template cannot change (it is ${language})`);
+  }
+  return parseContentDefinition({ ...body, language });
 }

@@ -66,6 +66,29 @@ export function insertContent(db: Db, c: NewContent): ContentRow {
   return getContent(db, c.accountSid, sid)!;
 }
 
+/**
+ * Replaces a template's definition (friendly name, variables, types); the SID, language and review
+ * stay. `date_updated` always moves forward, even within one millisecond of the last write, because
+ * template sends cache a template's parsed JSON by SID and `date_updated`.
+ */
+export function updateContent(
+  db: Db,
+  row: ContentRow,
+  c: Pick<NewContent, 'friendlyName' | 'variables' | 'types' | 'now'>,
+): ContentRow {
+  db.prepare(
+    'UPDATE contents SET friendly_name = ?, variables = ?, types = ?, date_updated = ? WHERE sid = ? AND account_sid = ?',
+  ).run(
+    c.friendlyName,
+    JSON.stringify(c.variables),
+    JSON.stringify(c.types),
+    Math.max(c.now, row.date_updated + 1),
+    row.sid,
+    row.account_sid,
+  );
+  return getContent(db, row.account_sid, row.sid)!;
+}
+
 export function getContent(db: Db, accountSid: string, sid: string): ContentRow | undefined {
   return db.prepare('SELECT * FROM contents WHERE sid = ? AND account_sid = ?').get(sid, accountSid) as
     ContentRow | undefined;

@@ -1,9 +1,9 @@
-// The Content API v1 on the content.twilio.com side (/v1/Content…): create, list, fetch and
-// delete templates, the ContentAndApprovals and LegacyContent lists, and WhatsApp approval
+// The Content API v1 on the content.twilio.com side (/v1/Content…): create, list, fetch, update
+// and delete templates, the ContentAndApprovals and LegacyContent lists, and WhatsApp approval
 // requests. JSON bodies in and out, v1 shapes: ISO 8601 dates, absolute URLs, `meta` paging.
 import type { FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
-import { parseContentDefinition } from '../content/definition.js';
+import { invalidUpdate, parseContentDefinition, parseContentUpdate } from '../content/definition.js';
 import { channelType } from '../content/render.js';
 import { placeholderProblem, reviewSettings } from '../content/review.js';
 import type { Product } from '../routes/table.js';
@@ -16,6 +16,7 @@ import {
   insertContent,
   listContents,
   submitApproval,
+  updateContent,
   type ContentRow,
 } from '../store/contents.js';
 import { isSid } from '../sids.js';
@@ -177,6 +178,21 @@ export const registerContent: Product = (routes, ctx) => {
     ),
   );
   routes.v1('GET', '/v1/Content/:Sid', (req) => ({ status: 200, body: contentJson(ctx, find(ctx, req)) }));
+  routes.v1('PUT', '/v1/Content/:Sid', (req) => {
+    const row = find(ctx, req);
+    // Twilio refuses to change a template once it went to WhatsApp for review, whatever became of
+    // the review: what Meta approved is what gets sent, and a new template is the way to change it
+    const review = approvalAt(row, ctx.clock.now()).status;
+    if (review !== 'unsubmitted') {
+      throw invalidUpdate(
+        `the template was submitted for WhatsApp approval (status ${review}); create a new template to change it`,
+      );
+    }
+    const def = parseContentUpdate(jsonBody(req.raw), row.language);
+    const next = updateContent(ctx.db, row, { ...def, now: ctx.clock.now() });
+    ctx.events.publish({ type: 'content', sid: next.sid, accountSid: next.account_sid });
+    return { status: 200, body: contentJson(ctx, next) };
+  });
   routes.v1('DELETE', '/v1/Content/:Sid', (req) => {
     const row = find(ctx, req);
     deleteContent(ctx.db, req.account.sid, row.sid);
