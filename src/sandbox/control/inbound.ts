@@ -4,14 +4,11 @@
 // An opt-out keyword (STOP/START/HELP) is acted on in that transaction too (messaging/opt-out.ts).
 import type { FastifyReply } from 'fastify';
 import type { SandboxContext } from '../context.js';
-import { priceOf } from '../lifecycle/pricing.js';
 import { handleKeyword } from '../messaging/opt-out.js';
 import { OPT_OUT_TYPE } from '../messaging/opt-out-keywords.js';
 import type { RouteTable } from '../routes/table.js';
-import { countSegments } from '../messaging/segments.js';
 import { getAccount } from '../store/accounts.js';
 import { messageJson } from '../store/message-json.js';
-import { insertMessage } from '../store/messages.js';
 import { numberByPhone } from '../store/numbers.js';
 import { contentTypeOf } from '../twiml/media-types.js';
 import { TwilioRestError } from '../twilio-wire/errors.js';
@@ -19,6 +16,7 @@ import { sendTwilioError } from '../twilio-wire/reply.js';
 import { inboundTarget } from '../webhooks/inbound-target.js';
 import { enqueueWebhook } from '../webhooks/outbox.js';
 import { inboundParams } from '../webhooks/params.js';
+import { insertInbound } from './inbound-message.js';
 import { isWhatsappInbound, receiveWhatsapp } from './whatsapp-inbound.js';
 
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -114,35 +112,9 @@ export function registerInbound(routes: RouteTable, ctx: SandboxContext): void {
       return sendTwilioError(reply, err, 'json');
     }
     const now = ctx.clock.now();
-    const segments = countSegments(input.body);
     const target = inboundTarget(ctx.db, number);
     const { message, keyword, webhookId, streamed } = ctx.db.transaction(() => {
-      const numSegments = input.media.length > 0 ? 1 : segments.segments;
-      const message = insertMessage(ctx.db, {
-        account_sid: account.sid,
-        to_addr: input.to,
-        from_addr: input.from,
-        body: input.body,
-        status: 'received',
-        direction: 'inbound',
-        num_segments: numSegments,
-        encoding: segments.encoding,
-        price: priceOf({ to_addr: input.to, num_segments: numSegments, num_media: input.media.length }),
-        price_unit: 'USD',
-        error_code: null,
-        error_message: null,
-        messaging_service_sid: target.serviceSid,
-        status_callback: null,
-        application_sid: null,
-        validity_period: null,
-        send_at: null,
-        date_created: now,
-        date_sent: now,
-        next_at: null,
-        next_status: null,
-        fate: null,
-        media: input.media.map((m) => ({ url: m.url, contentType: m.content_type })),
-      });
+      const message = insertInbound(ctx.db, { accountSid: account.sid, input, serviceSid: target.serviceSid, now });
       // a keyword is acted on even when nobody is told about the message
       const keyword = handleKeyword(ctx, number, message, now);
       const arrival = { optOutType: keyword ? OPT_OUT_TYPE[keyword.kind] : undefined };

@@ -7,15 +7,12 @@
 import type { FastifyReply } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import type { SandboxEvent } from '../events.js';
-import { priceOf } from '../lifecycle/pricing.js';
 import { readOnReply } from '../lifecycle/read.js';
 import { isE164 } from '../messaging/addresses.js';
-import { countSegments } from '../messaging/segments.js';
 import { isWhatsapp, joinCode, whatsappNumber } from '../messaging/whatsapp.js';
 import { settingsOf } from '../realism/state.js';
 import { getAccount, type AccountRow } from '../store/accounts.js';
 import { messageJson } from '../store/message-json.js';
-import { insertMessage } from '../store/messages.js';
 import { numberByPhone } from '../store/numbers.js';
 import {
   joinSandbox,
@@ -35,6 +32,7 @@ import {
   type WhatsappInboundField,
 } from '../webhooks/whatsapp-params.js';
 import { bad, spaceHint, type InboundInput } from './inbound.js';
+import { insertInbound } from './inbound-message.js';
 import { SANDBOX_MEMBERSHIP_MS } from '../lifecycle/whatsapp-window.js';
 
 const MAX_BODY = 1600;
@@ -204,32 +202,11 @@ export function receiveWhatsapp(
   const { account } = target;
   const readOn = settingsOf(ctx).whatsapp.read_on_reply;
   const { message, events, afterCommit, streamed } = ctx.db.transaction(() => {
-    const segments = countSegments(input.body);
-    const numSegments = input.media.length > 0 ? 1 : segments.segments;
-    const message = insertMessage(ctx.db, {
-      account_sid: account.sid,
-      to_addr: input.to,
-      from_addr: input.from,
-      body: input.body,
-      status: 'received',
-      direction: 'inbound',
-      num_segments: numSegments,
-      encoding: segments.encoding,
-      price: priceOf({ to_addr: input.to, num_segments: numSegments, num_media: input.media.length }),
-      price_unit: 'USD',
-      error_code: null,
-      error_message: null,
-      messaging_service_sid: target.serviceSid,
-      status_callback: null,
-      application_sid: null,
-      validity_period: null,
-      send_at: null,
-      date_created: now,
-      date_sent: now,
-      next_at: null,
-      next_status: null,
-      fate: null,
-      media: input.media.map((m) => ({ url: m.url, contentType: m.content_type })),
+    const message = insertInbound(ctx.db, {
+      accountSid: account.sid,
+      input,
+      serviceSid: target.serviceSid,
+      now,
       extra: { whatsapp: fields },
     });
     if (target.joins) joinSandbox(ctx.db, account.sid, input.from, now);
