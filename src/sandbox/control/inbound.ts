@@ -10,6 +10,7 @@ import type { RouteTable } from '../routes/table.js';
 import { getAccount } from '../store/accounts.js';
 import { messageJson } from '../store/message-json.js';
 import { numberByPhone } from '../store/numbers.js';
+import { serviceOfNumber } from '../store/services.js';
 import { contentTypeOf } from '../twiml/media-types.js';
 import { TwilioRestError } from '../twilio-wire/errors.js';
 import { sendTwilioError } from '../twilio-wire/reply.js';
@@ -116,7 +117,12 @@ export function registerInbound(routes: RouteTable, ctx: SandboxContext): void {
     const { message, keyword, webhookId, streamed } = ctx.db.transaction(() => {
       const message = insertInbound(ctx.db, { accountSid: account.sid, input, serviceSid: target.serviceSid, now });
       // a keyword is acted on even when nobody is told about the message
-      const keyword = handleKeyword(ctx, number, message, now);
+      const sender = {
+        address: number.phone_number,
+        serviceSid: serviceOfNumber(ctx.db, number.sid),
+        tollFree: number.type === 'tollfree',
+      };
+      const keyword = handleKeyword(ctx, sender, message, now);
       const arrival = { optOutType: keyword ? OPT_OUT_TYPE[keyword.kind] : undefined };
       const streamed = ctx.streams.enqueue([{ message, inbound: true, arrival }], now).length;
       if (target.url === '') return { message, keyword, webhookId: undefined, streamed };

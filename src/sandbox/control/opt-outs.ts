@@ -12,17 +12,11 @@ import {
   type AdvancedOptOut,
 } from '../messaging/opt-out-keywords.js';
 import { isSid } from '../sids.js';
+import { isWhatsapp, whatsappNumber } from '../messaging/whatsapp.js';
 import { numberByPhone } from '../store/numbers.js';
+import { serviceOfNumber } from '../store/services.js';
 import { advancedOptOut } from '../messaging/opt-out.js';
-import {
-  blockScope,
-  clearOptOuts,
-  listOptOuts,
-  optIn,
-  optOut,
-  saveAdvancedOptOut,
-  type OptOutRow,
-} from '../store/opt-outs.js';
+import { clearOptOuts, listOptOuts, optIn, optOut, saveAdvancedOptOut, type OptOutRow } from '../store/opt-outs.js';
 import type { RouteTable } from '../routes/table.js';
 import { TwilioRestError } from '../twilio-wire/errors.js';
 
@@ -34,7 +28,11 @@ function optOutJson(row: OptOutRow): Record<string, unknown> {
   return {
     account_sid: row.account_sid,
     sender: row.sender,
-    sender_type: row.sender.startsWith('MG') ? 'messaging_service' : 'phone_number',
+    sender_type: row.sender.startsWith('MG')
+      ? 'messaging_service'
+      : isWhatsapp(row.sender)
+        ? 'whatsapp_sender'
+        : 'phone_number',
     phone_number: row.phone_number,
     keyword: row.keyword,
     message_sid: row.message_sid,
@@ -60,6 +58,7 @@ interface Target {
 /**
  * The block a request names: `sender` is one of the sandbox's numbers (a block made through a
  * number in a Messaging Service covers the service, as a STOP would) or a Messaging Service SID.
+ * A WhatsApp block names the WhatsApp addresses (`whatsapp:+…`) of the number and of the user.
  */
 function target(ctx: SandboxContext, body: unknown): Target {
   if (!(body instanceof URLSearchParams) && (typeof body !== 'object' || body === null || Array.isArray(body))) {
@@ -67,19 +66,25 @@ function target(ctx: SandboxContext, body: unknown): Target {
   }
   const sender = field(body, 'sender') ?? '';
   const phone = field(body, 'phone_number') ?? '';
-  if (!E164.test(phone)) throw bad('phone_number must be the phone in E.164 form, e.g. +14155550123');
+  if (!E164.test(whatsappNumber(phone))) {
+    throw bad('phone_number must be the phone in E.164 form, e.g. +14155550123 (whatsapp:+14155550123 on WhatsApp)');
+  }
   if (isSid(sender, 'MG')) {
     const row = ctx.db.prepare('SELECT account_sid FROM services WHERE sid = ?').get(sender) as
       { account_sid: string } | undefined;
     if (!row) throw new TwilioRestError(404, 20404, `The Messaging Service ${sender} was not found`);
     return { accountSid: row.account_sid, sender, phone };
   }
-  if (!E164.test(sender)) {
+  if (!E164.test(whatsappNumber(sender))) {
     throw bad("sender must be one of the sandbox's phone numbers (E.164) or a Messaging Service SID (MG…)");
   }
-  const number = numberByPhone(ctx.db, sender);
+  if (isWhatsapp(sender) !== isWhatsapp(phone)) {
+    throw bad('sender and phone_number must be on the same channel: both whatsapp: addresses, or neither');
+  }
+  const number = numberByPhone(ctx.db, whatsappNumber(sender));
   if (!number) throw new TwilioRestError(404, 20404, `The number ${sender} is not one of the sandbox's phone numbers.`);
-  return { accountSid: number.account_sid, sender: blockScope(ctx.db, number), phone };
+  const service = serviceOfNumber(ctx.db, number.sid);
+  return { accountSid: number.account_sid, sender: service ?? sender, phone };
 }
 
 function findService(ctx: SandboxContext, request: FastifyRequest): string {

@@ -4,11 +4,14 @@
 // user joined (`join <code>` joins one) and is reported to that account's sandbox URL. Every such
 // message opens or refreshes the user's 24-hour window with the sender and, unless switched off,
 // marks what the sender delivered to them as read. The webhook carries WhatsApp's parameters.
+// STOP, START and HELP are acted on as for SMS, on the WhatsApp addresses (messaging/opt-out.ts).
 import type { FastifyReply } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import type { SandboxEvent } from '../events.js';
 import { readOnReply } from '../lifecycle/read.js';
 import { isE164 } from '../messaging/addresses.js';
+import { handleKeyword } from '../messaging/opt-out.js';
+import { OPT_OUT_TYPE } from '../messaging/opt-out-keywords.js';
 import { isWhatsapp, joinCode, whatsappNumber } from '../messaging/whatsapp.js';
 import { settingsOf } from '../realism/state.js';
 import { getAccount, type AccountRow } from '../store/accounts.js';
@@ -212,12 +215,21 @@ export function receiveWhatsapp(
     if (target.joins) joinSandbox(ctx.db, account.sid, input.from, now);
     touchSession(ctx.db, account.sid, input.to, input.from, now);
     const afterCommit = readOn ? readOnReply(ctx, account.sid, input.to, input.from, now) : undefined;
+    // STOP, START and HELP on WhatsApp: blocks and replies on the WhatsApp addresses, as for SMS
+    const sender = { address: input.to, serviceSid: target.serviceSid ?? undefined, tollFree: false };
+    const keyword = handleKeyword(ctx, sender, message, now);
     const events: SandboxEvent[] = [
       { type: 'message', sid: message.sid, status: message.status, accountSid: account.sid },
     ];
+    const auto = keyword?.reply;
+    if (auto) events.push({ type: 'message', sid: auto.sid, status: auto.status, accountSid: account.sid });
+    if (keyword && keyword.kind !== 'help') events.push({ type: 'opt-out', accountSid: account.sid });
     // Event Streams hear of every arrival, WhatsApp's too, whether or not the number has a webhook
-    const streamed = ctx.streams.enqueue([{ message, inbound: true }], now).length;
+    const arrival = { optOutType: keyword ? OPT_OUT_TYPE[keyword.kind] : undefined };
+    const streamed = ctx.streams.enqueue([{ message, inbound: true, arrival }], now).length;
     if (target.url !== '') {
+      const params = whatsappInboundParams(message, input.media, fields);
+      if (keyword?.optOutType !== undefined) params['OptOutType'] = keyword.optOutType;
       const id = enqueueWebhook(ctx.db, {
         accountSid: account.sid,
         authToken: account.auth_token,
@@ -225,7 +237,7 @@ export function receiveWhatsapp(
         kind: 'inbound',
         url: target.url,
         method: target.method,
-        params: whatsappInboundParams(message, input.media, fields),
+        params,
         now,
       });
       events.push({ type: 'webhook', id, messageSid: message.sid, state: 'pending' });

@@ -3,13 +3,12 @@
 // START lifts the block, HELP changes nothing; each gets Twilio's reply (or the service's own with
 // Advanced Opt-Out) as an `outbound-reply` message, and the inbound webhook learns the keyword
 // through `OptOutType` only when Advanced Opt-Out is on. The inbound message itself is stored and
-// forwarded like any other.
+// forwarded like any other. WhatsApp keywords take the same path with `whatsapp:` addresses, so
+// their blocks and replies stay on WhatsApp and an SMS block never covers WhatsApp (nor the reverse).
 import type { SandboxContext } from '../context.js';
 import type { Db } from '../store/db.js';
 import { insertMessage, type MessageRow } from '../store/messages.js';
-import type { NumberRow } from '../store/numbers.js';
 import { isOptedOut, optIn, optOut, storedAdvancedOptOut } from '../store/opt-outs.js';
-import { serviceOfNumber } from '../store/services.js';
 import { TwilioRestError } from '../twilio-wire/errors.js';
 import {
   advancedFrom,
@@ -43,20 +42,31 @@ export function advancedOptOut(db: Db, serviceSid: string): AdvancedOptOut {
   return advancedFrom(storedAdvancedOptOut(db, serviceSid));
 }
 
+/** The sender a keyword was written to, as the keyword rules see it. */
+export interface KeywordSender {
+  /** the address the phone wrote to (`+1…`, or `whatsapp:+1…`): replies come from it */
+  address: string;
+  /** the Messaging Service that number is in: the block then covers the whole service */
+  serviceSid: string | undefined;
+  /** a toll-free SMS number, answered by the carriers' own layer */
+  tollFree: boolean;
+}
+
 export function handleKeyword(
   ctx: SandboxContext,
-  number: NumberRow,
+  sender: KeywordSender,
   inbound: MessageRow,
   now: number,
 ): KeywordOutcome | undefined {
   const db = ctx.db;
-  const serviceSid = serviceOfNumber(db, number.sid);
+  const { serviceSid } = sender;
   const advanced = serviceSid === undefined ? undefined : advancedOptOut(db, serviceSid);
   const match = matchKeyword(inbound.body, advanced);
   if (match === undefined) return undefined;
-  const scope = serviceSid ?? number.phone_number;
+  const scope = serviceSid ?? sender.address;
+  // the phone as it wrote (`whatsapp:+…` on WhatsApp): blocks are kept per channel address
   const phone = inbound.from_addr;
-  const tollFree = number.type === 'tollfree';
+  const tollFree = sender.tollFree;
   const wasOut = isOptedOut(db, inbound.account_sid, scope, phone);
   let text: string | undefined;
   switch (match.kind) {
@@ -86,7 +96,7 @@ export function handleKeyword(
       text = wasOut ? undefined : replyText('help', advanced);
       break;
   }
-  const reply = text === undefined ? undefined : storeReply(ctx, inbound, number.phone_number, serviceSid, text, now);
+  const reply = text === undefined ? undefined : storeReply(ctx, inbound, sender.address, serviceSid, text, now);
   return {
     kind: match.kind,
     keyword: match.keyword,

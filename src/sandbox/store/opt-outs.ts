@@ -1,13 +1,13 @@
 // The opt-out block list and each Messaging Service's Advanced Opt-Out settings. A block is kept
 // per (account, sender, phone): the sender is the number the phone texted or, when that number is
-// in a Messaging Service, the service, which then blocks every sender of its pool.
+// in a Messaging Service, the service, which then blocks every sender of its pool. On WhatsApp the
+// number and the phone are `whatsapp:` addresses, so a block stays on the channel it was made on.
 import type { Db } from './db.js';
-import type { NumberRow } from './numbers.js';
 import { serviceOfNumber } from './services.js';
 
 export interface OptOutRow {
   account_sid: string;
-  /** a phone number (E.164) or a Messaging Service SID */
+  /** a phone number (E.164), a WhatsApp sender (`whatsapp:+…`) or a Messaging Service SID */
   sender: string;
   phone_number: string;
   /** the keyword that made it (upper case), null when opted out through the control API */
@@ -16,10 +16,7 @@ export interface OptOutRow {
   date_created: number;
 }
 
-/** The sender a block made through `number` applies to: its service when it is in one. */
-export function blockScope(db: Db, number: Pick<NumberRow, 'sid' | 'phone_number'>): string {
-  return serviceOfNumber(db, number.sid) ?? number.phone_number;
-}
+const WHATSAPP = 'whatsapp:';
 
 /**
  * Databases that may hold a block. Every send asks whether its recipient is blocked, and almost no
@@ -84,7 +81,9 @@ export function sendBlocked(
   if (any === undefined) return false;
   const senders = new Set<string>([from]);
   if (serviceSid) senders.add(serviceSid);
-  const number = db.prepare('SELECT sid FROM incoming_numbers WHERE phone_number = ?').get(from) as
+  // a WhatsApp sender (`whatsapp:+1…`) is in the service its number is in
+  const phone = from.startsWith(WHATSAPP) ? from.slice(WHATSAPP.length) : from;
+  const number = db.prepare('SELECT sid FROM incoming_numbers WHERE phone_number = ?').get(phone) as
     { sid: string } | undefined;
   const own = number && serviceOfNumber(db, number.sid);
   if (own !== undefined) senders.add(own);
