@@ -173,16 +173,29 @@ export function listServiceNumbers(db: Db, serviceSid: string, w: KeysetWindow):
     .all(serviceSid, ...args, w.limit, w.offset) as PoolNumber[];
 }
 
+const WHATSAPP = 'whatsapp:';
+
+/** A pool number registered as a WhatsApp sender (the default; withdrawn with `whatsapp: false`). */
+function sendsWhatsapp(n: NumberRow): boolean {
+  return (JSON.parse(n.extra) as { whatsapp?: unknown }).whatsapp !== false;
+}
+
 /**
  * Chooses the sender for a message to `to`: with sticky sender, the number that last wrote to that
- * recipient; otherwise (or the first time) the longest-serving SMS-capable number of the pool.
+ * recipient; otherwise (or the first time) the longest-serving number of the pool that can reach
+ * it: SMS-capable for a phone, a registered WhatsApp sender for a `whatsapp:` user. WhatsApp
+ * messages are stored from `whatsapp:<number>`, so that is the address stickiness compares.
  */
 export function pickSender(db: Db, service: ServiceRow, to: string): NumberRow | undefined {
   const pool = db
     .prepare(`${POOL_SELECT} WHERE s.service_sid = ? ORDER BY s.date_created, n.seq`)
     .all(service.sid) as PoolNumber[];
-  const capable = pool.filter((n) => (JSON.parse(n.capabilities) as { sms?: boolean }).sms !== false);
-  if (capable.length === 0) return undefined;
+  const whatsapp = to.startsWith(WHATSAPP);
+  const capable = whatsapp
+    ? pool.filter(sendsWhatsapp)
+    : pool.filter((n) => (JSON.parse(n.capabilities) as { sms?: boolean }).sms !== false);
+  // no WhatsApp sender in the pool: the first number, which the sender check then refuses (63007)
+  if (capable.length === 0) return whatsapp ? pool[0] : undefined;
   if (serviceExtra(service).sticky_sender) {
     const last = db
       .prepare(
@@ -190,7 +203,8 @@ export function pickSender(db: Db, service: ServiceRow, to: string): NumberRow |
           AND messaging_service_sid = ? ORDER BY seq DESC LIMIT 1`,
       )
       .get(service.account_sid, to, service.sid) as { from_addr: string } | undefined;
-    const sticky = last && capable.find((n) => n.phone_number === last.from_addr);
+    const address = (n: NumberRow): string => (whatsapp ? `${WHATSAPP}${n.phone_number}` : n.phone_number);
+    const sticky = last && capable.find((n) => address(n) === last.from_addr);
     if (sticky) return sticky;
   }
   return capable[0];
