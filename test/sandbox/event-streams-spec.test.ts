@@ -1,15 +1,22 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
 import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
-// Twilio's published Event Streams spec (a verbatim copy, see test/fixtures/twilio-oai/SOURCE.md) is the oracle.
-const spec = JSON.parse(
-  readFileSync(new URL('../fixtures/twilio-oai/twilio_events_v1.json', import.meta.url), 'utf8'),
-) as { paths: Record<string, any>; components: { schemas: Record<string, { properties: Record<string, unknown> }> } };
+// Twilio's published Event Streams spec is the oracle, as the npm package @twilio-alpha/mcp (pinned in
+// package.json) ships it: the twilio-oai 2.6.7 file, the same revision as the Content spec's
+const require = createRequire(import.meta.url);
+const specPath =
+  require.resolve('@twilio-alpha/mcp/package.json').replace(/package\.json$/, '') +
+  'twilio-oai/spec/json/twilio_events_v1.json';
+const spec = JSON.parse(readFileSync(specPath, 'utf8')) as {
+  paths: Record<string, any>;
+  components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+};
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const ajv = new Ajv({ strict: false, allErrors: true });
