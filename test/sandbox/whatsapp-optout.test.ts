@@ -112,6 +112,24 @@ describe('WhatsApp opt-out keywords', () => {
     assert.deepEqual(replies, [DEFAULT_REPLIES['opt-out'], DEFAULT_REPLIES['opt-in']]);
   });
 
+  it('refuses a TwiML <Message> answering a WhatsApp STOP (21610) and sends the one answering START', async () => {
+    hook.answer(() => ({
+      status: 200,
+      body: '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Sorry to see you go</Message></Response>',
+      contentType: 'text/xml',
+    }));
+    const stop = await write(sb, USER, sender, 'STOP');
+    const [row] = await settled(sb, String(stop['sid']), 1);
+    assert.match(row?.error ?? '', /^21610 Attempt to send to unsubscribed recipient/);
+    const start = await write(sb, USER, sender, 'START');
+    await settled(sb, String(start['sid']), 1);
+    const answered = (await sb.client.messages.list({ to: USER })).filter((m) => m.body === 'Sorry to see you go');
+    assert.deepEqual(
+      answered.map((m) => [m.from, m.direction]),
+      [[sender, 'outbound-reply']],
+    );
+  });
+
   it('an SMS STOP does not block WhatsApp; the control API makes and lifts WhatsApp blocks', async () => {
     await write(sb, PHONE, sb.phoneNumber, 'STOP');
     assert.equal((await refusal(sb, { from: sb.phoneNumber, to: PHONE, body: 'x' })).code, 21610);
