@@ -84,8 +84,8 @@
  *
  * @typedef {object} OptOut one block of GET /_sandbox/opt-outs
  * @property {string} account_sid
- * @property {string} sender a phone number, or a Messaging Service SID
- * @property {'phone_number' | 'messaging_service'} sender_type
+ * @property {string} sender a phone number, a WhatsApp sender (whatsapp:+…), or a Messaging Service SID
+ * @property {'phone_number' | 'whatsapp_sender' | 'messaging_service'} sender_type
  * @property {string} phone_number
  * @property {string | null} keyword
  * @property {string | null} message_sid
