@@ -45,6 +45,8 @@ export interface RenderedContent {
   body: string;
   media: string[];
   buttons: Button[];
+  /** a card's lines as WhatsApp lays them out (title/subtitle, header_text/body/footer), variables filled */
+  card?: Record<string, string>;
 }
 
 export const channelOf = (address: string): Channel =>
@@ -118,13 +120,19 @@ export function render(
     for (const item of def['items'] as unknown[]) keep({ type: 'LIST_ITEM', ...(item as Record<string, unknown>) });
   }
   let body: string;
+  let card: Record<string, string> | undefined;
   switch (type) {
     case 'twilio/card':
-      body = [f(def['title']), f(def['subtitle'])].filter((s) => s !== '').join('\n');
+    case 'whatsapp/card': {
+      const lines = type === 'twilio/card' ? ['title', 'subtitle'] : ['header_text', 'body', 'footer'];
+      card = {};
+      for (const line of lines) {
+        const text = f(def[line]);
+        if (text !== '') card[line] = text;
+      }
+      body = Object.values(card).join('\n');
       break;
-    case 'whatsapp/card':
-      body = [f(def['header_text']), f(def['body']), f(def['footer'])].filter((s) => s !== '').join('\n');
-      break;
+    }
     case 'twilio/location':
       body = str(def['label']) !== '' ? f(def['label']) : `${String(def['latitude'])}, ${String(def['longitude'])}`;
       break;
@@ -135,5 +143,5 @@ export function render(
     default:
       body = f(def['body']);
   }
-  return { type, body, media, buttons };
+  return card === undefined ? { type, body, media, buttons } : { type, body, media, buttons, card };
 }

@@ -1,7 +1,7 @@
 // A Messages create with ContentSid (+ ContentVariables): the template is looked up and the
 // variables read with the other request checks, then rendered for the recipient's channel once
 // it is known. The message stores the rendered text as its body, the template's media as its
-// media, and what the send was (template, type, WhatsApp approval, buttons) in `extra.content`.
+// media, and what the send was (template, type, WhatsApp approval, buttons, a card's lines) in `extra.content`.
 import type { Db } from '../store/db.js';
 import { approvalAt, getContent, type ContentRow } from '../store/contents.js';
 import { isSid } from '../sids.js';
@@ -76,6 +76,7 @@ export function renderTemplate(
       type: rendered.type,
       whatsapp_approved: approved && !SESSION_ONLY_TYPES.has(rendered.type),
       buttons: rendered.buttons,
+      ...(rendered.card === undefined ? {} : { card: rendered.card }),
     },
   };
 }

@@ -14,6 +14,8 @@ export interface TemplateSend {
   whatsapp_approved: boolean;
   /** the buttons or list entries shown with the text, variables filled in */
   buttons: Record<string, string>[];
+  /** a card's lines kept apart (title, subtitle / header_text, body, footer), so it can be shown as sent */
+  card?: Record<string, string>;
 }
 
 /** Content types WhatsApp never allows outside the window, approved or not. */
@@ -34,12 +36,14 @@ export function templateSendOf(extra: string | Readonly<Record<string, unknown>>
   if (typeof content !== 'object' || content === null) return undefined;
   const c = content as Record<string, unknown>;
   if (typeof c['sid'] !== 'string' || typeof c['type'] !== 'string') return undefined;
-  return {
+  const send: TemplateSend = {
     sid: c['sid'],
     type: c['type'],
     whatsapp_approved: c['whatsapp_approved'] === true,
     buttons: Array.isArray(c['buttons']) ? (c['buttons'] as Record<string, string>[]) : [],
   };
+  if (typeof c['card'] === 'object' && c['card'] !== null) send.card = c['card'] as Record<string, string>;
+  return send;
 }
 
 /** Is this message a template send approved for WhatsApp, so it may leave outside the 24-hour window? */
