@@ -7,6 +7,7 @@ import { eventStreamsPanelApi } from './control/event-streams.js';
 import { registerInbound } from './control/inbound.js';
 import { registerOptOuts } from './control/opt-outs.js';
 import { registerSettings } from './control/settings.js';
+import { templatesPanelApi } from './control/templates.js';
 import { inboxApi } from './control/ui-api.js';
 import { whatsappControl } from './control/whatsapp.js';
 import type { Product } from './routes/table.js';
@@ -53,6 +54,7 @@ export function products(start: StartState): readonly Product[] {
     registerOptOuts,
     whatsappControl(start.account),
     registerContentControl,
+    templatesPanelApi(start.account),
     // the inbox
     registerUi,
   ];

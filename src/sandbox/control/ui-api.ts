@@ -11,6 +11,7 @@ import { messageJson } from '../store/message-json.js';
 import { mediaOfMessages, type MediaRow } from '../store/media.js';
 import { deleteMessage, getMessage, type MessageRow } from '../store/messages.js';
 import type { NumberRow } from '../store/numbers.js';
+import { templateSendOf } from '../content/template-send.js';
 import { TwilioRestError } from '../twilio-wire/errors.js';
 import { sendTwilioError } from '../twilio-wire/reply.js';
 import { webhooksOf } from '../webhooks/outbox.js';
@@ -68,6 +69,8 @@ function registerInboxApi(routes: RouteTable, ctx: SandboxContext, account: Acco
     seq: m.seq,
     encoding: m.encoding,
     media: media.map((x) => ({ sid: x.sid, content_type: x.content_type, url: x.url })),
+    // what a template send showed besides its text (buttons, a card's lines), as it was when sent
+    content: templateSendOf(m.extra) ?? null,
   });
 
   /**
