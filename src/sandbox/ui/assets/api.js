@@ -24,6 +24,13 @@
  * @property {string} encoding
  * @property {number} seq
  * @property {Media[]} media
+ * @property {TemplateSend | null} [content] what a Content template send showed besides its text, as sent
+ *
+ * @typedef {object} TemplateSend
+ * @property {string} sid the template (HX…)
+ * @property {string} type the content type the channel got (twilio/quick-reply, twilio/card…)
+ * @property {Record<string, string>[]} buttons actions, or a list picker's LIST_BUTTON and LIST_ITEMs, variables filled
+ * @property {Record<string, string>} [card] a card's lines: title and subtitle, or header_text, body and footer
  *
  * @typedef {object} PhoneNumber
  * @property {string} sid
@@ -105,6 +112,29 @@
  * @property {{ address: string, join_message: string }} sandbox
  * @property {{ phone_number: string, address: string, enabled: boolean }[]} senders
  * @property {WhatsappWindow[]} windows
+ *
+ * @typedef {object} Approval where a template's WhatsApp review stands
+ * @property {string} name
+ * @property {string} category
+ * @property {string} status unsubmitted, received, pending, approved, rejected, paused or disabled
+ * @property {string} rejection_reason
+ * @property {number | null} next_change_in_ms real ms until the review moves on by itself
+ *
+ * @typedef {object} Template one Content template as GET /_sandbox/templates lists it
+ * @property {string} sid
+ * @property {string} friendly_name
+ * @property {string} language
+ * @property {string} date_created
+ * @property {Record<string, unknown>} variables
+ * @property {Record<string, unknown>} types
+ * @property {string | null} whatsapp_type the type WhatsApp would get
+ * @property {Approval} approval
+ *
+ * @typedef {object} TemplatesView the answer of GET /_sandbox/templates
+ * @property {Template[]} templates newest first
+ * @property {number | null} next_before
+ * @property {string[]} statuses what a review can be set to by hand
+ * @property {{ approval_delay_ms: number, auto_reject: boolean }} review
  *
  * @typedef {{ sid?: string, messageSid?: string, [field: string]: unknown }} PushEvent the data of one event-stream event
  * @typedef {'live' | 'reconnecting' | 'closed'} LiveState
@@ -212,6 +242,15 @@ export const api = {
   whatsapp: () => call('GET', '/_sandbox/whatsapp'),
   /** @param {string} sid the user read this delivered WhatsApp message @returns {Promise<Message>} */
   read: (sid) => call('POST', `/_sandbox/messages/${encodeURIComponent(sid)}/read`),
+  /** @param {{ before?: number | null | undefined, limit?: number }} params @returns {Promise<TemplatesView>} */
+  templates: (params) => call('GET', `/_sandbox/templates${qs(params)}`),
+  /**
+   * Decides a template's WhatsApp review by hand, as Meta would.
+   * @param {string} sid
+   * @param {{ status: string, rejection_reason?: string }} decision
+   * @returns {Promise<{ sid: string, status: string, rejection_reason: string }>}
+   */
+  setApproval: (sid, decision) => call('POST', `/_sandbox/content/${encodeURIComponent(sid)}/approval`, decision),
 };
 
 /**

@@ -1,8 +1,8 @@
 // @ts-check
 // The inbox page's entry point and its one registration point: every part of the page (numbers,
-// conversations, thread, WhatsApp, search, message details, composer, settings, opt-outs, push channel) is a module
-// exporting hooks, listed once below in page order. parts.js runs the hooks; state.js holds what
-// they share.
+// conversations, thread, WhatsApp, search, message details, composer, settings, opt-outs, Content
+// templates, Event Streams, push channel) is a module exporting hooks, listed once below in page
+// order. parts.js runs the hooks; state.js holds what they share.
 import { messageOf } from './api.js';
 import { composer } from './composer.js';
 import { conversations } from './conversations.js';
@@ -16,6 +16,7 @@ import { eventStreams } from './event-streams.js';
 import { registerParts, startParts, wireParts } from './parts.js';
 import { search } from './search.js';
 import { settings } from './settings.js';
+import { templates } from './templates.js';
 import { thread } from './thread.js';
 import { whatsapp } from './whatsapp.js';
 
@@ -30,6 +31,7 @@ registerParts(
   composer,
   settings,
   optOuts,
+  templates,
   eventStreams,
   live,
 );

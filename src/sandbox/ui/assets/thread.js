@@ -1,12 +1,14 @@
 // @ts-check
 // The open conversation as a phone shows it: bubbles left and right with media, times and delivery
-// state, "Load earlier messages", and the reader's scroll position kept while new messages arrive.
+// state, a template's buttons under its bubble, "Load earlier messages", and the reader's scroll
+// position kept while new messages arrive.
 import { api } from './api.js';
 import { showDetail } from './detail-pane.js';
 import { $, badge, h, isolated, isOutbound, mediaImage, shortTime } from './dom.js';
 import { noteSeen } from './live.js';
 import { scheduleRefresh } from './parts.js';
 import { PAGE, state } from './state.js';
+import { templateActions, templateTag, templateText } from './template-message.js';
 import { ticks } from './whatsapp-ticks.js';
 
 export async function loadThread({ older = false } = {}) {
@@ -61,15 +63,18 @@ function bubble(m) {
             ),
           )
         : null,
-      m.body ? isolated(m.body, { class: 'text' }) : null,
+      templateText(m) ?? (m.body ? isolated(m.body, { class: 'text' }) : null),
       h(
         'span',
         { class: 'meta' },
         h('time', {}, shortTime(m.date_created)),
+        templateTag(m),
         out ? [' · ', badge(m.status), ticks(m)] : null,
         m.error_code ? h('span', { class: 'error' }, ` ${m.error_code}`) : null,
       ),
     ),
+    // the buttons are controls of their own, so they sit under the bubble, not inside its button
+    templateActions(m),
   );
 }
 
