@@ -107,6 +107,16 @@ const EXPECTED: { method: string; path: RegExp; check: (a: Answer) => void }[] =
   },
   {
     method: 'GET',
+    path: /^\/_sandbox\/templates$/,
+    check: (a) => {
+      assert.equal(a.status, 200);
+      const view = JSON.parse(a.body);
+      assert.ok(Array.isArray(view.templates));
+      assert.ok(view.statuses.includes('rejected'));
+    },
+  },
+  {
+    method: 'GET',
     path: /^\/$/,
     check: (a) => {
       assert.equal(a.status, 200);
