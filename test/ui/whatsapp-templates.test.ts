@@ -126,6 +126,14 @@ describe('inbox: Content templates in Chromium', () => {
     await item.locator('summary').click();
     await item.locator('select[name="status"]').selectOption('rejected');
     await item.locator('input[name="rejection_reason"]').fill('INVALID_FORMAT - the body is too short');
+    // another template arriving redraws the panel: what the reader is typing stays
+    const other = await create({ friendly_name: 'other', language: 'en', types: { 'twilio/text': { body: 'x' } } });
+    await templateItem(other.sid).waitFor();
+    assert.equal(
+      await item.locator('input[name="rejection_reason"]').inputValue(),
+      'INVALID_FORMAT - the body is too short',
+    );
+    assert.equal(await item.locator('select[name="status"]').inputValue(), 'rejected');
     await item.getByRole('button', { name: 'Set' }).click();
     await item.locator('.badge[data-status="rejected"]').waitFor();
     assert.equal(await item.locator('.rejection').textContent(), 'Rejected: INVALID_FORMAT - the body is too short');
@@ -284,6 +292,12 @@ describe('inbox: Content templates in Chromium', () => {
     assert.match((await bubble.locator('.text').textContent()) ?? '', /^Plain for SMS$/);
     assert.match((await bubble.locator('.meta').textContent()) ?? '', /twilio\/text/);
     assert.equal(await page.locator('#thread .template-actions').count(), 0);
+    // the details name the template and the type sent; Twilio's fields stay Twilio's
+    await bubble.click();
+    const section = page.locator('#detail-body section[aria-label="Content template"]');
+    await section.waitFor();
+    assert.match((await section.textContent()) ?? '', new RegExp(`${t.sid}.*twilio/text`));
+    assert.equal((await page.locator('#detail-body dt').allTextContents()).includes('content'), false);
   });
 
   it('keeps a hostile template as text: markup, a javascript: address and bidi overrides', async () => {
@@ -323,5 +337,19 @@ describe('inbox: Content templates in Chromium', () => {
     assert.equal(await panelName.textContent(), `${img}${RLO}gnp.exe`);
     assert.equal(await page.locator('#thread script, #thread img[src="x"], #templates img[src="x"]').count(), 0);
     assert.equal(await page.evaluate<number | undefined>('window.__pwned'), undefined);
+  });
+
+  it('pages the panel: the newest 50, then the rest on request', async () => {
+    const before = await page.locator('#template-list li').count();
+    for (let i = 0; i < 50; i++) {
+      await create({ friendly_name: `bulk_${i}`, language: 'en', types: { 'twilio/text': { body: `n${i}` } } });
+    }
+    await templateItem((await sb.client.content.v1.contents.list({ limit: 1 }))[0]!.sid).waitFor();
+    const more = page.locator('#templates-more');
+    await more.waitFor();
+    assert.equal(await page.locator('#template-list li').count(), 50);
+    await more.click();
+    await more.waitFor({ state: 'hidden' });
+    assert.equal(await page.locator('#template-list li').count(), before + 50);
   });
 });

@@ -30,6 +30,7 @@
  * @property {string} sid the template (HX…)
  * @property {string} type the content type the channel got (twilio/quick-reply, twilio/card…)
  * @property {Record<string, string>[]} buttons actions, or a list picker's LIST_BUTTON and LIST_ITEMs, variables filled
+ * @property {boolean} whatsapp_approved approved for WhatsApp when sent, of a type that may start a conversation
  * @property {Record<string, string>} [card] a card's lines: title and subtitle, or header_text, body and footer
  *
  * @typedef {object} PhoneNumber

@@ -1,6 +1,7 @@
 // @ts-check
 // The message detail panel: every field of the Message JSON, encoding and segments, price, the
-// status timeline with times, and every webhook the sandbox sent for the message.
+// template a message was sent from, the status timeline with times, and every webhook the sandbox
+// sent for the message.
 import { badge, copyButton, field, fullTime, h, isolated, mediaImage, toDate } from './dom.js';
 
 /**
@@ -163,7 +164,30 @@ function webhook(w, index) {
   );
 }
 
-const HIDDEN_FIELDS = new Set(['media', 'subresource_uris', 'seq']);
+/**
+ * The Content template a message was sent from, as the send recorded it (not Twilio's JSON).
+ * @param {import('./api.js').TemplateSend | null | undefined} content
+ */
+function template(content) {
+  if (!content) return null;
+  return h(
+    'section',
+    { 'aria-label': 'Content template' },
+    h('h3', {}, 'Content template'),
+    h(
+      'dl',
+      { class: 'fields' },
+      field('Template', h('code', {}, content.sid), ' ', copyButton(content.sid, 'template SID')),
+      field('Type sent', content.type),
+      field('WhatsApp approved when sent', content.whatsapp_approved ? 'yes' : 'no'),
+    ),
+    content.buttons.length > 0 || content.card
+      ? h('pre', { class: 'code' }, JSON.stringify({ card: content.card, buttons: content.buttons }, null, 2))
+      : null,
+  );
+}
+
+const HIDDEN_FIELDS = new Set(['media', 'subresource_uris', 'seq', 'content']);
 
 /**
  * Builds the panel's content for one GET /_sandbox/messages/{sid} answer.
@@ -206,6 +230,7 @@ export function renderDetail(data, { onDelete }) {
     m.error_code ? h('p', { class: 'error' }, `Error ${m.error_code}: ${m.error_message ?? ''}`) : null,
     h('pre', { class: 'body-text' }, m.body === '' ? '(no text)' : m.body),
     media(m.media),
+    template(m.content),
     timeline(data.events, data.sandbox),
     h(
       'section',
