@@ -166,6 +166,9 @@ describe('inbox web UI in Chromium', () => {
     await fresh.keyboard.type('Typed without a mouse');
     await fresh.keyboard.press('Control+Enter');
     await bubble(fresh, 'Typed without a mouse').waitFor();
+    // the composer hands focus back to the message box once its send has settled (button enabled again)
+    await fresh.locator('#compose-send:not([disabled])').waitFor();
+    assert.equal(await activeId(fresh), 'compose-body');
     // "/" jumps to search from anywhere but a text field
     await fresh.locator('#thread-heading').focus();
     await fresh.keyboard.press('/');
