@@ -206,9 +206,15 @@ describe('inbox: Content templates in Chromium', () => {
         },
       },
     });
+    const auth = await create({
+      language: 'en',
+      variables: { 1: '000000' },
+      types: { 'whatsapp/authentication': { actions: [{ type: 'COPY_CODE', copy_code_text: 'Copy the code' }] } },
+    });
     const sent: Record<string, string> = {};
-    for (const [name, t] of Object.entries({ quick, cta, list, card })) {
-      sent[name] = (await sb.client.messages.create({ from: sender, to: USER, contentSid: t.sid })).sid;
+    for (const [name, t] of Object.entries({ quick, cta, list, card, auth })) {
+      const variables = name === 'auth' ? { contentVariables: JSON.stringify({ 1: '918273' }) } : {};
+      sent[name] = (await sb.client.messages.create({ from: sender, to: USER, contentSid: t.sid, ...variables })).sid;
     }
     await openThread(sender, USER);
 
@@ -245,6 +251,10 @@ describe('inbox: Content templates in Chromium', () => {
     assert.equal(await cardRow.locator('.card-subtitle').textContent(), 'Show this at the door');
     assert.match((await cardRow.locator('.remote-media').textContent()) ?? '', /images\.example\.com/);
     assert.deepEqual(await cardRow.locator('button.reply').allTextContents(), ['↩ On my way']);
+    // an authentication template's button copies the code its text opens with
+    const authRow = bubbleRow(sent['auth']!);
+    assert.equal(await authRow.locator('.text').textContent(), '918273 is your verification code.');
+    assert.equal(await authRow.getByRole('button', { name: 'Copy code 918273' }).textContent(), 'Copy the code');
     await mkdir('test-results/ui', { recursive: true });
     await page.screenshot({ path: 'test-results/ui/whatsapp-templates.png', fullPage: true });
 
