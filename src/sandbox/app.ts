@@ -79,7 +79,7 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
 
   let base = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const writes = new GroupCommit(db);
-  const events = new SandboxEvents();
+  const events = new SandboxEvents(writes);
   const streams = new EventStreams(db);
   events.subscribe((e) => {
     if (e.type === 'reset') streams.changed();

@@ -1,6 +1,9 @@
 // In-process event bus of the sandbox. The inbox's live push channel (server-sent events) and
-// tests subscribe here; resources publish after they commit.
+// tests subscribe here. An event published while a turn of group commit holds uncommitted writes
+// reaches subscribers once that turn commits, and never if it is rolled back: whoever hears of a
+// change can read it, and never hears of one a crash would lose.
 import { EventEmitter } from 'node:events';
+import type { GroupCommit } from './store/group-commit.js';
 
 export type SandboxEvent =
   | { type: 'message'; sid: string; status: string; accountSid: string }
@@ -14,13 +17,16 @@ export type SandboxEvent =
 
 export class SandboxEvents {
   private readonly emitter = new EventEmitter();
+  private readonly writes: GroupCommit;
 
-  constructor() {
+  constructor(writes: GroupCommit) {
+    this.writes = writes;
     this.emitter.setMaxListeners(0);
   }
 
   publish(event: SandboxEvent): void {
-    this.emitter.emit('event', event);
+    if (this.writes.pending) this.writes.afterCommit(() => this.emitter.emit('event', event));
+    else this.emitter.emit('event', event);
   }
 
   subscribe(listener: (event: SandboxEvent) => void): () => void {

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SandboxContext, WebhooksPart } from '../context.js';
 import type { SandboxEvent } from '../events.js';
 import { settingsOf, webhookFault } from '../realism/index.js';
+import { onRollback } from '../store/rollbacks.js';
 import { handleTwimlOutcome, type TwimlHandling } from '../twiml/replies.js';
 import { eventResult } from './event-retry.js';
 import { sendWebhook, type HttpOutcome } from '../webhooks/http.js';
@@ -28,6 +29,8 @@ export class WebhookDispatcher implements WebhooksPart {
   private immediate: NodeJS.Immediate | undefined;
   private running = false;
   private unsubscribe: (() => void) | undefined;
+  /** pump waits for the open turn of group commit to commit */
+  private awaitingCommit = false;
 
   constructor(ctx: SandboxContext) {
     this.ctx = ctx;
@@ -36,9 +39,18 @@ export class WebhookDispatcher implements WebhooksPart {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.unsubscribe = this.ctx.events.subscribe((e) => {
+    const unsubscribe = this.ctx.events.subscribe((e) => {
       if (e.type === 'reset') this.poke();
     });
+    // a rolled-back turn drops the look pump was waiting for: look again
+    const stopRollbacks = onRollback(this.ctx.db, () => {
+      this.awaitingCommit = false;
+      this.poke();
+    });
+    this.unsubscribe = () => {
+      unsubscribe();
+      stopRollbacks();
+    };
     this.poke();
   }
 
@@ -72,6 +84,17 @@ export class WebhookDispatcher implements WebhooksPart {
 
   private pump(): void {
     if (!this.running) return;
+    // a turn of group commit may hold webhooks it wrote and could still roll back: look once it commits
+    if (this.ctx.writes.pending) {
+      if (!this.awaitingCommit) {
+        this.awaitingCommit = true;
+        this.ctx.writes.afterCommit(() => {
+          this.awaitingCommit = false;
+          this.pump();
+        });
+      }
+      return;
+    }
     const { db, clock, config } = this.ctx;
     const now = clock.now();
     const free = MAX_IN_FLIGHT - this.inFlight.size;

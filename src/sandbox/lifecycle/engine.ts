@@ -3,7 +3,8 @@
 // lives in each row (`next_at`, `next_status`, `fate`), so a restart resumes where it stopped. One
 // timer waits for the earliest `next_at`; due rows are advanced in batched transactions, each step
 // appending to the row's timeline and writing its signed status callback (and Event Streams
-// deliveries) in the same transaction.
+// deliveries) in the same transaction. When requests hold a turn of group commit open, that
+// transaction is part of the turn, and the steps are announced once the turn commits.
 import type { LifecyclePart, SandboxContext } from '../context.js';
 import type { SandboxEvent } from '../events.js';
 import { getMessageBySid, type MessageRow } from '../store/messages.js';
@@ -286,8 +287,13 @@ export class LifecycleEngine implements LifecyclePart {
       if (streamed.length > 0) webhooks += this.ctx.streams.enqueue(streamed, now).length;
       return dueRows.length;
     })();
-    for (const e of events) this.ctx.events.publish(e);
-    if (webhooks > 0) this.ctx.webhooks.poke();
+    // inside a turn of group commit, the steps are only as durable as the turn: heard of once it commits
+    if (events.length > 0 || webhooks > 0) {
+      this.ctx.writes.afterCommit(() => {
+        for (const e of events) this.ctx.events.publish(e);
+        if (webhooks > 0) this.ctx.webhooks.poke();
+      });
+    }
     return due;
   }
 
