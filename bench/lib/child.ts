@@ -10,11 +10,11 @@ import { promisify } from 'node:util';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // inside node_modules so the compiled files resolve the project's packages by walking up
-const BUILD = join(ROOT, 'node_modules', '.cache', 'twilio-connector-bench');
+export const BUILD = join(ROOT, 'node_modules', '.cache', 'twilio-connector-bench');
 let built: Promise<void> | undefined;
 
 /** Compiles src/ and bench/ once per run (type errors do not stop the emit). */
-function build(): Promise<void> {
+export function build(): Promise<void> {
   built ??= (async () => {
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     const args = [tsc, '-p', join(ROOT, 'tsconfig.json'), '--outDir', BUILD, '--noEmit', 'false'];

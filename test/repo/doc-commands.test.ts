@@ -26,6 +26,8 @@ const NOT_RUN = new Map<string, string>([
   ['npm run lint && npm run typecheck', 'CI runs both before the tests'],
   ['npm run bench', 'benchmarks take minutes and install Prism'],
   ['npm run bench -- --only triggers --write', 'benchmarks take minutes; test/bench covers how --write keeps sections'],
+  ['npm run bench:cpu', 'benchmarks take minutes'],
+  ['npm run bench:instructions', 'takes minutes under valgrind'],
   ['export ACCOUNT_SID=AC…', "a placeholder for the banner's export line, which the test pastes instead"],
   ['export AUTH_TOKEN=…', "a placeholder for the banner's export line, which the test pastes instead"],
   [
