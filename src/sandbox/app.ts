@@ -84,7 +84,18 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
   events.subscribe((e) => {
     if (e.type === 'reset') streams.changed();
   });
-  const core: SandboxCore = { config, db, writes, clock, events, streams, baseUrl: () => base };
+  // the logger exists once the app does; a background part cannot fail before it starts, after listen
+  let backgroundError: SandboxCore['backgroundError'] = () => {};
+  const core: SandboxCore = {
+    config,
+    db,
+    writes,
+    clock,
+    events,
+    streams,
+    baseUrl: () => base,
+    backgroundError: (part, err) => backgroundError(part, err),
+  };
   // The parts keep the context they are built with and use it only once running: they are
   // attached here, before anything else sees the context.
   const ctx = core as SandboxContext;
@@ -131,6 +142,7 @@ export function buildSandbox(config: SandboxConfig): Sandbox {
     },
   });
   app.server.headersTimeout = HEADERS_TIMEOUT_MS;
+  backgroundError = (part, err) => app.log.error({ err, part }, `${part} failed; trying again shortly`);
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, new URLSearchParams(body as string));

@@ -62,6 +62,8 @@ export interface SandboxCore {
   readonly streams: EventStreams;
   /** base URL the sandbox is reachable at (known after listen) */
   baseUrl(): string;
+  /** a background part's work failed (it tries again later): logged, never thrown from a timer */
+  backgroundError(part: string, err: unknown): void;
 }
 
 export interface SandboxContext extends SandboxCore, SandboxParts {}

@@ -26,6 +26,8 @@ const BATCH = 500;
 const TICK_QUANTUM_MS = 20;
 /** setTimeout cannot wait longer than this */
 const MAX_TIMER = 2_147_483_647;
+/** after a failed step, real milliseconds before the next try */
+const RETRY_MS = 1_000;
 
 /** The columns a step may change besides status, date_updated and timeline, in the order they are bound. */
 const STEP_COLUMNS = ['next_status', 'next_at', 'fate', 'date_sent', 'price', 'error_code', 'error_message'] as const;
@@ -214,10 +216,29 @@ export class LifecycleEngine implements LifecyclePart {
   private tick(): void {
     if (!this.running) return;
     this.lastTick = this.ctx.clock.now();
-    const moved = this.advanceDue(this.ctx.clock.now());
-    // a full batch means more may be due: continue on the next turn so requests still get served
-    if (moved === BATCH) this.poke();
-    else this.schedule();
+    try {
+      const moved = this.advanceDue(this.ctx.clock.now());
+      // a full batch means more may be due: continue on the next turn so requests still get served
+      if (moved === BATCH) this.poke();
+      else this.schedule();
+    } catch (err) {
+      // a step that cannot be written (disk full, a locked database) is rolled back whole and taken
+      // again later; thrown from a timer it would stop the sandbox
+      this.ctx.backgroundError('lifecycle', err);
+      this.retryLater();
+    }
+  }
+
+  private retryLater(): void {
+    if (!this.running) return;
+    this.clearTimers();
+    this.timerAt = this.ctx.clock.now() + RETRY_MS;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = undefined;
+      this.tick();
+    }, RETRY_MS);
+    this.timer.unref();
   }
 
   private schedule(): void {
