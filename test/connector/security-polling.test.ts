@@ -10,6 +10,8 @@ import { formBody } from '../helpers/sandbox.js';
 import { startSecure, type SecureHarness } from './security-harness.js';
 
 const MESSAGES = 25 * MAX_PAGES;
+/** enough WhatsApp arrivals that their list, too, takes more than its share of one poll's pages */
+const WHATSAPP = 11 * MAX_PAGES;
 
 describe('security: the polling cursor is bounded per poll', () => {
   let h: SecureHarness;
@@ -46,12 +48,19 @@ describe('security: the polling cursor is bounded per poll', () => {
       });
       assert.equal(res.status < 300, true);
     }
+    for (let i = 0; i < WHATSAPP; i++) {
+      const res = await fetch(`${h.sb.url}/_sandbox/inbound`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ From: 'whatsapp:+14155550178', To: `whatsapp:${h.sb.phoneNumber}`, Body: `wa ${i}` }),
+      });
+      assert.equal(res.status < 300, true);
+    }
   });
-  after(() => h.close());
 
-  it('a cursor naming no message reads at most MAX_PAGES pages per poll and resumes', async () => {
-    const crafted = Buffer.from(JSON.stringify([`SM${'0'.repeat(32)}`, 0])).toString('base64url');
-    let location = `${h.url}/triggers/messages/received?Cursor=${crafted}`;
+  /** Follows Location from `start` until the poll waits the full interval; the bodies handed out. */
+  async function drain(start: string): Promise<{ seen: string[]; polls: number }> {
+    let location = start;
     const seen: string[] = [];
     let polls = 0;
     for (;;) {
@@ -70,9 +79,35 @@ describe('security: the polling cursor is bounded per poll', () => {
       assert.equal(res.headers.get('retry-after'), '0', 'an unfinished descent asks to be continued at once');
       assert.ok(polls < 200, 'the descent ends');
     }
+    return { seen, polls };
+  }
+  const history = Array.from({ length: MESSAGES }, (_, i) => `history ${i}`);
+  const whatsappHistory = Array.from({ length: WHATSAPP }, (_, i) => `wa ${i}`);
+  after(() => h.close());
+
+  it('a cursor naming no message reads at most MAX_PAGES pages per poll and resumes', async () => {
+    const crafted = Buffer.from(JSON.stringify([`SM${'0'.repeat(32)}`, 0])).toString('base64url');
+    const { seen, polls } = await drain(`${h.url}/triggers/messages/received?Cursor=${crafted}`);
     assert.ok(polls > 2, 'the history took several polls');
-    const want = Array.from({ length: MESSAGES }, (_, i) => `history ${i}`);
-    assert.deepEqual(seen, want, 'every message once, oldest first');
+    assert.deepEqual(seen, [...history, ...whatsappHistory], 'every message once, oldest first');
+  });
+
+  it('a number’s two lists (SMS and WhatsApp) share the page budget of one poll', async () => {
+    const none = [`SM${'0'.repeat(32)}`, 0];
+    const crafted = Buffer.from(JSON.stringify([none, none])).toString('base64url');
+    const to = encodeURIComponent(h.sb.phoneNumber);
+    const { seen, polls } = await drain(`${h.url}/triggers/messages/received?To=${to}&Cursor=${crafted}`);
+    assert.ok(polls > 2, 'the history took several polls');
+    assert.deepEqual(
+      seen.filter((b) => b.startsWith('history')),
+      history,
+      'every SMS once, in order',
+    );
+    assert.deepEqual(
+      seen.filter((b) => b.startsWith('wa')),
+      whatsappHistory,
+      'every WhatsApp message once, in order',
+    );
   });
 
   it('a resume link that is not this account’s message list is refused', async () => {

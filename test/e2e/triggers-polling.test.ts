@@ -109,7 +109,11 @@ describe('polling trigger: messages received', () => {
       const res = await poll(location);
       if (count === 0) {
         assert.equal(res.status, 202, `round ${round}`);
-        assert.deepEqual(upstreamCalls, ['list PageSize=20'], 'a quiet poll is one small upstream request');
+        assert.deepEqual(
+          upstreamCalls,
+          ['list PageSize=20', 'list PageSize=20'],
+          'a quiet poll is one small upstream request per channel',
+        );
       } else {
         assert.equal(res.status, 200, `round ${round}`);
         const got = (await json(res)).value as { body: string; direction: string; to: string; sid: string }[];
@@ -170,6 +174,80 @@ describe('polling trigger: messages received', () => {
     assert.deepEqual(
       ((await json(got)).value as { body: string }[]).map((m) => m.body),
       ['from the texter'],
+    );
+  });
+
+  it('returns WhatsApp arrivals at the number too, SMS ones exactly as GetMessage gives them', async () => {
+    const first = await poll(`${url}/triggers/messages/received?To=${encodeURIComponent(sb.phoneNumber)}`);
+    assert.equal(first.status, 202);
+    const sms1 = await text('sms before');
+    const wa = await sb.request('POST', '/_sandbox/inbound', {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        From: 'whatsapp:+15557654321',
+        To: `whatsapp:${sb.phoneNumber}`,
+        Body: 'over WhatsApp',
+        ProfileName: 'Ada',
+      }),
+    });
+    assert.equal(wa.status, 201, await wa.clone().text());
+    const waSid = ((await json(wa)) as { sid: string }).sid;
+    const sms2 = await text('sms after');
+    const res = await poll(first.headers.get('location') ?? '');
+    assert.equal(res.status, 200);
+    const got = (await json(res)).value as Record<string, unknown>[];
+    assert.deepEqual(got.map((m) => m['sid']).sort(), [sms1, waSid, sms2].sort());
+    // each channel keeps its order; SMS items are the Message model, untouched
+    assert.deepEqual(
+      got.filter((m) => m['sid'] !== waSid).map((m) => m['sid']),
+      [sms1, sms2],
+    );
+    const rest = new TwilioClient(
+      { accountSid: sb.accountSid, username: sb.accountSid, password: sb.authToken },
+      { baseUrl: sb.url },
+    );
+    for (const sid of [sms1, sms2]) {
+      const upstream = await rest.messages.fetch(sid);
+      assert.deepEqual(
+        got.find((m) => m['sid'] === sid),
+        upstream,
+      );
+    }
+    const whatsapp = got.find((m) => m['sid'] === waSid) as Record<string, unknown>;
+    assert.equal(whatsapp['from'], 'whatsapp:+15557654321');
+    assert.equal(whatsapp['to'], `whatsapp:${sb.phoneNumber}`);
+    assert.equal(whatsapp['body'], 'over WhatsApp');
+    assert.equal(whatsapp['direction'], 'inbound');
+    assert.equal(whatsapp['channel'], 'whatsapp');
+    assert.deepEqual(whatsapp['whatsapp'], { wa_id: '15557654321' });
+
+    const next = res.headers.get('location') ?? '';
+    assert.equal((await poll(next)).status, 202, 'nothing is handed out twice');
+  });
+
+  it('keeps a Location issued before WhatsApp was watched: its SMS continue, WhatsApp starts from then', async () => {
+    const mark = await text('mark');
+    const marked = await sb.client.messages(mark).fetch();
+    const legacy = Buffer.from(JSON.stringify([mark, marked.dateCreated.getTime()])).toString('base64url');
+    const location = `${url}/triggers/messages/received?To=${encodeURIComponent(sb.phoneNumber)}&Cursor=${legacy}`;
+    const after = await text('sms after the mark');
+    const res = await poll(location);
+    assert.equal(res.status, 200);
+    assert.deepEqual(
+      ((await json(res)).value as { sid: string }[]).map((m) => m.sid),
+      [after],
+    );
+    const wa = await sb.request('POST', '/_sandbox/inbound', {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ From: 'whatsapp:+15557654322', To: `whatsapp:${sb.phoneNumber}`, Body: 'hello' }),
+    });
+    assert.equal(wa.status, 201);
+    const waSid = ((await json(wa)) as { sid: string }).sid;
+    const later = await poll(res.headers.get('location') ?? '');
+    assert.equal(later.status, 200);
+    assert.deepEqual(
+      ((await json(later)).value as { sid: string }[]).map((m) => m.sid),
+      [waSid],
     );
   });
 

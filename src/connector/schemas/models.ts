@@ -43,4 +43,5 @@ export type ModelName =
   | 'OptOutEvent'
   | 'ReceivedMessage'
   | 'WhatsAppFields'
+  | 'PolledMessage'
   | 'ErrorEnvelope';

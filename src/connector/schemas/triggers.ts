@@ -139,7 +139,9 @@ export const Subscription = {
 export const MessageBatch = {
   type: 'object',
   description: 'New messages since the last poll, oldest first.',
-  properties: { value: { type: 'array', items: { $ref: '#/definitions/Message' }, 'x-ms-summary': 'Messages' } },
+  properties: {
+    value: { type: 'array', items: { $ref: '#/definitions/PolledMessage' }, 'x-ms-summary': 'Messages' },
+  },
 } as const;
 
 export const triggerModels: Readonly<Record<string, JsonSchema>> = {

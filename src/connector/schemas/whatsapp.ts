@@ -103,4 +103,24 @@ export const ReceivedMessage = {
   },
 } as const satisfies JsonSchema;
 
-export const whatsappModels: Readonly<Record<string, JsonSchema>> = { WhatsAppFields, ReceivedMessage };
+/**
+ * A message the polling trigger returns: Twilio's Message resource, as GetMessage gives it, plus,
+ * for WhatsApp only, what that resource can tell about the channel. The rest of WhatsAppFields lives
+ * only in Twilio's inbound webhook, so the webhook trigger is the one that carries it.
+ */
+export const PolledMessage = {
+  type: 'object',
+  description: 'A received message as Twilio reports it; over WhatsApp, with its channel and the user’s WhatsApp ID.',
+  properties: {
+    ...Message.properties,
+    channel: str('whatsapp for WhatsApp messages; absent for SMS and MMS.', 'Channel', { enum: ['whatsapp'] }),
+    whatsapp: {
+      type: 'object',
+      description: 'What the message list tells about a WhatsApp message; absent for SMS and MMS.',
+      'x-ms-summary': 'WhatsApp',
+      properties: { wa_id: str(DESCRIPTIONS.wa_id[0], DESCRIPTIONS.wa_id[1]) },
+    },
+  },
+} as const satisfies JsonSchema;
+
+export const whatsappModels: Readonly<Record<string, JsonSchema>> = { WhatsAppFields, ReceivedMessage, PolledMessage };
