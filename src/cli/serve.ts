@@ -33,6 +33,12 @@ const hostPart = (host: string): string => (host.includes(':') ? `[${host}]` : h
 /** Starts everything `serve` runs; separate from the CLI so tests can start and stop it. */
 export async function startServe(config: ConnectorConfig): Promise<Running> {
   const embedded = config.accountSid === undefined && config.twilioBaseUrl === undefined;
+  // before anything listens: a key file that cannot be used stops the start with nothing to undo
+  const secretKey = resolveSecretKey({
+    secretKey: config.secretKey,
+    dataDir: config.dataDir,
+    sandboxUpstream: embedded,
+  });
   let sandbox: Sandbox | undefined;
   let sandboxUrl: string | undefined;
   if (embedded) {
@@ -79,11 +85,7 @@ export async function startServe(config: ConnectorConfig): Promise<Running> {
         store,
         authenticate: (request) => authenticate(config, request),
         upstreamUrl,
-        secretKey: resolveSecretKey({
-          secretKey: config.secretKey,
-          dataDir: config.dataDir,
-          sandboxUpstream: embedded,
-        }),
+        secretKey,
         publicUrl,
         allowPrivateCallbacks: config.allowPrivateCallbacks,
       }),

@@ -124,7 +124,7 @@ export const connectorSpec = {
     flag: 'secret-key',
     env: 'CONNECTOR_SECRET_KEY',
     description:
-      'Encrypts the secrets the connector keeps (trigger subscriptions): 32 random bytes as 64 hex characters',
+      'Encrypts the secrets the connector keeps (trigger subscriptions): 32 random bytes as 64 hex characters. Unset with the embedded sandbox: a key generated once into secret.key in the data directory; a secret.key that is not 64 hex digits stops the start',
     parse: parsers.hexKey(32),
     secret: true,
     metavar: 'HEX',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -96,6 +96,21 @@ describe('twilio-connector serve', () => {
     assert.match(lines[0]!, /--port/);
     assert.match(lines[0]!, /--api-key/);
     assert.doesNotMatch(lines[0]!, /secret-token-1/);
+  });
+
+  it('refuses a malformed secret.key at start in one line that says how to fix it, never printing it', async () => {
+    const data = join(dir, 'bad-key');
+    mkdirSync(data, { mode: 0o700 });
+    const key = 'abad1dea'.repeat(8);
+    writeFileSync(join(data, 'secret.key'), `${key}\n${key}\n`, { mode: 0o600 });
+    const s = serve(['--port', '0', '--sandbox-port', '0', '--data-dir', data, '--log-level', 'warn']);
+    const code = await Promise.race([s.exited, new Promise((r) => setTimeout(() => r('still running'), 30_000))]);
+    if (code === 'still running') s.child.kill('SIGKILL');
+    assert.equal(code, 2, s.output());
+    const lines = s.output().trim().split('\n');
+    assert.equal(lines.length, 1, s.output());
+    assert.match(lines[0]!, /secret\.key is not a valid secret key: .*64 hexadecimal digits.*remove it/);
+    assert.doesNotMatch(lines[0]!, /abad1dea/);
   });
 
   it('names a taken port, the flag and variable that change it, in one line and a non-zero exit', async () => {

@@ -1,7 +1,7 @@
 // The connector's data directory and database are private to the user whatever the umask; a
 // directory that already exists keeps its mode (it may be the user's own folder) and is reported.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -115,5 +115,36 @@ describe('connector state files', () => {
     assert.equal(readPrivateFile(file, owner)?.trim(), key.toString('hex'));
     assert.throws(() => readPrivateFile(file, owner + 1), /belongs to another user.*refusing.*chown/);
     assert.equal(readPrivateFile(join(dir, 'missing.key')), undefined);
+  });
+
+  it('refuses a secret key file that is not 64 hex digits, saying how to fix it and never what it holds', () => {
+    const dir = join(root, 'key-malformed');
+    mkdirSync(dir, { mode: 0o700 });
+    const file = join(dir, 'secret.key');
+    const hex = 'c0ffee'.repeat(10) + 'beef';
+    const cases: [string, string | Buffer][] = [
+      ['a key with more after it', `${hex}zz\n`],
+      ['a key cut short', `${hex.slice(0, 40)}\n`],
+      ['a longer key', `${hex}${hex}\n`],
+      ['raw bytes instead of hex', Buffer.from(hex, 'hex')],
+      ['an empty file', ''],
+    ];
+    for (const [what, contents] of cases) {
+      writeFileSync(file, contents, { mode: 0o600 });
+      assert.throws(
+        () => resolveSecretKey({ dataDir: dir, sandboxUpstream: true }),
+        (err: Error) => {
+          assert.match(err.message, /secret\.key is not a valid secret key: .*64 hexadecimal digits/, what);
+          assert.match(err.message, /remove it/, what);
+          assert.match(err.message, /CONNECTOR_SECRET_KEY/, what);
+          assert.doesNotMatch(err.message, /c0ffee|eefbeef|[0-9a-f]{16}/i, `${what}: the key is never printed`);
+          return true;
+        },
+        what,
+      );
+      assert.deepEqual(readFileSync(file), Buffer.from(contents), `${what}: the file is left as it was`);
+    }
+    writeFileSync(file, `${hex.toUpperCase()}\n`, { mode: 0o600 });
+    assert.deepEqual(resolveSecretKey({ dataDir: dir, sandboxUpstream: true }), Buffer.from(hex, 'hex'));
   });
 });

@@ -4,7 +4,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isErrnoException } from '../../shared/errors.js';
+import { ConfigError, isErrnoException } from '../../shared/errors.js';
 import { privateDir, readPrivateFile } from '../../store/private-files.js';
 
 const VERSION = 'v1';
@@ -41,6 +41,29 @@ export function secretBox(key: Buffer): SecretBox {
   };
 }
 
+const KEY_TEXT = /^[0-9a-f]{64}$/i;
+
+/**
+ * The key a key file holds. Anything but 64 hex digits is refused rather than read as far as it
+ * goes: a key that is not the one the subscriptions were sealed under fails only later, one
+ * subscription at a time. The message describes the contents without repeating them.
+ */
+function keyFromFile(file: string, text: string): Buffer {
+  const hex = text.trim();
+  if (KEY_TEXT.test(hex)) return Buffer.from(hex, 'hex');
+  const notHex = hex.replace(/[0-9a-f]/gi, '').length;
+  const found =
+    hex.length === 0
+      ? 'it is empty'
+      : `it holds ${hex.length} characters` + (notHex === 0 ? '' : `, ${notHex} of them not hexadecimal digits`);
+  throw new ConfigError([
+    `${file} is not a valid secret key: it must hold 64 hexadecimal digits (32 bytes) on one line, and ${found}. ` +
+      `If no trigger subscription was stored under it, remove it and a new one is made at the next start; ` +
+      `otherwise put back the key it held (subscriptions sealed under another key cannot be opened), ` +
+      `or give that key with --secret-key or CONNECTOR_SECRET_KEY`,
+  ]);
+}
+
 /**
  * The key to seal with: the configured one, else (sandbox upstream only) one generated and kept in
  * `<dataDir>/secret.key` with owner-only permissions. Undefined means "refuse to store secrets".
@@ -53,8 +76,8 @@ export function resolveSecretKey(options: {
   if (options.secretKey !== undefined) return options.secretKey;
   if (!options.sandboxUpstream) return undefined;
   const file = join(options.dataDir, 'secret.key');
-  const hex = readPrivateFile(file)?.trim();
-  if (hex !== undefined && /^[0-9a-f]{64}$/i.test(hex)) return Buffer.from(hex, 'hex');
+  const existing = readPrivateFile(file);
+  if (existing !== undefined) return keyFromFile(file, existing);
   privateDir(options.dataDir);
   const key = randomBytes(32);
   try {
@@ -62,7 +85,7 @@ export function resolveSecretKey(options: {
     return key;
   } catch (err) {
     // another instance wrote it first: use theirs
-    if (isErrnoException(err) && err.code === 'EEXIST') return Buffer.from(readPrivateFile(file)!.trim(), 'hex');
+    if (isErrnoException(err) && err.code === 'EEXIST') return keyFromFile(file, readPrivateFile(file) ?? '');
     throw err;
   }
 }
