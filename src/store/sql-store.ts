@@ -375,6 +375,15 @@ export function sqlStore(sql: Sql): ConnectorStore {
       );
     },
 
+    async abandonClaim(id, owner, error, now) {
+      await sql.run(
+        `UPDATE outbox SET state = 'dead', lease_owner = NULL, lease_until = NULL, attempts = attempts - 1,
+           last_error = $3, updated_at = $4
+         WHERE id = $1 AND lease_owner = $2 AND state = 'pending'`,
+        [id, owner, error, now],
+      );
+    },
+
     async markDelivered(id, owner, now) {
       await sql.run(
         `UPDATE outbox SET state = 'delivered', lease_owner = NULL, lease_until = NULL, last_error = NULL, updated_at = $3

@@ -152,6 +152,8 @@ export interface OutboxStore {
   releaseClaim(id: number, owner: string): Promise<void>;
   /** Gives back a leased event unattempted, due again at `nextAttemptAt` (its attempt did not count). */
   deferClaim(id: number, owner: string, nextAttemptAt: number): Promise<void>;
+  /** Gives up on a leased event unattempted (dead letter), its attempt not counted. */
+  abandonClaim(id: number, owner: string, error: string, now: number): Promise<void>;
   markDelivered(id: number, owner: string, now: number): Promise<void>;
   /** Schedules another attempt at `nextAttemptAt`, or gives up (dead letter) when it is null. */
   markFailed(id: number, owner: string, error: string, nextAttemptAt: number | null, now: number): Promise<void>;

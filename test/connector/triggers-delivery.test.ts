@@ -345,6 +345,42 @@ eachBackend('trigger delivery', (b) => {
     }
   });
 
+  it('gives up on an event whose lookups stay congested once it is older than the retry window', async () => {
+    const account = `AC${randomUUID()}`;
+    const target = await healthy();
+    let lookups = 0;
+    // every lookup fails as the bounded resolver fails a caller that never got a slot
+    const lookup = ((_host: string, _options: unknown, cb: (...a: unknown[]) => void) => {
+      lookups++;
+      cb(Object.assign(new Error('getaddrinfo EBUSY callback.example'), { code: 'EBUSY', syscall: 'getaddrinfo' }));
+    }) as unknown as LookupFunction;
+    // deferrals are at least baseDelayMs (20 ms) apart, so by the 30th lookup an event is older
+    // than the window whatever the machine's load: a worker with no cutoff is still deferring it
+    const w = worker({ retryWindowMs: 300, policy: new OutboundPolicy({ allowPrivate: () => true, lookup }) });
+    try {
+      const port = new URL(target.url).port;
+      await b.store.enqueue(eventsFor(account, 'congested', `http://callback.example:${port}/cb`, 0, 2), Date.now());
+      w.wake();
+      const dead = await until(async () => {
+        const d = await settled(b.store, account, 'dead');
+        return d.length === 2 || lookups >= 60 ? d : undefined;
+      });
+      // both, the second not held back for ever behind the first: dead letters, never attempted,
+      // saying why without network details
+      assert.deepEqual(
+        dead.map((e) => [e.dedupe_key, e.attempts, e.last_error]),
+        [
+          ['SM0', 0, OUTCOME.congested],
+          ['SM1', 0, OUTCOME.congested],
+        ],
+      );
+      assert.equal(target.seen.length, 0);
+    } finally {
+      await w.stop();
+      await target.close();
+    }
+  });
+
   it('stops without waiting on a hanging callback and delivers its event after the next start', async () => {
     const account = `AC${randomUUID()}`;
     let answer = false;

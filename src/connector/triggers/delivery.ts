@@ -70,6 +70,8 @@ export const OUTCOME = {
   refused: 'callback refused by the outbound URL policy',
   unreachable: 'callback unreachable',
   timedOut: 'callback timed out',
+  /** never attempted: the connector's own name lookups were busy for the whole retry window */
+  congested: 'callback not attempted: the connector was too busy looking up its host',
   answered: (status: number) => `callback answered ${status}`,
 } as const;
 
@@ -171,8 +173,13 @@ export function startDelivery(store: ConnectorStore, options: DeliveryOptions = 
     if (outcome === INTERRUPTED) return store.releaseClaim(e.id, owner);
     const now = Date.now();
     if (outcome === null) return store.markDelivered(e.id, owner, now);
-    // tried again soon and not counted, so other callers' slow name servers cannot use up its attempts
-    if (outcome === CONGESTED) return store.deferClaim(e.id, owner, now + base);
+    // tried again soon and not counted, so other callers' slow name servers cannot use up its
+    // attempts; but no later than any event is retried, so congestion that never clears ends it too
+    if (outcome === CONGESTED) {
+      const next = now + base;
+      if (next - e.created_at > windowMs) return store.abandonClaim(e.id, owner, OUTCOME.congested, now);
+      return store.deferClaim(e.id, owner, next);
+    }
     // the policy will refuse this address again: retrying would only repeat the refusal
     const next = outcome === OUTCOME.refused ? null : now + retryDelay(e.attempts, base, max);
     return store.markFailed(e.id, owner, outcome, next === null || next - e.created_at > windowMs ? null : next, now);
