@@ -66,6 +66,21 @@ function forbidden(reply: FastifyReply): FastifyReply {
   return reply.code(403).type('text/plain; charset=utf-8').send('Invalid or missing X-Twilio-Signature');
 }
 
+/** How many order keys one account's forwarded status callbacks share. */
+export const FORWARD_QUEUES = 16;
+
+/**
+ * The order key of a forwarded status callback. Every claim visits each order key with a pending
+ * event, and the destinations are the caller's to choose: one key per destination would let an
+ * account that sends with ever new, unreachable status_callbacks slow every account's deliveries
+ * while those forwards are retried. So an account's forwards share FORWARD_QUEUES keys, a
+ * destination always the same one: its callbacks still arrive in order, and one that keeps failing
+ * holds back only the account's destinations that share its key.
+ */
+function forwardOrderKey(accountSid: string, destination: string): string {
+  return `forward:${accountSid}:${parseInt(destination.slice(0, 8), 16) % FORWARD_QUEUES}`;
+}
+
 function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
@@ -144,12 +159,13 @@ export function registerTwilioEndpoints(app: FastifyInstance, ctx: TriggerContex
     const forward = typeof token === 'string' ? openForward(await ctx.trust.key(), accountSid, token) : undefined;
     if (forward !== undefined) {
       // the caller's own callback gets Twilio's parameters, signed for its URL as Twilio would
+      const destination = digest(`${accountSid}\n${forward}`);
       const copy: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(params)) copy[k] = typeof v === 'string' ? v : [...v];
       events.push({
         account_sid: accountSid,
-        subscription_id: `forward:${digest(`${accountSid}\n${forward}`)}`,
-        order_key: `forward:${digest(`${accountSid}\n${forward}`)}|${orderKey}`,
+        subscription_id: `forward:${destination}`,
+        order_key: forwardOrderKey(accountSid, destination),
         dedupe_key: dedupe,
         callback_url: forward,
         payload: JSON.stringify({
