@@ -2,24 +2,24 @@
 // the event once after its restart, and two connector instances sharing one PostgreSQL deliver every
 // event exactly once, in order.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import twilio from 'twilio';
-import { buildConnector } from '../../src/connector/app.js';
-import { authenticate } from '../../src/connector/auth.js';
-import { connectorConfig } from '../../src/connector/config.js';
-import { triggersPlugin } from '../../src/connector/triggers/index.js';
 import { openStore, type ConnectorStore } from '../../src/store/index.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import {
+  freePort,
+  kill9,
+  startConnectorChild,
+  startTriggerConnector,
+  type TriggerConnector,
+} from '../helpers/trigger-connector.js';
 import { basic, formBody, json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
-
-const root = new URL('../..', import.meta.url).pathname;
 
 /** A callback server that records JSON event bodies; `port` may be fixed so it can come back later. */
 async function callback(port = 0): Promise<{ url: string; port: number; bodies: string[]; server: Server }> {
@@ -73,56 +73,6 @@ async function postAsTwilio(sb: TestSandbox, base: string, params: Record<string
   return res.status;
 }
 
-/** The connector with triggers in a child process, so it can be killed for real. */
-const CHILD = `
-import { buildConnector } from '${root}src/connector/app.js';
-import { authenticate } from '${root}src/connector/auth.js';
-import { connectorConfig } from '${root}src/connector/config.js';
-import { resolveSecretKey, triggersPlugin } from '${root}src/connector/triggers/index.js';
-import { openStore } from '${root}src/store/index.js';
-const dataDir = process.env.DATA_DIR;
-const store = await openStore({ dataDir });
-const config = connectorConfig();
-const app = buildConnector(config, { upstreamUrl: process.env.UPSTREAM, plugins: [triggersPlugin({
-  store, authenticate: (r) => authenticate(config, r), upstreamUrl: process.env.UPSTREAM,
-  publicUrl: process.env.PUBLIC_URL,
-  secretKey: resolveSecretKey({ dataDir, sandboxUpstream: true }),
-  delivery: { baseDelayMs: 20, maxDelayMs: 50, pollMs: 20, timeoutMs: 2000, leaseMs: 3000 },
-})] });
-await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT) });
-process.stdout.write('listening\\n');
-`;
-
-function startChild(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.on('exit', (code) => reject(new Error(`connector exited early with ${code}`)));
-    child.stdout.on('data', (c: Buffer) => {
-      if (c.toString().includes('listening')) resolve(child);
-    });
-  });
-}
-
-function kill9(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.on('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const addr = s.address();
-  await close(s);
-  return typeof addr === 'object' && addr !== null ? addr.port : 0;
-}
-
 describe('trigger delivery survives SIGKILL', () => {
   let sb: TestSandbox;
   const dir = mkdtempSync(join(tmpdir(), 'tc-kill-'));
@@ -143,7 +93,7 @@ describe('trigger delivery survives SIGKILL', () => {
       const port = await freePort();
       const base = `http://127.0.0.1:${port}`;
       const env = { DATA_DIR: dir, UPSTREAM: sb.url, PORT: String(port), PUBLIC_URL: base };
-      child = await startChild(env);
+      child = await startConnectorChild(env);
       // the callback is down while the event arrives, so it can only sit in the outbox
       const cbPort = await freePort();
       const sub = await fetch(`${base}/subscriptions/messages/received`, {
@@ -158,7 +108,7 @@ describe('trigger delivery survives SIGKILL', () => {
 
       const cb = await callback(cbPort);
       try {
-        child = await startChild(env);
+        child = await startConnectorChild(env);
         // Twilio retrying the same webhook after the restart adds nothing
         assert.equal(await postAsTwilio(sb, base, inboundParams(sb, 2, 'second')), 200);
         assert.equal(await postAsTwilio(sb, base, inboundParams(sb, 3, 'third')), 200);
@@ -194,7 +144,7 @@ describe('opt-out events survive SIGKILL', () => {
       const port = await freePort();
       const base = `http://127.0.0.1:${port}`;
       const env = { DATA_DIR: dir, UPSTREAM: sb.url, PORT: String(port), PUBLIC_URL: base };
-      child = await startChild(env);
+      child = await startConnectorChild(env);
       const cbPort = await freePort();
       const sub = await fetch(`${base}/subscriptions/messages/optout`, {
         method: 'POST',
@@ -210,7 +160,7 @@ describe('opt-out events survive SIGKILL', () => {
 
       const cb = await callback(cbPort);
       try {
-        child = await startChild(env);
+        child = await startConnectorChild(env);
         // Twilio retrying the STOP after the restart adds nothing
         assert.equal(await postAsTwilio(sb, base, inboundParams(sb, 11, 'STOP')), 200);
         assert.equal(await postAsTwilio(sb, base, inboundParams(sb, 14, 'help')), 200);
@@ -229,34 +179,25 @@ describe('two connector instances on one PostgreSQL', () => {
   let pg: TestPostgres;
   let sb: TestSandbox;
   const stores: ConnectorStore[] = [];
-  const apps: FastifyInstance[] = [];
+  const connectors: TriggerConnector[] = [];
   const urls: string[] = [];
   before(async () => {
     pg = await startPostgres();
     sb = await startSandbox();
     const secretKey = randomBytes(32);
-    const config = connectorConfig();
     for (let i = 0; i < 2; i++) {
       const store = await openStore({ dataDir: '/nonexistent', databaseUrl: pg.url });
       stores.push(store);
-      const app = buildConnector(config, {
-        upstreamUrl: sb.url,
-        plugins: [
-          triggersPlugin({
-            store,
-            authenticate: (r) => authenticate(config, r),
-            upstreamUrl: sb.url,
-            secretKey,
-            delivery: { baseDelayMs: 10, maxDelayMs: 40, pollMs: 10 },
-          }),
-        ],
+      const c = await startTriggerConnector(sb, {
+        store,
+        triggers: { secretKey, delivery: { baseDelayMs: 10, maxDelayMs: 40, pollMs: 10 } },
       });
-      apps.push(app);
-      urls.push(await app.listen({ host: '127.0.0.1', port: 0 }));
+      connectors.push(c);
+      urls.push(c.url);
     }
   });
   after(async () => {
-    for (const app of apps) await app.close();
+    for (const c of connectors) await c.close();
     for (const s of stores) await s.close();
     await sb.close();
     await pg.close();

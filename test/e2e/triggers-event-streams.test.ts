@@ -4,7 +4,7 @@
 // duplicate CloudEvent is delivered once, a SIGKILL between receipt and delivery loses nothing, and
 // a restart removes the sinks of subscriptions the connector no longer knows (and nobody else's).
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -14,9 +14,8 @@ import { after, before, describe, it } from 'node:test';
 import twilio from 'twilio';
 import { openStore } from '../../src/store/index.js';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
+import { freePort, kill9, startConnectorChild } from '../helpers/trigger-connector.js';
 import { basic, json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
-
-const root = new URL('../..', import.meta.url).pathname;
 
 interface Hit {
   headers: IncomingHttpHeaders;
@@ -52,56 +51,6 @@ async function until<T>(fn: () => T | undefined | Promise<T | undefined>, what =
   }
 }
 
-/** The connector with triggers in a child process, so it can be killed for real. */
-const CHILD = `
-import { buildConnector } from '${root}src/connector/app.js';
-import { authenticate } from '${root}src/connector/auth.js';
-import { connectorConfig } from '${root}src/connector/config.js';
-import { resolveSecretKey, triggersPlugin } from '${root}src/connector/triggers/index.js';
-import { openStore } from '${root}src/store/index.js';
-const dataDir = process.env.DATA_DIR;
-const store = await openStore({ dataDir });
-const config = connectorConfig();
-const app = buildConnector(config, { upstreamUrl: process.env.UPSTREAM, plugins: [triggersPlugin({
-  store, authenticate: (r) => authenticate(config, r), upstreamUrl: process.env.UPSTREAM,
-  publicUrl: process.env.PUBLIC_URL,
-  secretKey: resolveSecretKey({ dataDir, sandboxUpstream: true }),
-  delivery: { baseDelayMs: 20, maxDelayMs: 50, pollMs: 20, timeoutMs: 2000, leaseMs: 3000 },
-})] });
-await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT) });
-process.stdout.write('listening\\n');
-`;
-
-function startChild(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.on('exit', (code) => reject(new Error(`connector exited early with ${code}`)));
-    child.stdout.on('data', (c: Buffer) => {
-      if (c.toString().includes('listening')) resolve(child);
-    });
-  });
-}
-
-function kill9(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.on('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const addr = s.address();
-  await close(s);
-  return typeof addr === 'object' && addr !== null ? addr.port : 0;
-}
-
 /** Texts the sandbox's number from a phone (the sandbox then tells its sinks and the SmsUrl). */
 async function text(sb: TestSandbox, body: string): Promise<string> {
   const res = await sb.request('POST', '/_sandbox/inbound', {
@@ -130,7 +79,7 @@ describe('Event Streams triggers', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     env = { DATA_DIR: dir, UPSTREAM: sb.url, PORT: String(port), PUBLIC_URL: base };
-    child = await startChild(env);
+    child = await startConnectorChild(env);
   });
   after(async () => {
     if (child !== undefined && child.exitCode === null) await kill9(child);
@@ -300,7 +249,7 @@ describe('Event Streams triggers', () => {
     await kill9(child!);
     const cb = await callback(cbPort);
     try {
-      child = await startChild(env);
+      child = await startConnectorChild(env);
       await until(() => (cb.hits.length >= 1 ? true : undefined), 'the event after the restart');
       await text(sb, 'next');
       await until(() => (cb.hits.length >= 2 ? true : undefined), 'the next event');
@@ -335,7 +284,7 @@ describe('Event Streams triggers', () => {
         const store = await openStore({ dataDir: dir });
         await store.deleteSubscription(ghost.id as string);
         await store.close();
-        child = await startChild(env);
+        child = await startConnectorChild(env);
         await until(
           async () => ((await sb.client.events.v1.sinks.list()).length === 2 ? true : undefined),
           'the ghost sink to go',

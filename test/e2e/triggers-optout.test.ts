@@ -2,19 +2,12 @@
 // (signed), the connector posts each keyword to a real callback server, and SendMessage reports the
 // block the sandbox keeps.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import twilio from 'twilio';
-import { buildConnector } from '../../src/connector/app.js';
-import { authenticate } from '../../src/connector/auth.js';
-import { connectorConfig } from '../../src/connector/config.js';
-import { resolveSecretKey, triggersPlugin } from '../../src/connector/triggers/index.js';
-import { openStore, type ConnectorStore } from '../../src/store/index.js';
-import { basic, CONTROL, formBody, json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import type { ConnectorStore } from '../../src/store/index.js';
+import { CONTROL, formBody, json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { startTriggerConnector, type TriggerConnector } from '../helpers/trigger-connector.js';
 
 const PHONE = '+15557650111';
 
@@ -56,48 +49,28 @@ async function startCallback(): Promise<Callback> {
 
 describe('the opt-out trigger', () => {
   let sb: TestSandbox;
-  let app: FastifyInstance;
+  let connector: TriggerConnector;
   let url = '';
   let store: ConnectorStore;
   let cb: Callback;
   let received: Callback;
-  const dir = mkdtempSync(join(tmpdir(), 'tc-optout-'));
 
   before(async () => {
     sb = await startSandbox({ statusDelay: 0 });
-    store = await openStore({ dataDir: dir });
-    const config = connectorConfig();
-    app = buildConnector(config, {
-      upstreamUrl: sb.url,
-      plugins: [
-        triggersPlugin({
-          store,
-          authenticate: (req) => authenticate(config, req),
-          upstreamUrl: sb.url,
-          secretKey: resolveSecretKey({ dataDir: dir, sandboxUpstream: true }),
-          delivery: { baseDelayMs: 20, maxDelayMs: 80, pollMs: 50 },
-        }),
-      ],
-    });
-    url = await app.listen({ host: '127.0.0.1', port: 0 });
+    connector = await startTriggerConnector(sb);
+    ({ url, store } = connector);
     cb = await startCallback();
     received = await startCallback();
   });
   after(async () => {
-    await app.close();
-    await store.close();
+    await connector.close();
     await sb.close();
     await cb.close();
     await received.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
-  const call = (method: string, path: string, payload?: unknown, token = sb.authToken): Promise<Response> =>
-    fetch(url + path, {
-      method,
-      headers: { authorization: basic(sb.accountSid, token), 'content-type': 'application/json' },
-      ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
-    });
+  const call = (method: string, path: string, payload?: unknown, token?: string): Promise<Response> =>
+    connector.call(method, path, payload, token);
 
   /** A phone texts the sandbox number; the sandbox posts the signed webhook to the number's SmsUrl. */
   async function text(body: string, to = sb.phoneNumber): Promise<string> {

@@ -10,12 +10,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import twilio from 'twilio';
-import { buildConnector } from '../../src/connector/app.js';
-import { authenticate } from '../../src/connector/auth.js';
-import { connectorConfig } from '../../src/connector/config.js';
-import { resolveSecretKey, triggersPlugin, type TriggerDeps } from '../../src/connector/triggers/index.js';
+import type { TriggerDeps } from '../../src/connector/triggers/index.js';
 import { openStore, type ConnectorStore } from '../../src/store/index.js';
 import { basic, formBody, json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { startTriggerConnector, type TriggerConnector } from '../helpers/trigger-connector.js';
 
 /** Resolves a few names as a DNS server the test controls would. */
 const lookup = ((host: string, options: { all?: boolean }, cb: (...a: unknown[]) => void) => {
@@ -25,27 +23,21 @@ const lookup = ((host: string, options: { all?: boolean }, cb: (...a: unknown[])
   else cb(null, address, 4);
 }) as unknown as LookupFunction;
 
-async function startApp(
+/** The connector on `store`; its deliveries' deadline is long, so only shutdown can end an attempt. */
+function startApp(
   sb: TestSandbox,
   store: ConnectorStore,
   dir: string,
   over: Partial<TriggerDeps> = {},
-): Promise<{ app: FastifyInstance; url: string }> {
-  const config = connectorConfig();
-  const app = buildConnector(config, {
-    upstreamUrl: sb.url,
-    plugins: [
-      triggersPlugin({
-        store,
-        authenticate: (req) => authenticate(config, req),
-        upstreamUrl: sb.url,
-        secretKey: resolveSecretKey({ dataDir: dir, sandboxUpstream: true }),
-        delivery: { baseDelayMs: 20, maxDelayMs: 50, pollMs: 20, shutdownGraceMs: 100, timeoutMs: 600_000 },
-        ...over,
-      }),
-    ],
+): Promise<TriggerConnector> {
+  return startTriggerConnector(sb, {
+    store,
+    dir,
+    triggers: {
+      delivery: { baseDelayMs: 20, maxDelayMs: 50, pollMs: 20, shutdownGraceMs: 100, timeoutMs: 600_000 },
+      ...over,
+    },
   });
-  return { app, url: await app.listen({ host: '127.0.0.1', port: 0 }) };
 }
 
 describe('outbound URL policy at subscribe time', () => {

@@ -1,68 +1,48 @@
 // The polling trigger over real sockets: connector → typed client → sandbox, driven the way Logic
 // Apps drives it (follow Location until 200, then keep following).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { buildConnector } from '../../src/connector/app.js';
-import { authenticate } from '../../src/connector/auth.js';
-import { connectorConfig } from '../../src/connector/config.js';
-import { triggersPlugin } from '../../src/connector/triggers/index.js';
-import { openStore, type ConnectorStore } from '../../src/store/index.js';
 import { TwilioClient } from '../../src/twilio/index.js';
 import { basic, json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { startTriggerConnector, type TriggerConnector } from '../helpers/trigger-connector.js';
 
 describe('polling trigger: messages received', () => {
   let sb: TestSandbox;
-  let app: FastifyInstance;
+  let connector: TriggerConnector;
   let url: string;
-  let store: ConnectorStore;
-  const dir = mkdtempSync(join(tmpdir(), 'tc-poll-'));
   const upstreamCalls: string[] = [];
   let texter = 0;
 
   before(async () => {
     sb = await startSandbox();
-    store = await openStore({ dataDir: dir });
-    const config = connectorConfig();
-    app = buildConnector(config, {
-      upstreamUrl: sb.url,
-      plugins: [
-        triggersPlugin({
-          store,
-          authenticate: (req) => authenticate(config, req),
-          upstreamUrl: sb.url,
-          secretKey: undefined,
-          pollIntervalSeconds: 17,
-          clientFor: (c) => {
-            const client = new TwilioClient(c, { baseUrl: sb.url });
-            return {
-              incomingPhoneNumbers: client.incomingPhoneNumbers,
-              messages: {
-                ...client.messages,
-                list: (p) => {
-                  upstreamCalls.push(`list PageSize=${p?.PageSize ?? ''}`);
-                  return client.messages.list(p);
-                },
+    connector = await startTriggerConnector(sb, {
+      triggers: {
+        secretKey: undefined,
+        pollIntervalSeconds: 17,
+        clientFor: (c) => {
+          const client = new TwilioClient(c, { baseUrl: sb.url });
+          return {
+            incomingPhoneNumbers: client.incomingPhoneNumbers,
+            messages: {
+              ...client.messages,
+              list: (p) => {
+                upstreamCalls.push(`list PageSize=${p?.PageSize ?? ''}`);
+                return client.messages.list(p);
               },
-              nextPage: (page) => {
-                upstreamCalls.push('next');
-                return client.nextPage(page);
-              },
-            };
-          },
-        }),
-      ],
+            },
+            nextPage: (page) => {
+              upstreamCalls.push('next');
+              return client.nextPage(page);
+            },
+          };
+        },
+      },
     });
-    url = await app.listen({ host: '127.0.0.1', port: 0 });
+    url = connector.url;
   });
   after(async () => {
-    await app.close();
-    await store.close();
+    await connector.close();
     await sb.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const auth = (): Record<string, string> => ({ authorization: basic(sb.accountSid, sb.authToken) });

@@ -9,18 +9,15 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import twilio from 'twilio';
-import { buildConnector } from '../../src/connector/app.js';
-import { authenticate } from '../../src/connector/auth.js';
-import { connectorConfig } from '../../src/connector/config.js';
 import {
   resolveSecretKey,
   secretBox,
   trackedStatusCallback,
-  triggersPlugin,
   type TriggerDeps,
 } from '../../src/connector/triggers/index.js';
-import { openStore, type ConnectorStore } from '../../src/store/index.js';
+import type { ConnectorStore } from '../../src/store/index.js';
 import { basic, formBody, json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { startTriggerConnector } from '../helpers/trigger-connector.js';
 
 interface Hit {
   headers: Record<string, string | string[] | undefined>;
@@ -86,33 +83,15 @@ interface Harness {
 
 async function harness(over: Partial<TriggerDeps> = {}, sb?: TestSandbox): Promise<Harness> {
   const sandbox = sb ?? (await startSandbox());
-  const dir = mkdtempSync(join(tmpdir(), 'tc-hooks-'));
-  const store = await openStore({ dataDir: dir });
-  const config = connectorConfig();
-  const app = buildConnector(config, {
-    upstreamUrl: sandbox.url,
-    plugins: [
-      triggersPlugin({
-        store,
-        authenticate: (req) => authenticate(config, req),
-        upstreamUrl: sandbox.url,
-        secretKey: resolveSecretKey({ dataDir: dir, sandboxUpstream: true }),
-        delivery: { baseDelayMs: 20, maxDelayMs: 80, pollMs: 50 },
-        ...over,
-      }),
-    ],
-  });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const connector = await startTriggerConnector(sandbox, { triggers: over });
   return {
     sb: sandbox,
-    app,
-    url,
-    store,
+    app: connector.app,
+    url: connector.url,
+    store: connector.store,
     async close() {
-      await app.close();
-      await store.close();
+      await connector.close();
       if (sb === undefined) await sandbox.close();
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

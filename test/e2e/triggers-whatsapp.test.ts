@@ -3,62 +3,29 @@
 // the message with its WhatsApp fields), then a message sent through the connector is delivered and
 // read, and `read` reaches a status subscription filtered on the number and on that status.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { buildConnector } from '../../src/connector/app.js';
-import { authenticate } from '../../src/connector/auth.js';
-import { connectorConfig } from '../../src/connector/config.js';
-import { resolveSecretKey, triggersPlugin } from '../../src/connector/triggers/index.js';
-import { openStore, type ConnectorStore } from '../../src/store/index.js';
-import { basic, json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { json, startSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { startTriggerConnector, type TriggerConnector } from '../helpers/trigger-connector.js';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
 
 const USER = 'whatsapp:+15557654321';
 
 describe('e2e: WhatsApp on the webhook triggers', () => {
   let sb: TestSandbox;
-  let app: FastifyInstance;
-  let url = '';
-  let store: ConnectorStore;
-  let dir = '';
+  let connector: TriggerConnector;
   let flows: Receiver;
   before(async () => {
     sb = await startSandbox({ statusDelay: 0 });
-    dir = mkdtempSync(join(tmpdir(), 'tc-wa-'));
-    store = await openStore({ dataDir: dir });
-    const config = connectorConfig();
-    app = buildConnector(config, {
-      upstreamUrl: sb.url,
-      plugins: [
-        triggersPlugin({
-          store,
-          authenticate: (req) => authenticate(config, req),
-          upstreamUrl: sb.url,
-          secretKey: resolveSecretKey({ dataDir: dir, sandboxUpstream: true }),
-          delivery: { baseDelayMs: 20, maxDelayMs: 80, pollMs: 50 },
-        }),
-      ],
-    });
-    url = await app.listen({ host: '127.0.0.1', port: 0 });
+    connector = await startTriggerConnector(sb);
     flows = await startReceiver();
   });
   after(async () => {
-    await app.close();
-    await store.close();
+    await connector.close();
     await sb.close();
     await flows.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
-  const call = (path: string, body: unknown): Promise<Response> =>
-    fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: { authorization: basic(sb.accountSid, sb.authToken), 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const call = (path: string, body: unknown): Promise<Response> => connector.call('POST', path, body);
   const userWrites = async (fields: Record<string, string>): Promise<string> => {
     const res = await fetch(`${sb.url}/_sandbox/inbound`, {
       method: 'POST',
