@@ -200,24 +200,29 @@ eachBackend('trigger delivery', (b) => {
     const account = `AC${randomUUID()}`;
     const slow = await tricklingHeaders();
     const drip = await tricklingBody();
-    const w = worker({ timeoutMs: 400, retryWindowMs: 0 });
+    // Both servers trickle a byte every 50 ms for ever, so only a deadline that bytes do not
+    // extend can end their attempts. The events stay retried (the default window): whether the
+    // drip's 200 arrives before a 400 ms deadline depends on the machine's load, and an attempt
+    // that loses that race is simply tried again.
+    const w = worker({ timeoutMs: 400 });
     try {
       await b.store.enqueue(
         [...eventsFor(account, 'slow', `${slow.url}/cb`, 0, 1), ...eventsFor(account, 'drip', `${drip.url}/cb`, 0, 1)],
         Date.now(),
       );
       w.wake();
-      const dead = await until(async () => {
-        const d = await settled(b.store, account, 'dead');
-        return d.length > 0 ? d : undefined;
+      // the header that never ends: the attempt ended, as a timeout, and the event waits to be retried
+      const failed = await until(async () => {
+        const pending = await b.store.listOutbox(account, 'pending', 10);
+        return pending.find((e) => subOf(e) === 'slow' && e.last_error !== null);
       });
-      assert.deepEqual(
-        dead.map((e) => [subOf(e), e.last_error]),
-        [['slow', OUTCOME.timedOut]],
-      );
-      // an answered 200 counts as delivered; its endless body is cut off at the deadline
+      assert.equal(failed.last_error, OUTCOME.timedOut);
+      // an answered 200 counts as delivered; its endless body is cut off at the deadline (the
+      // server never ends an answer, so every connection it saw closed was closed by the connector)
       await until(async () => ((await settled(b.store, account, 'delivered')).length === 1 ? true : undefined));
-      await until(() => (drip.closed === 1 && drip.open === 0 ? true : undefined));
+      await until(() => (drip.open === 0 ? true : undefined));
+      assert.ok(drip.closed >= 1);
+      assert.equal(drip.closed, drip.seen.length);
     } finally {
       await w.stop();
       await slow.close();

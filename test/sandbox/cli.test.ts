@@ -14,6 +14,8 @@ interface Run {
   stdout: () => string;
   stderr: () => string;
   exited: Promise<number | null>;
+  /** the child has exited and everything it wrote to stdout and stderr has been read */
+  closed: Promise<void>;
 }
 
 /** `twilio-connector sandbox …` from the sources, with none of the caller's Twilio or sandbox variables. */
@@ -28,7 +30,8 @@ function sandboxCommand(args: string[], env: Record<string, string> = {}): Run {
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  return { child, stdout: () => out, stderr: () => err, exited, closed };
 }
 
 interface Banner {
@@ -150,26 +153,31 @@ describe('twilio-connector sandbox', () => {
 
   it('logs a line per request only at debug, never the credentials; info keeps quiet about requests', async () => {
     const basicOf = (b: Banner): string => Buffer.from(`${b.accountSid}:${b.authToken}`).toString('base64');
+    // the logs are read once the process has exited and its output is all in: a line written just
+    // before an answer may otherwise reach this process after the answer does
     const debug = sandboxCommand(['--port', '0', '--data', ':memory:', '--auth-token', 'debugtoken123'], {
       LOG_LEVEL: 'debug',
     });
+    let b: Banner;
     try {
-      const b = await banner(debug);
+      b = await banner(debug);
       await sendWith(b);
-      const logged = debug.stdout() + debug.stderr();
-      assert.match(logged, /"msg":"incoming request"/);
-      assert.doesNotMatch(logged, new RegExp(`${basicOf(b)}|debugtoken123"`));
     } finally {
       await stop(debug);
     }
+    await debug.closed;
+    const logged = debug.stdout() + debug.stderr();
+    assert.match(logged, /"msg":"incoming request"/);
+    assert.doesNotMatch(logged, new RegExp(`${basicOf(b)}|debugtoken123"`));
     const info = sandboxCommand(['--port', '0', '--data', ':memory:'], { LOG_LEVEL: 'info' });
     try {
       await sendWith(await banner(info));
-      assert.doesNotMatch(info.stdout() + info.stderr(), /incoming request|request completed/);
-      assert.doesNotMatch(debug.stderr() + info.stderr(), /DeprecationWarning|FSTDEP/);
     } finally {
       await stop(info);
     }
+    await info.closed;
+    assert.doesNotMatch(info.stdout() + info.stderr(), /incoming request|request completed/);
+    assert.doesNotMatch(debug.stderr() + info.stderr(), /DeprecationWarning|FSTDEP/);
   });
 
   it('lists every option with its variable on --help', async () => {
