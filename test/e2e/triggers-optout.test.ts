@@ -163,6 +163,32 @@ describe('the opt-out trigger', () => {
     },
   );
 
+  it('posts WhatsApp keywords to the subscription of the number they were sent to', { timeout: 60_000 }, async () => {
+    const wa = (to: string, body: string): Promise<Response> =>
+      fetch(`${sb.url}/_sandbox/inbound`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ From: `whatsapp:${PHONE}`, To: `whatsapp:${to}`, Body: body }),
+      });
+    const before = cb.events.length;
+    const stop = await wa(sb.phoneNumber, 'STOP');
+    assert.equal(stop.status, 201);
+    const stopSid = String((await json(stop)).sid);
+    const [event] = (await cb.waitFor(before + 1)).slice(before);
+    assert.deepEqual(event, {
+      type: 'opt-out',
+      from: `whatsapp:${PHONE}`,
+      to: `whatsapp:${sb.phoneNumber}`,
+      body: 'STOP',
+      message_sid: stopSid,
+      messaging_service_sid: null,
+    });
+    const start = await wa(sb.phoneNumber, 'START');
+    assert.equal(start.status, 201);
+    const [optIn] = (await cb.waitFor(before + 2)).slice(before + 1);
+    assert.equal(optIn?.['type'], 'opt-in');
+  });
+
   it('uses OptOutType: a Messaging Service’s own keywords with Advanced Opt-Out', { timeout: 60_000 }, async () => {
     const service = await sb.client.messaging.v1.services.create({ friendlyName: 'Alerts' });
     const [number] = await sb.client.incomingPhoneNumbers.list({ phoneNumber: sb.phoneNumber });

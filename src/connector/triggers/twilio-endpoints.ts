@@ -92,12 +92,12 @@ export function registerTwilioEndpoints(app: FastifyInstance, ctx: TriggerContex
     const to = params && param(params, 'To');
     if (params === undefined || accountSid === undefined || to === undefined) return forbidden(reply);
     if ((await verify(ctx, request, params, accountSid)) === undefined) return forbidden(reply);
-    // a WhatsApp message to `whatsapp:+1…` is for the subscriptions of the number +1…; subscriptions
-    // listening through Event Streams hear of the message there
+    // a WhatsApp message (a keyword too) to `whatsapp:+1…` is for the subscriptions of the number
+    // +1…; subscriptions listening through Event Streams hear of the message there
     const subs = (await ctx.store.listSubscriptions(accountSid, 'received', channelNumber(to))).filter(
       (s) => s.stream === undefined,
     );
-    const optOutSubs = await ctx.store.listSubscriptions(accountSid, 'optout', to);
+    const optOutSubs = await ctx.store.listSubscriptions(accountSid, 'optout', channelNumber(to));
 
     const message = inboundMessage(params, Date.now());
     // Twilio retries a webhook with the same I-Twilio-Idempotency-Token; the message SID is as good
