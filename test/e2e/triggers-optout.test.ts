@@ -183,6 +183,13 @@ describe('the opt-out trigger', () => {
       message_sid: stopSid,
       messaging_service_sid: null,
     });
+    const send = await call('POST', '/Messages.json', {
+      from: `whatsapp:${sb.phoneNumber}`,
+      to: `whatsapp:${PHONE}`,
+      body: 'Sale!',
+    });
+    assert.equal(send.status, 400);
+    assert.equal((await json(send)).error.code, 'RECIPIENT_OPTED_OUT');
     const start = await wa(sb.phoneNumber, 'START');
     assert.equal(start.status, 201);
     const [optIn] = (await cb.waitFor(before + 2)).slice(before + 1);
