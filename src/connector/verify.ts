@@ -24,6 +24,8 @@ export interface VerifyOptions {
 export interface Verified {
   /** true when this call asked Twilio (the credential was not already cached) */
   fresh: boolean;
+  /** when the upstream call whose answer this is began: Twilio accepted the credential at or after it */
+  at: number;
 }
 
 /** The path of the cheapest authenticated call there is: the account itself. */
@@ -36,8 +38,8 @@ export class ConnectionVerifier {
   private readonly ttlMs: number;
   private readonly now: () => number;
   /** keyed by Connection.throttleKey: identity plus an HMAC of the secret under a per-process salt */
-  private readonly verified: Lru<string, number>;
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly verified: Lru<string, { until: number; at: number }>;
+  private readonly running = new Map<string, Promise<number>>();
 
   constructor(check: UpstreamCheck, options: VerifyOptions = {}) {
     this.check = check;
@@ -49,25 +51,26 @@ export class ConnectionVerifier {
   /** Resolves once Twilio accepted the connection (now or within the TTL); throws a 401 or a 5xx otherwise. */
   async verify(connection: Connection): Promise<Verified> {
     const key = connection.throttleKey;
-    const until = this.verified.get(key);
-    if (until !== undefined && until > this.now()) return { fresh: false };
+    const cached = this.verified.get(key);
+    if (cached !== undefined && cached.until > this.now()) return { fresh: false, at: cached.at };
     let pending = this.running.get(key);
     const first = pending === undefined;
     if (pending === undefined) {
       pending = this.ask(connection).finally(() => this.running.delete(key));
       this.running.set(key, pending);
     }
-    await pending;
-    return { fresh: first };
+    return { fresh: first, at: await pending };
   }
 
-  private async ask(connection: Connection): Promise<void> {
+  private async ask(connection: Connection): Promise<number> {
+    const at = this.now();
     try {
       await this.check(connection);
     } catch (err) {
       throw refusal(err);
     }
-    this.verified.set(connection.throttleKey, this.now() + this.ttlMs);
+    this.verified.set(connection.throttleKey, { until: this.now() + this.ttlMs, at });
+    return at;
   }
 }
 

@@ -90,6 +90,12 @@ const common = (t: { id: string; int: string }): string[] => [
   /* 7: a fingerprint of the current credential (a keyed hash of the token), so recording the same
         token twice, even from two proofs at once, is recognised and keeps the previous one */ `
   ALTER TABLE account_credentials ADD COLUMN fingerprint TEXT`,
+  /* 8: the previous credential's fingerprint, and the last stored token Twilio refused and when, so a
+        refused token signs nothing, is not kept as the previous one, and a proof older than the refusal
+        does not record it again */ `
+  ALTER TABLE account_credentials ADD COLUMN previous_fingerprint TEXT;
+  ALTER TABLE account_credentials ADD COLUMN refused_fingerprint TEXT;
+  ALTER TABLE account_credentials ADD COLUMN refused_at ${t.int}`,
 ];
 
 export const SQLITE_MIGRATIONS = common({ id: 'INTEGER PRIMARY KEY AUTOINCREMENT', int: 'INTEGER' });

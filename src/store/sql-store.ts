@@ -185,39 +185,59 @@ export function sqlStore(sql: Sql): ConnectorStore {
       return Buffer.from(str(rows[0]?.['value']), 'hex');
     },
 
-    async setAccountCredential(accountSid, credentials, now, fingerprint) {
+    async setAccountCredential(accountSid, credentials, now, fingerprint, provenAt = now) {
       // decided in the statement, against the row as it is when the write lands (PostgreSQL re-reads
-      // it after waiting for a concurrent writer), so overlapping proofs of one token agree
-      const same = 'account_credentials.fingerprint = excluded.fingerprint';
+      // it after waiting for a concurrent writer), so overlapping proofs of one token agree, and a
+      // proof that began before the token was refused cannot bring it back
+      const a = 'account_credentials';
+      const stale = `(${a}.refused_fingerprint = excluded.fingerprint AND ${a}.refused_at >= $5)`;
+      const keep = `(${stale} OR ${a}.fingerprint = excluded.fingerprint)`;
+      const refused = `${a}.fingerprint = ${a}.refused_fingerprint`;
+      const unrefuse = `excluded.fingerprint = ${a}.refused_fingerprint AND NOT ${stale}`;
       await sql.run(
         `INSERT INTO account_credentials (account_sid, credentials, fingerprint, updated_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (account_sid) DO UPDATE SET
-           previous_credentials = CASE WHEN ${same} THEN account_credentials.previous_credentials
-             ELSE account_credentials.credentials END,
-           credentials = CASE WHEN ${same} THEN account_credentials.credentials ELSE excluded.credentials END,
-           updated_at = CASE WHEN ${same} THEN account_credentials.updated_at ELSE excluded.updated_at END,
-           fingerprint = excluded.fingerprint`,
-        [accountSid, credentials, fingerprint ?? null, now],
+           previous_credentials = CASE WHEN ${keep} THEN ${a}.previous_credentials
+             WHEN ${refused} THEN NULL ELSE ${a}.credentials END,
+           previous_fingerprint = CASE WHEN ${keep} THEN ${a}.previous_fingerprint
+             WHEN ${refused} THEN NULL ELSE ${a}.fingerprint END,
+           credentials = CASE WHEN ${keep} THEN ${a}.credentials ELSE excluded.credentials END,
+           updated_at = CASE WHEN ${keep} THEN ${a}.updated_at ELSE excluded.updated_at END,
+           fingerprint = CASE WHEN ${stale} THEN ${a}.fingerprint ELSE excluded.fingerprint END,
+           refused_at = CASE WHEN ${unrefuse} THEN NULL ELSE ${a}.refused_at END,
+           refused_fingerprint = CASE WHEN ${unrefuse} THEN NULL ELSE ${a}.refused_fingerprint END`,
+        [accountSid, credentials, fingerprint ?? null, now, provenAt],
       );
     },
 
-    async forgetPreviousCredential(accountSid, previous) {
+    async refuseCredential(accountSid, sealed, fingerprint, now) {
+      // compared by the sealed text (each sealing differs), so a credential a newer rotation replaced
+      // is left alone; the fingerprint marks the current one refused, and names the token refused
+      // (refusing the previous one keeps the mark of a current one refused before it)
+      const keepMark = 'credentials <> $2 AND fingerprint = refused_fingerprint';
       await sql.run(
-        `UPDATE account_credentials SET previous_credentials = NULL
-         WHERE account_sid = $1 AND previous_credentials = $2`,
-        [accountSid, previous],
+        `UPDATE account_credentials SET
+           fingerprint = CASE WHEN credentials = $2 THEN $3 ELSE fingerprint END,
+           previous_fingerprint = CASE WHEN previous_credentials = $2 THEN NULL ELSE previous_fingerprint END,
+           previous_credentials = CASE WHEN previous_credentials = $2 THEN NULL ELSE previous_credentials END,
+           refused_fingerprint = CASE WHEN ${keepMark} THEN refused_fingerprint ELSE $3 END,
+           refused_at = CASE WHEN ${keepMark} THEN refused_at ELSE $4 END
+         WHERE account_sid = $1 AND (credentials = $2 OR previous_credentials = $2)`,
+        [accountSid, sealed, fingerprint, now],
       );
     },
 
     async getAccountCredentials(accountSid) {
       const rows = await sql.all(
-        'SELECT credentials, previous_credentials, updated_at FROM account_credentials WHERE account_sid = $1',
+        `SELECT credentials, previous_credentials, updated_at,
+           CASE WHEN fingerprint = refused_fingerprint THEN 1 ELSE 0 END AS refused
+         FROM account_credentials WHERE account_sid = $1`,
         [accountSid],
       );
       const r = rows[0];
       if (r === undefined) return undefined;
       return {
-        current: str(r['credentials']),
+        current: num(r['refused']) === 1 ? null : str(r['credentials']),
         previous: strOrNull(r['previous_credentials']),
         since: num(r['updated_at']),
       } satisfies AccountCredentials;

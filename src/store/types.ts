@@ -84,9 +84,12 @@ export interface NumberHook {
   previous_sms_method: string;
 }
 
-/** An account's sealed signing credentials: the current one, and the one it replaced at `since`. */
+/**
+ * An account's sealed signing credentials: the current one, and the one it replaced at `since`.
+ * `current` is null once Twilio refused it (the row stays, so the refusal is remembered).
+ */
 export interface AccountCredentials {
-  current: string;
+  current: string | null;
   previous: string | null;
   since: number;
 }
@@ -104,16 +107,30 @@ export interface SubscriptionStore {
    * Records the sealed credential Twilio most recently accepted for an account (it signs the account's
    * webhooks); the one it replaces is kept as the previous one. `fingerprint` identifies the token
    * (the sealed form differs each time): recording the fingerprint already current changes nothing,
-   * so two proofs of one new token at once keep the token before it as the previous one.
+   * so two proofs of one new token at once keep the token before it as the previous one. A current
+   * token Twilio refused is not kept as the previous one. `provenAt` is when the proof that Twilio
+   * accepts the token began: a token refused at or after it is not recorded again (the proof is stale);
+   * one Twilio accepted after its refusal is recorded and no longer refused.
    */
-  setAccountCredential(accountSid: string, credentials: string, now: number, fingerprint?: string): Promise<void>;
+  setAccountCredential(
+    accountSid: string,
+    credentials: string,
+    now: number,
+    fingerprint?: string,
+    provenAt?: number,
+  ): Promise<void>;
   getAccountCredentials(accountSid: string): Promise<AccountCredentials | undefined>;
   /** Records the upstream Event Streams resources of a subscription as they are created. */
   setSubscriptionStream(id: string, stream: StreamBinding): Promise<void>;
   /** Accounts with a current credential (the ones whose upstream state the connector can inspect). */
   listCredentialAccounts(): Promise<string[]>;
-  /** Forgets the previous credential if it is still `previous` (a newer rotation is left alone). */
-  forgetPreviousCredential(accountSid: string, previous: string): Promise<void>;
+  /**
+   * Twilio refused the token stored, sealed, as `sealed` (the account's current or previous credential):
+   * the previous one is forgotten, the current one signs nothing until another is recorded, and the
+   * token is remembered as refused at `now` by its `fingerprint`. A credential no longer stored as
+   * `sealed` (a newer rotation) is left alone.
+   */
+  refuseCredential(accountSid: string, sealed: string, fingerprint: string, now: number): Promise<void>;
 }
 
 export type OutboxState = 'pending' | 'delivered' | 'dead';

@@ -84,6 +84,25 @@ describe('security: signing credentials', () => {
     assert.equal((await h.store.getAccountCredentials(account))?.previous, null);
   });
 
+  it('refuses a leaked token that is still the current one once Twilio refuses it', async () => {
+    // the owner rotated at Twilio, but no flow has proven the new token here yet: the leaked one is current
+    const account = h.sb.accountSid;
+    const leaked = 'leaked-current-0000000000000000';
+    const sealAs = (password: string): string =>
+      secretBox(h.secretKey).seal(JSON.stringify({ accountSid: account, username: account, password }));
+    const statusOf = (): Record<string, string> => ({ ...status(), AccountSid: account });
+    await h.store.setAccountCredential(account, sealAs(leaked), Date.now());
+    assert.equal((await h.asTwilio('/twilio/messages/status', statusOf(), leaked)).status, 204, 'still current');
+    const old = `Basic ${Buffer.from(`${account}:${leaked}`).toString('base64')}`;
+    assert.equal((await h.call('GET', '/subscriptions/dead-letters', { auth: old })).status, 401);
+    assert.equal((await h.asTwilio('/twilio/messages/status', statusOf(), leaked)).status, 403, 'refused at once');
+    // the new token is proven: it becomes current, and the refused one does not stay as its previous one
+    assert.equal((await h.call('GET', '/subscriptions/dead-letters')).status, 200);
+    assert.equal((await h.asTwilio('/twilio/messages/status', statusOf(), h.sb.authToken)).status, 204);
+    assert.equal((await h.asTwilio('/twilio/messages/status', statusOf(), leaked)).status, 403, 'no grace');
+    assert.equal((await h.store.getAccountCredentials(account))?.previous, null);
+  });
+
   it('checks the signature before reading subscriptions', async () => {
     const reads = { subscriptions: 0, credentials: 0 };
     const listSubscriptions = h.store.listSubscriptions.bind(h.store);

@@ -62,6 +62,58 @@ eachBackend('trust state', (b) => {
     const rotated = await b.store.getAccountCredentials('AC-race');
     assert.deepEqual([rotated?.previous, rotated?.current, rotated?.since], [after.current, 'sealed-C', 30]);
   });
+
+  it('refuses a current token Twilio refused, and never keeps it as the previous one', async () => {
+    await b.store.setAccountCredential('AC-leak', 'sealed-T0', 10, 'fp-T0');
+    await b.store.setAccountCredential('AC-leak', 'sealed-T1', 20, 'fp-T1');
+    await b.store.refuseCredential('AC-leak', 'sealed-T1', 'fp-T1', 30);
+    assert.deepEqual(await b.store.getAccountCredentials('AC-leak'), {
+      current: null,
+      previous: 'sealed-T0',
+      since: 20,
+    });
+    // a proof of T1 that began before the refusal (Twilio accepted it then) lands late: nothing changes
+    await b.store.setAccountCredential('AC-leak', 'sealed-T1b', 40, 'fp-T1', 25);
+    await b.store.setAccountCredential('AC-leak', 'sealed-T1c', 41, 'fp-T1', 30);
+    assert.equal((await b.store.getAccountCredentials('AC-leak'))?.current, null);
+    // the new token: the refused one is not kept as its previous one
+    await b.store.setAccountCredential('AC-leak', 'sealed-T2', 50, 'fp-T2', 45);
+    assert.deepEqual(await b.store.getAccountCredentials('AC-leak'), {
+      current: 'sealed-T2',
+      previous: null,
+      since: 50,
+    });
+    // the refusal is still remembered: a stale proof of T1 cannot make it current again
+    await b.store.setAccountCredential('AC-leak', 'sealed-T1d', 60, 'fp-T1', 29);
+    assert.equal((await b.store.getAccountCredentials('AC-leak'))?.current, 'sealed-T2');
+    // Twilio accepting it after the refusal (a proof begun later) records it, with T2 as previous
+    await b.store.setAccountCredential('AC-leak', 'sealed-T1e', 70, 'fp-T1', 65);
+    assert.deepEqual(await b.store.getAccountCredentials('AC-leak'), {
+      current: 'sealed-T1e',
+      previous: 'sealed-T2',
+      since: 70,
+    });
+  });
+
+  it('forgets a refused previous token and keeps the mark of a refused current one', async () => {
+    await b.store.setAccountCredential('AC-both', 'sealed-A', 10, 'fp-A');
+    await b.store.setAccountCredential('AC-both', 'sealed-B', 20, 'fp-B');
+    await b.store.refuseCredential('AC-both', 'sealed-B', 'fp-B', 30);
+    await b.store.refuseCredential('AC-both', 'sealed-A', 'fp-A', 31);
+    assert.deepEqual(await b.store.getAccountCredentials('AC-both'), { current: null, previous: null, since: 20 });
+    // a credential no longer stored as given (a newer rotation replaced it) is left alone
+    await b.store.setAccountCredential('AC-both', 'sealed-C', 40, 'fp-C', 35);
+    await b.store.refuseCredential('AC-both', 'sealed-B', 'fp-B', 41);
+    assert.deepEqual(await b.store.getAccountCredentials('AC-both'), {
+      current: 'sealed-C',
+      previous: null,
+      since: 40,
+    });
+    // a current credential recorded before fingerprints existed is refused by its sealed text
+    await b.store.setAccountCredential('AC-legacy', 'sealed-L', 10);
+    await b.store.refuseCredential('AC-legacy', 'sealed-L', 'fp-L', 20);
+    assert.equal((await b.store.getAccountCredentials('AC-legacy'))?.current, null);
+  });
 });
 
 describe('trust state: upgrading a store from before the previous credential', () => {

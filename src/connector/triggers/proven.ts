@@ -4,13 +4,18 @@
 // its auth token, so that is the one secret the Twilio-facing endpoints check signatures with. The
 // credential it replaces stays valid for signatures a short while, so webhooks Twilio signed just
 // before a token rotation (and its retries of them) are not refused during the switch. As soon as
-// Twilio refuses that previous token when a caller proves it here, it is forgotten: a token the owner
-// rotated because it leaked must not go on signing forged webhooks for the rest of the hour.
+// Twilio refuses a stored token (current or previous) when a caller proves it here, that token signs
+// nothing more: a token the owner rotated because it leaked must not go on signing forged webhooks,
+// neither as the previous one for the rest of the hour nor as the current one until a new token is
+// proven. The refusal is remembered by the token's fingerprint, so a proof that began before it
+// cannot record the token again, and the refused token is never kept as the previous one.
 import { createHmac } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Connection } from '../auth.js';
 import { ApiError } from '../errors.js';
+import type { Verified } from '../verify.js';
 import type { SealedConnection, TriggerContext } from './context.js';
+import type { SecretBox } from './secret-box.js';
 
 /** How long after a rotation webhooks signed with the previous auth token are still accepted. */
 export const PREVIOUS_CREDENTIAL_GRACE_MS = 3_600_000;
@@ -21,23 +26,29 @@ export async function provenConnection(
   options: { remember?: boolean } = {},
 ): Promise<Connection> {
   const connection = ctx.authenticate(request);
-  let fresh: boolean;
+  let proof: Verified;
   try {
-    ({ fresh } = await ctx.trust.verify(connection));
+    proof = await ctx.trust.verify(connection);
   } catch (err) {
     if (err instanceof ApiError && err.code === 'TWILIO_AUTH_FAILED') {
       // the caller still gets its 401: a store failure here must not turn it into a 500
-      await forgetIfPrevious(ctx, connection).catch((e: unknown) =>
-        request.log.warn({ err: e }, 'could not forget a refused previous credential'),
+      await forgetRefused(ctx, connection).catch((e: unknown) =>
+        request.log.warn({ err: e }, 'could not forget a refused credential'),
       );
     }
     throw err;
   }
   // a fresh proof may be a rotated token; a subscription always records the token it was made with
-  if ((fresh || options.remember === true) && ctx.box !== undefined && connection.username === connection.accountSid) {
-    const known = await signingCredentials(ctx, connection.accountSid, Date.now());
-    // written only when it changed, so the one it replaces is the previous token, not itself
-    if (known[0]?.password !== connection.password) {
+  if (
+    (proof.fresh || options.remember === true) &&
+    ctx.box !== undefined &&
+    connection.username === connection.accountSid
+  ) {
+    const stored = await ctx.store.getAccountCredentials(connection.accountSid);
+    const current = stored?.current == null ? undefined : openFor(ctx.box, connection.accountSid, stored.current);
+    // written only when it changed (or Twilio refused it before), so the one it replaces is the
+    // previous token, not itself; the store decides whether the refusal came after this proof
+    if (current?.password !== connection.password) {
       const sealed: SealedConnection = {
         accountSid: connection.accountSid,
         username: connection.username,
@@ -48,6 +59,7 @@ export async function provenConnection(
         ctx.box.seal(JSON.stringify(sealed)),
         Date.now(),
         credentialFingerprint(await ctx.trust.key(), connection),
+        proof.at,
       );
     }
   }
@@ -61,25 +73,36 @@ export function credentialFingerprint(key: Buffer, connection: Pick<Connection, 
     .digest('base64url');
 }
 
-/** Twilio refused `connection`: if it is the account's previous credential, webhooks signed with it are refused from now on. */
-async function forgetIfPrevious(ctx: TriggerContext, connection: Connection): Promise<void> {
+/** Twilio refused `connection`: if it is the account's current or previous credential, it signs nothing from now on. */
+async function forgetRefused(ctx: TriggerContext, connection: Connection): Promise<void> {
   if (ctx.box === undefined || connection.username !== connection.accountSid) return;
+  const box = ctx.box;
   const stored = await ctx.store.getAccountCredentials(connection.accountSid);
-  if (stored?.previous == null) return;
-  let previous: SealedConnection;
-  try {
-    previous = JSON.parse(ctx.box.open(stored.previous)) as SealedConnection;
-  } catch {
-    return; // sealed under another key: it signs nothing here anyway
+  if (stored === undefined) return;
+  for (const sealed of [stored.current, stored.previous]) {
+    if (sealed !== null && openFor(box, connection.accountSid, sealed)?.password === connection.password) {
+      const fingerprint = credentialFingerprint(await ctx.trust.key(), connection);
+      await ctx.store.refuseCredential(connection.accountSid, sealed, fingerprint, Date.now());
+      return;
+    }
   }
-  if (previous.password === connection.password) {
-    await ctx.store.forgetPreviousCredential(connection.accountSid, stored.previous);
+}
+
+/** A stored credential of `accountSid`; undefined when sealed under another key or for another account. */
+function openFor(box: SecretBox, accountSid: string, sealed: string): SealedConnection | undefined {
+  try {
+    const c = JSON.parse(box.open(sealed)) as SealedConnection;
+    return c.accountSid === accountSid && c.username === accountSid ? c : undefined;
+  } catch {
+    // sealed under another key: nothing here can verify this account's webhooks with it
+    return undefined;
   }
 }
 
 /**
  * The credentials whose signatures the account's webhooks may carry, current first: the one last
- * proven, and the one before it while the rotation is younger than the grace period (at `now`).
+ * proven unless Twilio refused it since, and the one before it while the rotation is younger than
+ * the grace period (at `now`).
  */
 export async function signingCredentials(
   ctx: TriggerContext,
@@ -87,21 +110,10 @@ export async function signingCredentials(
   now: number,
 ): Promise<SealedConnection[]> {
   if (ctx.box === undefined) return [];
-  const box = ctx.box;
   const stored = await ctx.store.getAccountCredentials(accountSid);
   if (stored === undefined) return [];
-  const open = (sealed: string): SealedConnection | undefined => {
-    try {
-      const c = JSON.parse(box.open(sealed)) as SealedConnection;
-      return c.accountSid === accountSid && c.username === accountSid ? c : undefined;
-    } catch {
-      // sealed under another key: nothing here can verify this account's webhooks with it
-      return undefined;
-    }
-  };
-  const current = open(stored.current);
-  if (current === undefined) return [];
+  const current = stored.current === null ? undefined : openFor(ctx.box, accountSid, stored.current);
   const recent = stored.previous !== null && now - stored.since < PREVIOUS_CREDENTIAL_GRACE_MS;
-  const previous = recent ? open(stored.previous as string) : undefined;
-  return previous === undefined ? [current] : [current, previous];
+  const previous = recent ? openFor(ctx.box, accountSid, stored.previous as string) : undefined;
+  return [current, previous].filter((c) => c !== undefined);
 }
