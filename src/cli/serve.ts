@@ -88,6 +88,7 @@ export async function startServe(config: ConnectorConfig): Promise<Running> {
         secretKey,
         publicUrl,
         allowPrivateCallbacks: config.allowPrivateCallbacks,
+        maxSubscriptions: config.maxSubscriptions,
       }),
     ],
   });

@@ -138,6 +138,15 @@ export const connectorSpec = {
     switch: true,
     defaultText: 'only while the connector listens on loopback and --public-url is unset or local',
   }),
+  maxSubscriptions: option({
+    flag: 'max-subscriptions',
+    env: 'CONNECTOR_MAX_SUBSCRIPTIONS',
+    description:
+      'Trigger subscriptions one account may have; a subscribe beyond it is refused (400 SUBSCRIPTION_LIMIT_REACHED), one identical to an existing subscription gets that one back',
+    parse: parsers.int(1, 1_000_000),
+    default: 100,
+    metavar: 'N',
+  }),
   throttleLimit: option({
     flag: 'throttle-limit',
     env: 'CONNECTOR_THROTTLE_LIMIT',

@@ -14,6 +14,11 @@ export const ERROR_CATALOG = {
     summary:
       'The callback URL breaks the outbound URL policy (credentials in it, or an address the connector does not call); the message names the rule.',
   },
+  SUBSCRIPTION_LIMIT_REACHED: {
+    status: 400,
+    summary:
+      'The account already has as many trigger subscriptions as the connector keeps per account (`--max-subscriptions`, 100 by default); delete unused ones first.',
+  },
   BODY_INVALID: { status: 400, summary: 'The request body is not valid JSON (or form data) or is not an object.' },
   AUTH_MISSING: { status: 401, summary: 'No connection credentials: send HTTP Basic `AccountSid:AuthToken`.' },
   AUTH_INVALID: {

@@ -6,6 +6,7 @@ import type { ConnectorStore } from '../../store/index.js';
 import type { EventStreamsResource, TwilioClient } from '../../twilio/index.js';
 import type { Connection } from '../auth.js';
 import type { Trust } from '../trust.js';
+import type { Admission } from './admission.js';
 import type { OutboundPolicy } from '../outbound-url.js';
 import type { Handshakes } from './event-streams.js';
 import type { SecretBox } from './secret-box.js';
@@ -23,6 +24,8 @@ export interface TriggerContext {
   clientFor(connection: Pick<Connection, 'accountSid' | 'username' | 'password'>): TriggerClient;
   /** Event Streams (events.twilio.com, or the upstream itself when it is not Twilio) for a connection */
   eventsFor(connection: Pick<Connection, 'accountSid' | 'username' | 'password'>): EventStreamsResource;
+  /** bounds each account's subscriptions and hands back an identical one instead of a copy */
+  admission: Admission;
   /** subscribe requests waiting for their sink's test event */
   handshakes: Handshakes;
   publicUrl: string | undefined;

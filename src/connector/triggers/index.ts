@@ -12,6 +12,7 @@ import { trust } from '../trust.js';
 import { accountPath, ConnectionVerifier } from '../verify.js';
 import { connectorOutboundPolicy } from '../outbound-url.js';
 import type { TriggerClient, TriggerContext } from './context.js';
+import { Admission } from './admission.js';
 import { startDelivery, type DeliveryOptions, type DeliveryWorker } from './delivery.js';
 import { registerOptOutSubscriptions } from './opt-out.js';
 import { registerPolling } from './polling.js';
@@ -58,6 +59,8 @@ export interface TriggerDeps {
   allowPrivateCallbacks?: boolean | undefined;
   /** name resolution for the outbound URL policy (tests); the system resolver by default */
   outboundLookup?: LookupFunction;
+  /** subscriptions one account may have (--max-subscriptions); default 100 */
+  maxSubscriptions?: number;
 }
 
 export function triggersPlugin(deps: TriggerDeps): FastifyPluginAsync {
@@ -122,6 +125,7 @@ export function triggersPlugin(deps: TriggerDeps): FastifyPluginAsync {
             { baseUrl: eventsUrl, ...(deps.dispatcher === undefined ? {} : { dispatcher: deps.dispatcher }) },
           ),
         ),
+      admission: new Admission(deps.maxSubscriptions),
       handshakes: new Handshakes(),
       publicUrl: deps.publicUrl,
       trustProxy: deps.trustProxy ?? false,

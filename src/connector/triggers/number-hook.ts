@@ -67,11 +67,20 @@ export async function attachToNumber(
   }
   await ctx.store.createSubscription(sub);
   try {
+    await pointNumber(client, number, hookUrl);
+  } catch (err) {
+    await ctx.store.deleteSubscription(sub.id);
+    throw err;
+  }
+}
+
+/** Points the number's SmsUrl at `hookUrl` unless it already is (a subscription reused after someone changed it). */
+export async function pointNumber(client: TriggerClient, number: IncomingPhoneNumber, hookUrl: string): Promise<void> {
+  try {
     if (number.sms_url !== hookUrl || number.sms_method !== 'POST') {
       await client.incomingPhoneNumbers.update(number.sid, { SmsUrl: hookUrl, SmsMethod: 'POST' });
     }
   } catch (err) {
-    await ctx.store.deleteSubscription(sub.id);
     throw fromUpstream(err);
   }
 }

@@ -10,7 +10,7 @@ import { validation } from '../errors.js';
 import { OptOutSubscription } from '../schemas/opt-out.js';
 import type { TriggerContext } from './context.js';
 import { param, type WebhookParams } from './message-event.js';
-import { attachToNumber, findNumber, wantedNumber } from './number-hook.js';
+import { attachToNumber, findNumber, pointNumber, wantedNumber } from './number-hook.js';
 import { provenConnection } from './proven.js';
 import { baseUrlOf } from './public-url.js';
 import { body, callbackUrl, RECEIVED_PATH, seal, subscriptionJson } from './subscriptions.js';
@@ -95,8 +95,10 @@ export function registerOptOutSubscriptions(app: FastifyInstance, ctx: TriggerCo
       credentials,
       created_at: Date.now(),
     };
-    await attachToNumber(ctx, client, sub, number, baseUrlOf(request, ctx.publicUrl, ctx.trustProxy) + RECEIVED_PATH);
-    const out = subscriptionJson(ctx, request, sub);
+    const hookUrl = baseUrlOf(request, ctx.publicUrl, ctx.trustProxy) + RECEIVED_PATH;
+    const same = await ctx.admission.admit(ctx, sub, () => attachToNumber(ctx, client, sub, number, hookUrl));
+    if (same !== undefined) await pointNumber(client, number, hookUrl);
+    const out = subscriptionJson(ctx, request, same ?? sub);
     return reply.code(201).header('location', out.location).send(out);
   });
 }

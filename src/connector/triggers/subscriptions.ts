@@ -12,7 +12,7 @@ import type { Subscription } from '../../store/index.js';
 import type { Connection } from '../auth.js';
 import { ApiError, fromUpstream, validation } from '../errors.js';
 import type { SealedConnection, TriggerContext } from './context.js';
-import { attachToNumber, findNumber, wantedNumber } from './number-hook.js';
+import { attachToNumber, findNumber, pointNumber, wantedNumber } from './number-hook.js';
 import { provenConnection } from './proven.js';
 import { baseUrlOf } from './public-url.js';
 import { MESSAGE_STATUSES } from '../schemas/triggers.js';
@@ -88,22 +88,15 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
 
   /**
    * A subscription delivered through Event Streams: an identical one of the account is reused (a
-   * workflow engine that subscribes again gets the same sink); otherwise it is stored first, so a
-   * crash part-way leaves a record that reconciliation finds, then its sink and subscription are made.
+   * workflow engine that subscribes again gets the same sink, admission.ts); otherwise it is stored
+   * first, so a crash part-way leaves a record that reconciliation finds, then its sink and
+   * subscription are made.
    */
   const streamSubscription = async (
     request: FastifyRequest,
     connection: Connection,
     fields: Pick<Subscription, 'kind' | 'callback_url' | 'phone_number' | 'statuses' | 'credentials'>,
   ): Promise<Subscription> => {
-    const same = (await ctx.store.listSubscriptions(connection.accountSid, fields.kind)).find(
-      (s) =>
-        s.stream?.subscription_sid != null &&
-        s.callback_url === fields.callback_url &&
-        s.phone_number === fields.phone_number &&
-        JSON.stringify(s.statuses) === JSON.stringify(fields.statuses),
-    );
-    if (same !== undefined) return same;
     const sub: Subscription = {
       id: randomUUID(),
       account_sid: connection.accountSid,
@@ -113,7 +106,8 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
       ...fields,
       stream: { sink_sid: null, subscription_sid: null },
     };
-    await ctx.store.createSubscription(sub);
+    const same = await ctx.admission.admit(ctx, sub, () => ctx.store.createSubscription(sub));
+    if (same !== undefined) return same;
     const destination = `${baseUrlOf(request, ctx.publicUrl, ctx.trustProxy)}${EVENTS_PATH}/${sub.id}`;
     try {
       sub.stream = await openStream(ctx, ctx.eventsFor(connection), sub, destination);
@@ -172,8 +166,10 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
         credentials,
         created_at: Date.now(),
       };
-      await attachToNumber(ctx, client, sub, number, baseUrlOf(request, ctx.publicUrl, ctx.trustProxy) + RECEIVED_PATH);
-      const out = created(request, sub);
+      const hookUrl = baseUrlOf(request, ctx.publicUrl, ctx.trustProxy) + RECEIVED_PATH;
+      const same = await ctx.admission.admit(ctx, sub, () => attachToNumber(ctx, client, sub, number, hookUrl));
+      if (same !== undefined) await pointNumber(client, number, hookUrl);
+      const out = created(request, same ?? sub);
       return reply.code(201).header('location', out.location).send(out);
     },
   );
@@ -236,9 +232,11 @@ export function registerSubscriptions(app: FastifyInstance, ctx: TriggerContext)
         credentials: seal(ctx, connection),
         created_at: Date.now(),
       };
-      await ctx.store.createSubscription(sub);
-      ctx.subscriptionsChanged(connection.accountSid);
-      const out = created(request, sub);
+      const same = await ctx.admission.admit(ctx, sub, async () => {
+        await ctx.store.createSubscription(sub);
+        ctx.subscriptionsChanged(connection.accountSid);
+      });
+      const out = created(request, same ?? sub);
       return reply.code(201).header('location', out.location).send(out);
     },
   );
