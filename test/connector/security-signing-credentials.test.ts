@@ -2,7 +2,9 @@
 // account's previous auth token for a while after a rotation. Over real sockets; the test signs as
 // Twilio would.
 import assert from 'node:assert/strict';
+import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import twilio from 'twilio';
 import { PREVIOUS_CREDENTIAL_GRACE_MS } from '../../src/connector/triggers/proven.js';
 import { secretBox } from '../../src/connector/triggers/index.js';
 import { startSecure, type SecureHarness } from './security-harness.js';
@@ -140,6 +142,58 @@ describe('security: signing credentials', () => {
       assert.equal(reads.subscriptions, 1, 'a valid one: then the subscriptions');
     } finally {
       h.store.listSubscriptions = listSubscriptions;
+      h.store.getAccountCredentials = getAccountCredentials;
+    }
+  });
+  it('reads the subscription an Event Streams request names, then the credentials, and nothing more', async () => {
+    const id = randomUUID();
+    await h.store.createSubscription({
+      id,
+      kind: 'status',
+      account_sid: ACCOUNT,
+      callback_url: 'http://127.0.0.1:9/streamed',
+      phone_number: null,
+      number_sid: null,
+      auto_reply: null,
+      statuses: null,
+      credentials: seal('newest-token-000000000000000000'),
+      created_at: Date.now(),
+      stream: { sink_sid: `DG${'1'.repeat(32)}`, subscription_sid: `DF${'1'.repeat(32)}` },
+    });
+    const reads = { subscription: 0, credentials: 0 };
+    const getSubscription = h.store.getSubscription.bind(h.store);
+    const getAccountCredentials = h.store.getAccountCredentials.bind(h.store);
+    h.store.getSubscription = (...args) => {
+      reads.subscription++;
+      return getSubscription(...args);
+    };
+    h.store.getAccountCredentials = (...args) => {
+      reads.credentials++;
+      return getAccountCredentials(...args);
+    };
+    const event = JSON.stringify([]);
+    const post = (path: string, token: string | undefined): Promise<Response> => {
+      const target = `${h.url}${path}?bodySHA256=${createHash('sha256').update(event).digest('hex')}`;
+      return fetch(target, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token === undefined
+            ? {}
+            : { 'x-twilio-signature': twilio.getExpectedTwilioSignature(token, target, {}) }),
+        },
+        body: event,
+      });
+    };
+    try {
+      assert.equal((await post(`/twilio/events/${id}`, undefined)).status, 403);
+      assert.deepEqual(reads, { subscription: 0, credentials: 0 }, 'no signature: nothing read');
+      assert.equal((await post(`/twilio/events/${randomUUID()}`, 'forged-token-00000000000000000')).status, 403);
+      assert.deepEqual(reads, { subscription: 1, credentials: 0 }, 'an unknown id: the subscription read only');
+      assert.equal((await post(`/twilio/events/${id}`, 'forged-token-00000000000000000')).status, 403);
+      assert.deepEqual(reads, { subscription: 2, credentials: 1 }, 'a real id: then the credentials');
+    } finally {
+      h.store.getSubscription = getSubscription;
       h.store.getAccountCredentials = getAccountCredentials;
     }
   });
