@@ -1,6 +1,12 @@
 // Per-connection throttling, "N calls per window" like the managed connector (100 per 60 s by
 // default). A sliding-window counter: the previous window's count is weighted by how much of it
 // still overlaps, so a burst at a window edge cannot double the allowance.
+//
+// Calls are counted before Twilio has accepted the credential, so every distinct wrong token is a
+// new entry: the cost of one call must not grow with how many there are. Entries are kept in the
+// order their window last started, so the idle ones are at the front and each call looks at no more
+// than a couple of them; past `maxEntries` the entry idle longest goes (it starts over, which only
+// ever favours that one connection).
 
 export interface ThrottleDecision {
   allowed: boolean;
@@ -15,16 +21,41 @@ interface Slot {
   previous: number;
 }
 
+/** How many connections are counted at once unless told otherwise. */
+export const THROTTLE_MAX_ENTRIES = 50_000;
+
+/** Idle entries one call removes at most: enough to drain them faster than new ones arrive. */
+const SWEEP_STEP = 2;
+
 export class Throttle {
   private readonly limit: number;
   private readonly windowMs: number;
   private readonly now: () => number;
+  private readonly maxEntries: number;
+  /** ordered by windowStart (each entry moves to the end when its window starts) */
   private readonly slots = new Map<string, Slot>();
+  private examined = 0;
 
-  constructor(limit: number, windowSeconds: number, now: () => number = Date.now) {
+  constructor(
+    limit: number,
+    windowSeconds: number,
+    now: () => number = Date.now,
+    maxEntries: number = THROTTLE_MAX_ENTRIES,
+  ) {
     this.limit = limit;
     this.windowMs = windowSeconds * 1000;
     this.now = now;
+    this.maxEntries = maxEntries;
+  }
+
+  /** Connections counted right now. */
+  get size(): number {
+    return this.slots.size;
+  }
+
+  /** Entries looked at by cleanup since the throttle was made (a measure of its work, for tests). */
+  get visited(): number {
+    return this.examined;
   }
 
   /** Counts one call for `key` when it is allowed. A limit of 0 disables throttling. */
@@ -36,12 +67,14 @@ export class Throttle {
     if (!slot) {
       slot = { windowStart: start, current: 0, previous: 0 };
       this.slots.set(key, slot);
-      this.sweep(start);
     } else if (slot.windowStart !== start) {
       slot.previous = start - slot.windowStart === this.windowMs ? slot.current : 0;
       slot.current = 0;
       slot.windowStart = start;
+      this.slots.delete(key);
+      this.slots.set(key, slot);
     }
+    this.sweep(start, slot);
     const overlap = 1 - (now - start) / this.windowMs;
     const used = slot.previous * overlap + slot.current;
     if (used + 1 > this.limit) {
@@ -63,9 +96,19 @@ export class Throttle {
     return Math.max(1, Math.ceil(waitMs / 1000));
   }
 
-  /** Drops connections idle for two windows so the map does not grow without bound. */
-  private sweep(start: number): void {
-    if (this.slots.size < 10_000) return;
-    for (const [key, slot] of this.slots) if (start - slot.windowStart > this.windowMs) this.slots.delete(key);
+  /**
+   * Drops entries idle for two windows (nothing of theirs counts any more) from the front, a few
+   * per call, and the front one whenever there are more than `maxEntries`.
+   */
+  private sweep(start: number, keep: Slot): void {
+    for (let i = 0; i < SWEEP_STEP || this.slots.size > this.maxEntries; i++) {
+      const first = this.slots.entries().next();
+      if (first.done === true) return;
+      const [key, slot] = first.value;
+      this.examined++;
+      if (slot === keep) return;
+      if (start - slot.windowStart <= this.windowMs && this.slots.size <= this.maxEntries) return;
+      this.slots.delete(key);
+    }
   }
 }

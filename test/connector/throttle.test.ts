@@ -48,4 +48,60 @@ describe('connector throttling per connection', () => {
     assert.ok(throttle.take('c').allowed);
     assert.ok(new Throttle(0, 60).take('c').allowed, 'a limit of 0 disables throttling');
   });
+  it('costs each call the same however many distinct credentials came before, and stays bounded', () => {
+    const t = 1_000_000;
+    const throttle = new Throttle(100, 60, () => t, 1_000);
+    // every distinct wrong token is a new key; the work is counted as steps over the throttle's map
+    const steps = (run: () => void): number => {
+      const proto = Map.prototype as unknown as Record<string | symbol, (this: Map<unknown, unknown>) => unknown>;
+      const originals = { entries: proto['entries']!, iterator: proto[Symbol.iterator]! };
+      let n = 0;
+      const counted = (make: (this: Map<unknown, unknown>) => unknown) =>
+        function (this: Map<unknown, unknown>) {
+          const it = make.call(this) as Iterator<unknown>;
+          return {
+            next: () => {
+              n++;
+              return it.next();
+            },
+            [Symbol.iterator]() {
+              return this;
+            },
+          };
+        };
+      proto['entries'] = counted(originals.entries);
+      proto[Symbol.iterator] = counted(originals.iterator);
+      try {
+        run();
+      } finally {
+        proto['entries'] = originals.entries;
+        proto[Symbol.iterator] = originals.iterator;
+      }
+      return n;
+    };
+    let i = 0;
+    const first = steps(() => {
+      while (i < 500) throttle.take(`AC#wrong-${i++}`);
+    });
+    const later = steps(() => {
+      while (i < 20_500) throttle.take(`AC#wrong-${i++}`);
+    });
+    assert.ok(first <= 500 * 3, `${first} steps for the first 500 keys`);
+    assert.ok(later <= 20_000 * 3, `${later} steps for 20,000 more: not growing with the keys already there`);
+    assert.equal(throttle.size, 1_000, 'the oldest entries go past the bound');
+    assert.ok(throttle.visited <= 20_500 * 3);
+  });
+
+  it('drains idle entries as calls come, and never resets a live connection below the bound', () => {
+    let t = 1_000_000;
+    const throttle = new Throttle(3, 60, () => t, 1_000);
+    for (let i = 0; i < 3; i++) assert.ok(throttle.take('AC#real').allowed);
+    for (let i = 0; i < 900; i++) throttle.take(`AC#wrong-${i}`);
+    assert.equal(throttle.take('AC#real').allowed, false, 'still counted among 900 others');
+    assert.equal(throttle.size, 901);
+    t += 2 * 60_000 + 1;
+    for (let i = 0; i < 450; i++) throttle.take(`AC#later-${i}`);
+    assert.equal(throttle.size, 901 + 450 - 2 * 450, 'each new call removes two idle entries');
+    assert.ok(throttle.take('AC#real').allowed, 'a connection idle for two windows starts over');
+  });
 });
