@@ -1,5 +1,5 @@
 // Delivers the webhook outbox: one timer for the earliest due row, a bounded number of requests in
-// flight, a message's webhooks one at a time and in order. Status callbacks are retried with
+// flight (and of those, a bounded share per receiver), a message's webhooks one at a time and in order. Status callbacks are retried with
 // exponential backoff (`webhookRetries`), Event Streams deliveries for four hours (event-retry.ts); inbound webhooks are not retried but fall back to the
 // number's SmsFallbackUrl, and their TwiML answer is acted on (see twiml/replies.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,6 +8,7 @@ import type { SandboxEvent } from '../events.js';
 import { settingsOf, webhookFault } from '../realism/index.js';
 import { onRollback } from '../store/rollbacks.js';
 import { handleTwimlOutcome, type TwimlHandling } from '../twiml/replies.js';
+import { DestinationSlots, destinationOf } from './destinations.js';
 import { eventResult } from './event-retry.js';
 import { sendWebhook, type HttpOutcome } from '../webhooks/http.js';
 import { dueWebhooks, nextWebhookAt, recordAttempt, type AttemptResult, type WebhookRow } from '../webhooks/outbox.js';
@@ -24,6 +25,8 @@ const MAX_BACKOFF_MS = 10 * 60_000;
 export class WebhookDispatcher implements WebhooksPart {
   private readonly ctx: SandboxContext;
   private readonly inFlight = new Map<number, Promise<void>>();
+  /** a receiver that hangs holds a few slots, not all of them (destinations.ts) */
+  private readonly destinations = new DestinationSlots();
   private readonly abort = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
@@ -99,28 +102,40 @@ export class WebhookDispatcher implements WebhooksPart {
     const now = clock.now();
     const free = MAX_IN_FLIGHT - this.inFlight.size;
     if (free > 0) {
-      const rows = dueWebhooks(db, now, free, new Set(this.inFlight.keys()));
+      const rows = dueWebhooks(db, now, free, new Set(this.inFlight.keys()), (row) =>
+        this.destinations.take(destinationOf(row.url)),
+      );
       // a lease: if the process dies mid-request, the row falls due again once the request would have timed out
       const lease = db.prepare('UPDATE webhooks SET next_attempt_at = ? WHERE id = ?');
-      db.transaction(() => {
-        for (const row of rows) lease.run(now + config.webhookTimeout + 1000, row.id);
-      })();
+      try {
+        db.transaction(() => {
+          for (const row of rows) lease.run(now + config.webhookTimeout + 1000, row.id);
+        })();
+      } catch (err) {
+        // none of them starts: their receivers' shares are free again
+        for (const row of rows) this.destinations.give(destinationOf(row.url));
+        throw err;
+      }
       for (const row of rows) {
         const p = this.deliver(row).finally(() => {
           this.inFlight.delete(row.id);
+          this.destinations.give(destinationOf(row.url));
           this.poke();
         });
         this.inFlight.set(row.id, p);
       }
     }
-    this.schedule();
+    this.schedule(now);
   }
 
-  private schedule(): void {
+  /** Arms the timer for the first webhook due after `looked`, the time pump last looked for due ones. */
+  private schedule(looked: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.running) return;
-    const at = nextWebhookAt(this.ctx.db);
+    // webhooks due when pump looked and not sent wait for a request in flight (the dispatcher's or
+    // their receiver's share is taken): its end pumps again, so only a later one needs the timer
+    const at = nextWebhookAt(this.ctx.db, looked);
     if (at === undefined) return;
     const wait = Math.min(MAX_TIMER, Math.max(0, at - this.ctx.clock.now()));
     this.timer = setTimeout(() => {

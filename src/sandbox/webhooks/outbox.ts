@@ -133,23 +133,44 @@ export function webhooksOf(db: Db, messageSid: string): WebhookRow[] {
 /**
  * Pending webhooks that are due, oldest first, at most one per message: a message's callbacks are
  * delivered in the order its status changed, a later one waiting while an earlier one retries.
+ * `admit` may pass over a row (its receiver is busy): the rows after it are read instead.
  */
-export function dueWebhooks(db: Db, now: number, limit: number, busy: ReadonlySet<number>): WebhookRow[] {
+export function dueWebhooks(
+  db: Db,
+  now: number,
+  limit: number,
+  busy: ReadonlySet<number>,
+  admit: (row: WebhookRow) => boolean = () => true,
+): WebhookRow[] {
+  const out: WebhookRow[] = [];
+  if (limit <= 0) return out;
   const rows = db
     .prepare(
       `SELECT w.* FROM webhooks w WHERE w.state = 'pending' AND w.next_attempt_at <= ?
          AND NOT EXISTS (SELECT 1 FROM webhooks p WHERE p.state = 'pending' AND p.message_sid = w.message_sid AND p.id < w.id)
-       ORDER BY w.next_attempt_at, w.id LIMIT ?`,
+       ORDER BY w.next_attempt_at, w.id`,
     )
-    .all(now, limit + busy.size) as WebhookRow[];
-  return rows.filter((r) => !busy.has(r.id)).slice(0, limit);
+    .iterate(now) as IterableIterator<WebhookRow>;
+  for (const row of rows) {
+    if (busy.has(row.id) || !admit(row)) continue;
+    out.push(row);
+    if (out.length >= limit) break;
+  }
+  return out;
 }
 
-/** When the next pending webhook falls due, or undefined when none is pending. */
-export function nextWebhookAt(db: Db): number | undefined {
-  const row = db.prepare("SELECT MIN(next_attempt_at) AS at FROM webhooks WHERE state = 'pending'").get() as {
-    at: number | null;
-  };
+/**
+ * When the next pending webhook falls due, or undefined when none is pending; with `after`, the
+ * first one due later than that (the ones due already wait for a request in flight to end).
+ */
+export function nextWebhookAt(db: Db, after?: number): number | undefined {
+  const row = (
+    after === undefined
+      ? db.prepare("SELECT MIN(next_attempt_at) AS at FROM webhooks WHERE state = 'pending'").get()
+      : db
+          .prepare("SELECT MIN(next_attempt_at) AS at FROM webhooks WHERE state = 'pending' AND next_attempt_at > ?")
+          .get(after)
+  ) as { at: number | null };
   return row.at ?? undefined;
 }
 
