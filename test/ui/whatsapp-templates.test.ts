@@ -91,7 +91,8 @@ describe('inbox: Content templates in Chromium', () => {
   });
 
   it('follows a review live: unsubmitted, received, pending, approved by itself', async () => {
-    await control('PATCH', '/_sandbox/content/settings', { approval_delay_ms: 6000 });
+    // received for 5 s, pending for 10 s: each state lasts long enough to be seen on a loaded machine
+    await control('PATCH', '/_sandbox/content/settings', { approval_delay_ms: 15_000 });
     const t = await create({
       friendly_name: 'order_update',
       language: 'en',
@@ -111,7 +112,7 @@ describe('inbox: Content templates in Chromium', () => {
     await item.locator('.badge[data-status="received"]').waitFor();
     // nothing is published when the review moves on: the panel looks again when it is due
     await item.locator('.badge[data-status="pending"]').waitFor();
-    await item.locator('.badge[data-status="approved"]').waitFor({ timeout: 15_000 });
+    await item.locator('.badge[data-status="approved"]').waitFor({ timeout: 20_000 });
     assert.equal(await item.locator('summary').isVisible(), true);
   });
 
