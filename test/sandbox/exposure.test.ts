@@ -171,14 +171,17 @@ describe('the sandbox embedded by twilio-connector serve', () => {
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // `close` rather than `exit`: by then everything the child wrote has been read
+    const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('close', (code, signal) => resolve({ code, signal })),
+    );
     try {
       while (!/inbox\s+http/.test(out) && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
       assert.equal(err.trim().split('\n').length, 1, err);
       assert.match(err, /^warning: the sandbox listens on 0\.0\.0\.0.*--sandbox-ui-auth user:password/);
     } finally {
       child.kill('SIGTERM');
-      assert.equal(await exited, 0, err);
+      assert.deepEqual(await closed, { code: 0, signal: null }, `${err}\n${out}`);
     }
   });
 });
