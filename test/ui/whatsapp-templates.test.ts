@@ -60,8 +60,10 @@ describe('inbox: Content templates in Chromium', () => {
     assert.equal(res.status, 200, JSON.stringify(await json(res)));
   };
   const openThread = async (number: string, peer: string) => {
+    // a fresh load: going to the same page with another fragment is no navigation, and the page may
+    // write its current place back into the address bar before a reload would read the new one
+    await page.goto('about:blank');
     await page.goto(`${sb.url}/#number=${encodeURIComponent(number)}&with=${encodeURIComponent(peer)}`);
-    await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
   };
   const templateItem = (sid: string) => page.locator(`#template-list li[data-sid="${sid}"]`);
