@@ -21,7 +21,7 @@ import {
 } from '../store/contents.js';
 import { isSid } from '../sids.js';
 import { TwilioRestError, invalidParam, notFound } from '../twilio-wire/errors.js';
-import { parsePaging, readPage, type KeysetWindow } from './paging.js';
+import { v1Page, type KeysetWindow } from './paging.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -76,28 +76,8 @@ function page(
   fetch: (w: KeysetWindow) => ContentRow[],
   render: (row: ContentRow) => Record<string, unknown>,
 ): V1Result {
-  const { rows, meta } = readPage({
-    path: ctx.baseUrl() + req.path,
-    query: req.query,
-    paging: parsePaging(req.query),
-    seqOfSid: (sid) => contentSeq(ctx.db, req.account.sid, sid),
-    fetch,
-  });
-  return {
-    status: 200,
-    body: {
-      contents: rows.map(render),
-      meta: {
-        first_page_url: meta.first_page_uri,
-        key: 'contents',
-        next_page_url: meta.next_page_uri,
-        page: meta.page,
-        page_size: meta.page_size,
-        previous_page_url: meta.previous_page_uri,
-        url: meta.uri,
-      },
-    },
-  };
+  const seqOfSid = (sid: string): number | undefined => contentSeq(ctx.db, req.account.sid, sid);
+  return v1Page({ baseUrl: ctx.baseUrl(), req, key: 'contents', seqOfSid, fetch, render });
 }
 
 function find(ctx: SandboxContext, req: TwilioRequest): ContentRow {

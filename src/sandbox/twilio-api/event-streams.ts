@@ -43,7 +43,7 @@ import {
 } from '../store/event-streams.js';
 import { isSid } from '../sids.js';
 import { TwilioRestError, invalidParam } from '../twilio-wire/errors.js';
-import { parsePaging, readPage, type KeysetWindow } from './paging.js';
+import { parsePaging, v1Page, type KeysetWindow } from './paging.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -100,28 +100,7 @@ function tablePage<Row extends { seq: number; sid: string }>(
   fetch: (w: KeysetWindow) => Row[],
   render: (row: Row) => unknown,
 ): V1Result {
-  const { rows, meta: m } = readPage({
-    path: ctx.baseUrl() + req.path,
-    query: req.query,
-    paging: parsePaging(req.query),
-    seqOfSid,
-    fetch,
-  });
-  return {
-    status: 200,
-    body: {
-      [key]: rows.map(render),
-      meta: {
-        first_page_url: m.first_page_uri,
-        key,
-        next_page_url: m.next_page_uri,
-        page: m.page,
-        page_size: m.page_size,
-        previous_page_url: m.previous_page_uri,
-        url: m.uri,
-      },
-    },
-  };
+  return v1Page({ baseUrl: ctx.baseUrl(), req, key, seqOfSid, fetch, render });
 }
 
 // ---- representations

@@ -26,7 +26,7 @@ import {
 } from '../store/services.js';
 import { isSid } from '../sids.js';
 import { TwilioRestError, invalidParam } from '../twilio-wire/errors.js';
-import { parsePaging, readPage, type KeysetWindow } from './paging.js';
+import { v1Page, type KeysetWindow } from './paging.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -94,28 +94,7 @@ function page<Row extends { seq: number; sid: string }>(
   fetch: (w: KeysetWindow) => Row[],
   render: (row: Row) => Record<string, unknown>,
 ): V1Result {
-  const { rows, meta } = readPage({
-    path: ctx.baseUrl() + req.path,
-    query: req.query,
-    paging: parsePaging(req.query),
-    seqOfSid,
-    fetch,
-  });
-  return {
-    status: 200,
-    body: {
-      [key]: rows.map(render),
-      meta: {
-        first_page_url: meta.first_page_uri,
-        key,
-        next_page_url: meta.next_page_uri,
-        page: meta.page,
-        page_size: meta.page_size,
-        previous_page_url: meta.previous_page_uri,
-        url: meta.uri,
-      },
-    },
-  };
+  return v1Page({ baseUrl: ctx.baseUrl(), req, key, seqOfSid, fetch, render });
 }
 
 const BOOLEAN_FIELDS = {

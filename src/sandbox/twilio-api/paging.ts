@@ -4,6 +4,7 @@
 
 import { TwilioRestError } from '../twilio-wire/errors.js';
 import type { PageMeta } from '../twilio-wire/wire.js';
+import type { TwilioRequest, V1Result } from '../routes/twilio.js';
 
 export interface PagingInput {
   pageSize: number;
@@ -123,4 +124,38 @@ export function readPage<Row extends { seq: number; sid: string }>(args: {
     uri: pageUri(path, filters, pageSize, page, token ? `${token.dir}${token.sid}` : undefined),
   };
   return { rows, meta };
+}
+
+/** A v1 list page, `{<key>: [...], meta: {...}}` with absolute page URLs, over the same keyset. */
+export function v1Page<Row extends { seq: number; sid: string }>(args: {
+  baseUrl: string;
+  req: TwilioRequest;
+  key: string;
+  seqOfSid: (sid: string) => number | undefined;
+  fetch: (w: KeysetWindow) => Row[];
+  render: (row: Row) => unknown;
+}): V1Result {
+  const { req, key } = args;
+  const { rows, meta } = readPage({
+    path: args.baseUrl + req.path,
+    query: req.query,
+    paging: parsePaging(req.query),
+    seqOfSid: args.seqOfSid,
+    fetch: args.fetch,
+  });
+  return {
+    status: 200,
+    body: {
+      [key]: rows.map(args.render),
+      meta: {
+        first_page_url: meta.first_page_uri,
+        key,
+        next_page_url: meta.next_page_uri,
+        page: meta.page,
+        page_size: meta.page_size,
+        previous_page_url: meta.previous_page_uri,
+        url: meta.uri,
+      },
+    },
+  };
 }
