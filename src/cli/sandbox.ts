@@ -62,7 +62,8 @@ export async function runSandbox(argv: string[], env: NodeJS.ProcessEnv): Promis
   }
   const warning = exposureWarning(config.host, config.uiAuth);
   if (warning !== undefined) process.stderr.write(warning);
-  process.stdout.write(sandboxBanner(sb, url));
+  // before the banner: whoever reads it may signal at once
   onShutdown(() => sb.close());
+  process.stdout.write(sandboxBanner(sb, url));
   return 0;
 }

@@ -171,11 +171,12 @@ export async function runServe(argv: string[], env: NodeJS.ProcessEnv): Promise<
     return 0;
   }
   const running = await startServe(config);
+  // before anything is printed: whoever reads the banner may signal at once
+  onShutdown(() => running.close());
   const warning = running.sandbox && exposureWarning(config.host, config.sandboxUiAuth, '--sandbox-ui-auth');
   if (warning) process.stderr.write(warning);
   const dirWarning = dataDirWarning(config.dataDir);
   if (dirWarning !== undefined) process.stderr.write(dirWarning);
   process.stdout.write(serveBanner(running));
-  onShutdown(() => running.close());
   return 0;
 }

@@ -169,14 +169,20 @@ describe('the sandbox embedded by twilio-connector serve', () => {
     );
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    // the banner is answered at once, as a supervisor may: the child must already handle SIGTERM
+    let bannerShown: () => void = () => {};
+    const banner = new Promise<void>((resolve) => (bannerShown = resolve));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (/inbox\s+http/.test(out)) bannerShown();
+    });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     // `close` rather than `exit`: by then everything the child wrote has been read
     const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       child.on('close', (code, signal) => resolve({ code, signal })),
     );
     try {
-      while (!/inbox\s+http/.test(out) && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      await Promise.race([banner, closed]);
       assert.equal(err.trim().split('\n').length, 1, err);
       assert.match(err, /^warning: the sandbox listens on 0\.0\.0\.0.*--sandbox-ui-auth user:password/);
     } finally {
