@@ -5,6 +5,7 @@ import { priceOf } from '../lifecycle/pricing.js';
 import { countSegments } from '../messaging/segments.js';
 import type { Db } from '../store/db.js';
 import { insertMessage, type MessageRow } from '../store/messages.js';
+import { enqueueWebhook, type HttpMethod } from '../webhooks/outbox.js';
 import type { InboundInput } from './inbound.js';
 
 export interface Arrival {
@@ -47,5 +48,30 @@ export function insertInbound(db: Db, a: Arrival): MessageRow {
     fate: null,
     media: input.media.map((m) => ({ url: m.url, contentType: m.content_type })),
     ...(a.extra === undefined ? {} : { extra: a.extra }),
+  });
+}
+
+/** The arrival's signed webhook to its number's URL, naming the keyword's OptOutType when there is one. */
+export function enqueueArrivalWebhook(
+  db: Db,
+  a: {
+    account: { sid: string; auth_token: string };
+    message: MessageRow;
+    target: { url: string; method: HttpMethod };
+    params: Record<string, string>;
+    optOutType: string | undefined;
+    now: number;
+  },
+): number {
+  const params = a.optOutType === undefined ? a.params : { ...a.params, OptOutType: a.optOutType };
+  return enqueueWebhook(db, {
+    accountSid: a.account.sid,
+    authToken: a.account.auth_token,
+    messageSid: a.message.sid,
+    kind: 'inbound',
+    url: a.target.url,
+    method: a.target.method,
+    params,
+    now: a.now,
   });
 }

@@ -15,9 +15,8 @@ import { contentTypeOf } from '../twiml/media-types.js';
 import { TwilioRestError } from '../twilio-wire/errors.js';
 import { sendTwilioError } from '../twilio-wire/reply.js';
 import { inboundTarget } from '../webhooks/inbound-target.js';
-import { enqueueWebhook } from '../webhooks/outbox.js';
 import { inboundParams } from '../webhooks/params.js';
-import { insertInbound } from './inbound-message.js';
+import { enqueueArrivalWebhook, insertInbound } from './inbound-message.js';
 import { isWhatsappInbound, receiveWhatsapp } from './whatsapp-inbound.js';
 
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -126,16 +125,12 @@ export function registerInbound(routes: RouteTable, ctx: SandboxContext): void {
       const arrival = { optOutType: keyword ? OPT_OUT_TYPE[keyword.kind] : undefined };
       const streamed = ctx.streams.enqueue([{ message, inbound: true, arrival }], now).length;
       if (target.url === '') return { message, keyword, webhookId: undefined, streamed };
-      const params = inboundParams(message, input.media, number.iso_country);
-      if (keyword?.optOutType !== undefined) params['OptOutType'] = keyword.optOutType;
-      const webhookId = enqueueWebhook(ctx.db, {
-        accountSid: account.sid,
-        authToken: account.auth_token,
-        messageSid: message.sid,
-        kind: 'inbound',
-        url: target.url,
-        method: target.method,
-        params,
+      const webhookId = enqueueArrivalWebhook(ctx.db, {
+        account,
+        message,
+        target,
+        params: inboundParams(message, input.media, number.iso_country),
+        optOutType: keyword?.optOutType,
         now,
       });
       return { message, keyword, webhookId, streamed };

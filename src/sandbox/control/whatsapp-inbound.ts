@@ -28,14 +28,14 @@ import {
 import { TwilioRestError } from '../twilio-wire/errors.js';
 import { sendTwilioError } from '../twilio-wire/reply.js';
 import { inboundTarget } from '../webhooks/inbound-target.js';
-import { enqueueWebhook, normalizeMethod, type HttpMethod } from '../webhooks/outbox.js';
+import { normalizeMethod, type HttpMethod } from '../webhooks/outbox.js';
 import {
   WHATSAPP_INBOUND_FIELDS,
   whatsappInboundParams,
   type WhatsappInboundField,
 } from '../webhooks/whatsapp-params.js';
 import { bad, spaceHint, type InboundInput } from './inbound.js';
-import { insertInbound } from './inbound-message.js';
+import { enqueueArrivalWebhook, insertInbound } from './inbound-message.js';
 import { SANDBOX_MEMBERSHIP_MS } from '../lifecycle/whatsapp-window.js';
 
 const MAX_BODY = 1600;
@@ -228,16 +228,12 @@ export function receiveWhatsapp(
     const arrival = { optOutType: keyword ? OPT_OUT_TYPE[keyword.kind] : undefined };
     const streamed = ctx.streams.enqueue([{ message, inbound: true, arrival }], now).length;
     if (target.url !== '') {
-      const params = whatsappInboundParams(message, input.media, fields);
-      if (keyword?.optOutType !== undefined) params['OptOutType'] = keyword.optOutType;
-      const id = enqueueWebhook(ctx.db, {
-        accountSid: account.sid,
-        authToken: account.auth_token,
-        messageSid: message.sid,
-        kind: 'inbound',
-        url: target.url,
-        method: target.method,
-        params,
+      const id = enqueueArrivalWebhook(ctx.db, {
+        account,
+        message,
+        target,
+        params: whatsappInboundParams(message, input.media, fields),
+        optOutType: keyword?.optOutType,
         now,
       });
       events.push({ type: 'webhook', id, messageSid: message.sid, state: 'pending' });
